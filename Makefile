@@ -1,0 +1,72 @@
+# Thin wrappers. `make run` and `make test` are the two commands a new machine needs.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+
+# What `make test` runs against: the real PostgreSQL and Redis on this machine.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/claims_tracker
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+PYTEST_ARGS ?=
+
+.PHONY: run install install-dev migrate demo serve test check lint fmt services shell worker beat bench clean
+
+run: install migrate demo serve
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PIP) install -q -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: install
+	$(MANAGE) load_demo
+
+serve: install
+	@echo "Claims Tracker on http://127.0.0.1:8000  (Ctrl-C stops it)"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+services:
+	@bash scripts/ensure-services.sh
+
+check: install-dev
+	$(VENV)/bin/ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-only-$$(date +%s)-a-long-random-enough-secret-value-xyz \
+		DJANGO_ALLOWED_HOSTS=claims.example.org $(MANAGE) check --deploy --fail-level WARNING
+
+lint: check
+
+fmt: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: install-dev services
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) REDIS_URL=$(TEST_BROKER_URL) \
+		CELERY_TASK_ALWAYS_EAGER=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+shell: install
+	$(MANAGE) shell
+
+worker: install
+	$(VENV)/bin/celery -A claims_tracker worker -Q ingest,default -l info
+
+beat: install
+	$(VENV)/bin/celery -A claims_tracker beat -l info
+
+bench: install-dev services
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 tests/artifacts

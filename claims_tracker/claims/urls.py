@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.claim_list, name="claims-list"),
+    path("claims/<int:pk>/", views.claim_detail, name="claims-detail"),
+    path("claimants/<slug:slug>/", views.claimant_detail, name="claims-claimant"),
+    path("stories/<slug:slug>/", views.story_detail, name="claims-story"),
+    path("articles/<int:pk>/", views.article_detail, name="claims-article"),
+    path("outlets/<slug:slug>/", views.outlet_detail, name="claims-outlet"),
+]

@@ -1,0 +1,115 @@
+"""Ingestion: feeds we poll, the entries they delivered, and candidates awaiting triage."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from claims_tracker.claims.models import Stance
+
+
+class Feed(models.Model):
+    url = models.URLField(max_length=2000, unique=True)
+    title = models.CharField(max_length=300, blank=True)
+    outlet = models.ForeignKey("claims.Outlet", on_delete=models.SET_NULL, null=True, blank=True, related_name="feeds")
+    active = models.BooleanField(default=True)
+    poll_interval = models.PositiveIntegerField(default=900, help_text="Seconds between polls.")
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_poll_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["title", "url"]
+        constraints = [models.CheckConstraint(condition=Q(poll_interval__gte=60), name="feed_poll_interval_min")]
+        indexes = [
+            models.Index(fields=["next_poll_at"], condition=Q(active=True), name="feed_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    @property
+    def is_failing(self) -> bool:
+        return self.consecutive_failures > 0
+
+
+class FeedEntry(models.Model):
+    """One entry of one feed; the (feed, guid) pair makes a repeated delivery a no-op."""
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="entries")
+    guid = models.CharField(max_length=1000)
+    link = models.URLField(max_length=2000, blank=True)
+    article = models.ForeignKey(
+        "claims.Article", on_delete=models.CASCADE, null=True, blank=True, related_name="feed_entries"
+    )
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["feed", "guid"], name="feedentry_feed_guid_unique")]
+        verbose_name_plural = "feed entries"
+
+    def __str__(self) -> str:
+        return self.guid
+
+
+class CandidateState(models.TextChoices):
+    NEW = "new", "New"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    MERGED = "merged", "Attached to a claim"
+
+
+class Candidate(models.Model):
+    """A claim the extractor found in an article and an editor has not triaged yet."""
+
+    article = models.ForeignKey("claims.Article", on_delete=models.CASCADE, related_name="candidates")
+    sentence = models.TextField()
+    statement = models.TextField(blank=True)
+    quote = models.TextField(blank=True)
+    speaker_text = models.CharField(max_length=300, blank=True)
+    claimant = models.ForeignKey(
+        "claims.Claimant", on_delete=models.SET_NULL, null=True, blank=True, related_name="candidates"
+    )
+    verb = models.CharField(max_length=50, blank=True)
+    stance = models.CharField(max_length=20, choices=Stance.choices, default=Stance.ASSERTS)
+    confidence = models.FloatField(default=0.5)
+    start_offset = models.PositiveIntegerField(null=True, blank=True)
+    end_offset = models.PositiveIntegerField(null=True, blank=True)
+    state = models.CharField(max_length=20, choices=CandidateState.choices, default=CandidateState.NEW)
+    reject_reason = models.TextField(blank=True)
+    claim = models.ForeignKey(
+        "claims.Claim", on_delete=models.SET_NULL, null=True, blank=True, related_name="candidates"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["article", "start_offset", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=CandidateState.values), name="candidate_state_valid"),
+            models.CheckConstraint(condition=Q(stance__in=Stance.values), name="candidate_stance_valid"),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0) & Q(confidence__lte=1), name="candidate_confidence_range"
+            ),
+            # Extraction is idempotent: the same span of the same article is one candidate.
+            models.UniqueConstraint(
+                fields=["article", "start_offset", "end_offset"], name="candidate_article_span_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "-created_at"], name="candidate_triage")]
+
+    def __str__(self) -> str:
+        return f"{self.speaker_text}: {self.statement[:60]}"

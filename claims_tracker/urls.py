@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from claims_tracker.claims.health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("claims_tracker.accounts.urls")),
+    path("api/", include("claims_tracker.api.urls")),
+    path("desk/feeds/", include("claims_tracker.ingest.urls")),
+    path("desk/", include("claims_tracker.desk.urls")),
+    path("", include("claims_tracker.claims.urls")),
+]
+
+handler404 = "claims_tracker.claims.views.page_not_found"
+handler500 = "claims_tracker.claims.views.server_error"

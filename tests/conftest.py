@@ -1,0 +1,58 @@
+"""Shared fixtures. The suite runs on the real PostgreSQL and Redis (`make test` sets them up)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests.factories import ClaimFactory, ClaimantFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def pytest_report_header(config):
+    return f"shared material: {SHARED if SHARED.exists() else 'absent (corpus tests skip)'}"
+
+
+@pytest.fixture(autouse=True)
+def _on_postgresql(request):
+    """`make test` promises PostgreSQL; fail loudly rather than pass on the wrong database."""
+    if "django_db_setup" in request.fixturenames and connection.vendor != "postgresql":
+        pytest.fail("The suite must run on PostgreSQL: use `make test` (or set DATABASE_URL).")
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    if not SHARED.exists():
+        pytest.skip("../shared is absent on this machine")
+    return SHARED
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="editor", groups=["editor"])
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(username="reviewer", groups=["reviewer"])
+
+
+@pytest.fixture
+def claimant(db):
+    return ClaimantFactory()
+
+
+@pytest.fixture
+def claim(db):
+    return ClaimFactory()
