@@ -17,18 +17,22 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env(name: str, default: str = "") -> str:
-    """Read a variable, or the contents of the file named by `<name>_FILE` (Docker secrets)."""
+    """Read a variable, or the contents of the file named by `<name>_FILE` (Docker secrets).
+
+    An empty value counts as unset, so a blank line copied from .env.example keeps the safe default.
+    """
     file_path = os.environ.get(f"{name}_FILE")
     if file_path:
         return Path(file_path).read_text().strip()
-    return os.environ.get(name, default)
+    value = os.environ.get(name, "")
+    return value if value.strip() else default
 
 
 def env_bool(name: str, default: bool) -> bool:
     value = env(name, "1" if default else "0").strip().lower()
     if value in {"1", "true", "yes", "on"}:
         return True
-    if value in {"0", "false", "no", "off", ""}:
+    if value in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {value!r}")
 

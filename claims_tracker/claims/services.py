@@ -15,6 +15,8 @@ from django.utils.text import slugify
 from claims_tracker.accounts import roles
 from claims_tracker.lib.text import normalize_name, normalize_whitespace
 
+from . import signals
+
 from .models import (
     VERDICT_STATUSES,
     Appearance,
@@ -235,6 +237,8 @@ def claim_create(
             changed_at=claimed_at,
         )
         claim_refresh_search(claim_id=claim.pk)
+        claim_id = claim.pk
+        transaction.on_commit(lambda: signals.claim_created.send(sender=Claim, claim_id=claim_id))
     claim.refresh_from_db()
     return claim
 
@@ -439,6 +443,9 @@ def claim_change_status(
         claim.version += 1
         claim._history_user = user
         claim.save(update_fields=["status", "status_changed_at", "status_changed_by", "version", "updated_at"])
+        transaction.on_commit(
+            lambda: signals.status_changed.send(sender=Claim, claim_id=claim.pk, status_change_id=change.pk)
+        )
     return change
 
 

@@ -1,0 +1,45 @@
+"""/healthz answers 200 when the database and broker answer, 503 when one does not."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.django_db
+class TestHealthz:
+    def test_it_is_healthy_with_postgres_and_redis(self, client, settings):
+        settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
+        response = client.get("/healthz")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["database"]["vendor"] == "postgresql"
+        assert body["broker"]["mode"] == "broker"
+
+    def test_it_is_unavailable_when_the_broker_is_down(self, client, settings):
+        from claims_tracker.celery import app
+
+        url = f"redis://127.0.0.1:{_closed_port()}/0"
+        settings.CELERY_BROKER_URL = url
+        previous = app.conf.broker_url
+        app.conf.broker_url = url
+        try:
+            response = client.get("/healthz")
+        finally:
+            app.conf.broker_url = previous
+        assert response.status_code == 503
+        assert response.json()["broker"]["ok"] is False
+
+    def test_it_reports_eager_mode_without_a_broker(self, client, settings):
+        settings.CELERY_BROKER_URL = ""
+        assert client.get("/healthz").json()["broker"]["mode"].startswith("eager")
+
+    def test_it_refuses_post(self, client):
+        assert client.post("/healthz").status_code == 405
