@@ -151,6 +151,23 @@ class ClaimAdminForm(forms.ModelForm):
             for name in ("new_status", "rationale", "cite_evidence"):
                 del self.fields[name]
 
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and data.get("new_status"):
+            # The same rules as every other write path, checked before anything is saved.
+            try:
+                services.claim_check_status_change(
+                    claim=Claim.objects.get(pk=self.instance.pk),
+                    to_status=data["new_status"],
+                    rationale=data.get("rationale", ""),
+                    evidence_ids=[e.pk for e in data.get("cite_evidence") or []],
+                    user=getattr(self, "request_user", None),
+                )
+            except services.ServiceError as exc:
+                field = {"to_status": "new_status", "evidence": "cite_evidence"}.get(exc.field, exc.field)
+                self.add_error(field if field in self.fields else None, exc.message)
+        return data
+
 
 @admin.register(Claim)
 class ClaimAdmin(SimpleHistoryAdmin):
@@ -167,6 +184,11 @@ class ClaimAdmin(SimpleHistoryAdmin):
     @admin.display(description="State", ordering="status")
     def badge(self, obj: Claim):
         return _badge_html(obj.status)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.request_user = request.user
+        return form
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
