@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) answer; start them where they are
-# installed but down, and say how to get them where they are missing.
+# installed but down, and say how to get them (and Chromium, for browser tests) where they are missing.
 set -u
 ok=1
 
@@ -27,6 +27,11 @@ elif command -v redis-server >/dev/null 2>&1; then
 else
   echo "Redis is not installed. Install it (Debian: apt-get install redis-server) or run" >&2
   echo "  docker compose up -d redis   and set CELERY_BROKER_URL." >&2
+  ok=0
+fi
+
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+  echo "Chromium is missing (browser tests drive it headless). Install it: apt-get install chromium" >&2
   ok=0
 fi
 
