@@ -2,33 +2,142 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 
-from .models import Appearance, Claim, ClaimRelation, RelationKind, Stance, Status, StatusChange
+from .models import (
+    FINAL_STATUSES,
+    Appearance,
+    Article,
+    Claim,
+    Claimant,
+    ClaimRelation,
+    Evidence,
+    Outlet,
+    RelationKind,
+    Stance,
+    Status,
+    StatusChange,
+    Story,
+)
+
+DISPUTING_STANCES = (Stance.DENIES, Stance.DISPUTES)
 
 
 def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
-def claim_list(*, include_merged: bool = False) -> QuerySet[Claim]:
-    """Claims for lists: claimant and affiliation joined, outlet count and dispute flag annotated."""
+def _disputed_expression():
+    disputing = Appearance.objects.filter(claim=OuterRef("pk"), stance__in=DISPUTING_STANCES)
+    contradicted = ClaimRelation.objects.filter(
+        Q(from_claim=OuterRef("pk")) | Q(to_claim=OuterRef("pk")), kind=RelationKind.CONTRADICTS
+    )
+    return Exists(disputing) | Exists(contradicted)
+
+
+def claim_list(*, include_merged: bool = False, annotate: bool = True) -> QuerySet[Claim]:
+    """Claims for lists: claimant and affiliation joined.
+
+    With `annotate` (the default, kept for callers that read `outlet_count`/`is_disputed` off
+    each row) the outlet count is a GROUP BY over appearances, which costs a full join on a
+    large table: lists that page through many claims should pass `annotate=False` and call
+    `claim_row_facts()` for just the page's ids.
+    """
     qs = Claim.objects.select_related("claimant", "claimant__affiliation", "status_changed_by").defer(
         "search_vector", "search_document"
     )
     if not include_merged:
         qs = qs.filter(merged_into__isnull=True)
-    disputing = Appearance.objects.filter(claim=OuterRef("pk"), stance__in=[Stance.DENIES, Stance.DISPUTES])
-    contradicted = ClaimRelation.objects.filter(
-        Q(from_claim=OuterRef("pk")) | Q(to_claim=OuterRef("pk")), kind=RelationKind.CONTRADICTS
-    )
+    if not annotate:
+        return qs
     return qs.annotate(
         outlet_count=Count("appearances__article__outlet", distinct=True),
-        is_disputed=Exists(disputing) | Exists(contradicted),
+        is_disputed=_disputed_expression(),
     )
+
+
+@dataclass(frozen=True)
+class RowFacts:
+    outlet_count: int
+    is_disputed: bool
+
+
+def claim_row_facts(claim_ids: list[int]) -> dict[int, RowFacts]:
+    """Outlet count and dispute flag for a page of claims, in one query over just those ids."""
+    if not claim_ids:
+        return {}
+    outlets = (
+        Article.objects.filter(appearances__claim=OuterRef("pk"), outlet__isnull=False)
+        .order_by()
+        .values("appearances__claim")
+        .annotate(n=Count("outlet", distinct=True))
+        .values("n")
+    )
+    rows = (
+        Claim.objects.filter(pk__in=claim_ids)
+        .order_by()
+        .annotate(
+            outlet_count=Coalesce(Subquery(outlets, output_field=IntegerField()), 0),
+            is_disputed=_disputed_expression(),
+        )
+        .values_list("pk", "outlet_count", "is_disputed")
+    )
+    return {pk: RowFacts(outlet_count=n, is_disputed=bool(d)) for pk, n, d in rows}
+
+
+def claim_attach_row_facts(claims: list[Claim]) -> list[Claim]:
+    """Set `outlet_count` and `is_disputed` on each claim of a page (one query)."""
+    facts = claim_row_facts([c.pk for c in claims])
+    for claim in claims:
+        fact = facts.get(claim.pk, RowFacts(0, False))
+        claim.outlet_count = fact.outlet_count
+        claim.is_disputed = fact.is_disputed
+    return claims
+
+
+# Filters ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ClaimFilters:
+    status: str = ""
+    claimant: Claimant | None = None
+    story: Story | None = None
+    outlet: Outlet | None = None
+    claimed_from: datetime | None = None
+    claimed_to: datetime | None = None  # exclusive
+
+
+def claim_filter(qs: QuerySet[Claim], filters: ClaimFilters) -> QuerySet[Claim]:
+    """Apply the reader list's filters; each is written so an index can drive it."""
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.claimant is not None:
+        qs = qs.filter(claimant=filters.claimant)
+    if filters.story is not None:
+        qs = qs.filter(Exists(Claim.stories.through.objects.filter(claim_id=OuterRef("pk"), story=filters.story)))
+    if filters.outlet is not None:
+        qs = qs.filter(
+            Exists(Appearance.objects.filter(claim_id=OuterRef("pk"), article__outlet=filters.outlet).order_by())
+        )
+    if filters.claimed_from is not None:
+        qs = qs.filter(claimed_at__gte=filters.claimed_from)
+    if filters.claimed_to is not None:
+        qs = qs.filter(claimed_at__lt=filters.claimed_to)
+    return qs
+
+
+# Search -------------------------------------------------------------------------------------
+
+# ts_headline wraps matches in these; the view escapes the text and only then turns them into
+# <mark>, so nothing from the claim text reaches the page unescaped.
+HIGHLIGHT_START = "\ue000"
+HIGHLIGHT_STOP = "\ue001"
 
 
 def claim_search(qs: QuerySet[Claim], query: str) -> QuerySet[Claim]:
@@ -40,31 +149,79 @@ def claim_search(qs: QuerySet[Claim], query: str) -> QuerySet[Claim]:
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
         search_query = SearchQuery(query, config="english", search_type="websearch")
-        return qs.filter(search_vector=search_query).annotate(rank=SearchRank("search_vector", search_query))
+        # F(), not the field's name: given a name, SearchRank wraps it in to_tsvector(coalesce(
+        # search_vector::text)) and re-parses every match's stored vector before ranking it.
+        return qs.filter(search_vector=search_query).annotate(rank=SearchRank(F("search_vector"), search_query))
     words = query.split()
     for word in words:
         qs = qs.filter(Q(text__icontains=word) | Q(search_document__icontains=word))
     return qs
 
 
+def claim_search_headlines(claim_ids: list[int], query: str) -> dict[int, str]:
+    """Highlighted claim text for a page of search results, with sentinel markers (see above).
+
+    Computed for just the page's ids: ts_headline re-parses the text and is too dear to run
+    over every match.
+    """
+    query = (query or "").strip()
+    if not query or not claim_ids or not is_postgresql():
+        return {}
+    from django.contrib.postgres.search import SearchHeadline, SearchQuery
+
+    search_query = SearchQuery(query, config="english", search_type="websearch")
+    rows = (
+        Claim.objects.filter(pk__in=claim_ids)
+        .order_by()
+        .annotate(
+            headline=SearchHeadline(
+                "text",
+                search_query,
+                config="english",
+                start_sel=HIGHLIGHT_START,
+                stop_sel=HIGHLIGHT_STOP,
+                highlight_all=True,
+            )
+        )
+        .values_list("pk", "headline")
+    )
+    return dict(rows)
+
+
+# One claim ----------------------------------------------------------------------------------
+
+
 def claim_get(*, pk: int) -> Claim:
     """One claim with everything its page shows, in a fixed number of queries."""
     appearances = Appearance.objects.select_related("article", "article__outlet", "speaker").order_by(
-        "article__published_at", "id"
+        F("article__published_at").asc(nulls_last=True), "id"
     )
     changes = (
-        StatusChange.objects.select_related("changed_by").prefetch_related("evidence").order_by("-changed_at", "-id")
+        StatusChange.objects.select_related("changed_by")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("article")))
+        .order_by("-changed_at", "-id")
     )
     return (
         Claim.objects.select_related("claimant", "claimant__affiliation", "status_changed_by", "merged_into")
         .prefetch_related(
             Prefetch("appearances", queryset=appearances),
             Prefetch("status_changes", queryset=changes),
-            "evidence__article",
+            Prefetch("evidence", queryset=Evidence.objects.select_related("article", "added_by")),
             "stories",
-            Prefetch("relations_out", queryset=ClaimRelation.objects.select_related("to_claim__claimant")),
-            Prefetch("relations_in", queryset=ClaimRelation.objects.select_related("from_claim__claimant")),
+            Prefetch(
+                "relations_out",
+                queryset=ClaimRelation.objects.select_related("to_claim__claimant").defer(
+                    "to_claim__search_vector", "to_claim__search_document"
+                ),
+            ),
+            Prefetch(
+                "relations_in",
+                queryset=ClaimRelation.objects.select_related("from_claim__claimant").defer(
+                    "from_claim__search_vector", "from_claim__search_document"
+                ),
+            ),
         )
+        .defer("search_vector", "search_document")
         .get(pk=pk)
     )
 
@@ -77,6 +234,127 @@ def claim_status_as_of(*, claim: Claim, when: datetime) -> StatusChange | None:
         .order_by("-changed_at", "-id")
         .first()
     )
+
+
+def claim_list_for_jsonld(*, statuses=None) -> QuerySet[Claim]:
+    """Claims with what `jsonld.claim_jsonld` reads prefetched (claimant, appearances' articles)."""
+    appearances = Appearance.objects.select_related("article", "article__outlet").order_by("id")
+    qs = (
+        Claim.objects.filter(merged_into__isnull=True)
+        .select_related("claimant", "claimant__affiliation")
+        .defer("search_vector", "search_document")
+        .prefetch_related(Prefetch("appearances", queryset=appearances))
+    )
+    if statuses is not None:
+        qs = qs.filter(status__in=list(statuses))
+    return qs
+
+
+# Claimants, stories, articles, outlets ----------------------------------------------------
+
+
+def claimant_get(*, slug: str) -> Claimant:
+    """A claimant with four levels of affiliation joined (the chain shown on the page)."""
+    return Claimant.objects.select_related(
+        "affiliation", "affiliation__affiliation", "affiliation__affiliation__affiliation"
+    ).get(slug=slug)
+
+
+def claimant_track_record(*, claimant: Claimant, per_status: int = 20) -> tuple[dict[str, int], dict[str, list]]:
+    """Counts of final states, and up to `per_status` claims behind each (two queries)."""
+    base = Claim.objects.filter(claimant=claimant, merged_into__isnull=True, status__in=FINAL_STATUSES)
+    counts = dict(base.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    ranked = (
+        base.defer("search_vector", "search_document")
+        .annotate(
+            row=Window(
+                RowNumber(), partition_by=[F("status")], order_by=[F("status_changed_at").desc(), F("id").desc()]
+            )
+        )
+        .filter(row__lte=per_status)
+        .order_by("status", "-status_changed_at", "-id")
+    )
+    claims: dict[str, list] = {status: [] for status in FINAL_STATUSES}
+    for claim in ranked:
+        claims[claim.status].append(claim)
+    return {status: counts.get(status, 0) for status in FINAL_STATUSES}, claims
+
+
+def claimant_open_claims(*, claimant: Claimant, limit: int = 30) -> list[Claim]:
+    return list(
+        Claim.objects.filter(claimant=claimant, merged_into__isnull=True)
+        .exclude(status__in=FINAL_STATUSES)
+        .defer("search_vector", "search_document")
+        .order_by("-claimed_at", "-id")[:limit]
+    )
+
+
+def story_claims(*, story: Story, limit: int = 200) -> list[Claim]:
+    return list(
+        claim_list(annotate=False)
+        .filter(Exists(Claim.stories.through.objects.filter(claim_id=OuterRef("pk"), story=story)))
+        .order_by("-claimed_at", "-id")[:limit]
+    )
+
+
+def story_status_changes(*, claim_ids: list[int], limit: int = 300) -> list[StatusChange]:
+    """State changes of the story's claims, leaving out each claim's first (logged) entry."""
+    return list(
+        StatusChange.objects.filter(claim_id__in=claim_ids)
+        .exclude(from_status="")
+        .select_related("changed_by")
+        .order_by("-changed_at", "-id")[:limit]
+    )
+
+
+def story_contradictions(*, claim_ids: list[int]) -> list[ClaimRelation]:
+    return list(
+        ClaimRelation.objects.filter(kind=RelationKind.CONTRADICTS)
+        .filter(Q(from_claim_id__in=claim_ids) | Q(to_claim_id__in=claim_ids))
+        .select_related("from_claim__claimant", "to_claim__claimant")
+        .defer(
+            "from_claim__search_vector",
+            "from_claim__search_document",
+            "to_claim__search_vector",
+            "to_claim__search_document",
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def article_get(*, pk: int) -> Article:
+    appearances = (
+        Appearance.objects.select_related("speaker", "claim")
+        .defer("claim__search_vector", "claim__search_document")
+        .order_by("start_offset", "id")
+    )
+    return (
+        Article.objects.select_related("outlet")
+        .prefetch_related(Prefetch("appearances", queryset=appearances))
+        .get(pk=pk)
+    )
+
+
+def outlet_articles(*, outlet: Outlet, limit: int = 50) -> list[Article]:
+    # A correlated count per listed article: a GROUP BY would count every article first.
+    claims = (
+        Appearance.objects.filter(article_id=OuterRef("pk"))
+        .order_by()
+        .values("article_id")
+        .annotate(n=Count("claim_id", distinct=True))
+        .values("n")
+    )
+    return list(
+        Article.objects.filter(outlet=outlet)
+        .defer("text", "claimreview")
+        .annotate(claim_count=Coalesce(Subquery(claims, output_field=IntegerField()), 0))
+        .order_by(F("published_at").desc(nulls_last=True), "-id")[:limit]
+    )
+
+
+def outlet_claims(*, outlet: Outlet, limit: int = 50) -> list[Claim]:
+    carried = Appearance.objects.filter(claim_id=OuterRef("pk"), article__outlet=outlet).order_by()
+    return list(claim_list(annotate=False).filter(Exists(carried)).order_by("-claimed_at", "-id")[:limit])
 
 
 def status_label(value: str) -> str:

@@ -1,0 +1,156 @@
+"""Reader-site benchmark: server time of the claims list, a deep keyset page, a search and a claim page.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ct_bench .venv/bin/python bench/bench_reader.py [100000 1000000]
+
+Loads synthetic claims (bench/synthetic.py) up to each size in turn, then times requests made
+in-process with django.test.Client (the full Django stack: URL resolution, view, ORM, template
+rendering; no network or WSGI server), and prints median and p95 per page, the number of
+queries, and EXPLAIN ANALYZE of each page's main query to show which indexes it uses.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claims_tracker.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from bench.synthetic import ensure_synthetic_claims  # noqa: E402
+from claims_tracker.claims.models import Claim  # noqa: E402
+from claims_tracker.claims.pagination import SORTS, encode_cursor  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "40"))
+WARMUP = 5
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def time_page(client: Client, urls: list[str]) -> tuple[float, float, int]:
+    for url in urls[:WARMUP]:
+        client.get(url)
+    timings = []
+    for i in range(RUNS):
+        url = urls[i % len(urls)]
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(urls[0])
+    return statistics.median(timings), percentile(timings, 95), len(ctx.captured_queries)
+
+
+def explain_queries(client: Client, url: str) -> list[tuple[str, str]]:
+    """EXPLAIN ANALYZE every query of one request, the claims query (the one with LIMIT) first."""
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    plans = []
+    with connection.cursor() as cursor:
+        for query in ctx.captured_queries:
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING ON) " + query["sql"])
+            plans.append((query["sql"], "\n".join(row[0] for row in cursor.fetchall())))
+    plans.sort(key=lambda p: not re.search(r'FROM "claims_claim".*LIMIT \d+', p[0]))
+    return plans
+
+
+def indexes_in(plan: str) -> list[str]:
+    found = re.findall(r"(?:Index Scan|Index Only Scan)(?: Backward)? using (\w+)|Bitmap Index Scan on (\w+)", plan)
+    return sorted({a or b for a, b in found})
+
+
+def deep_cursor(depth: int) -> str:
+    claim = (
+        Claim.objects.filter(merged_into__isnull=True)
+        .only("pk", "claimed_at")
+        .order_by("-claimed_at", "-id")[depth : depth + 1]
+        .get()
+    )
+    return encode_cursor(SORTS["claimed"], claim)
+
+
+def run(size: int, client: Client) -> dict[str, tuple[float, float, int]]:
+    print(f"\n=== {size:,} synthetic claims ===", flush=True)
+    started = time.monotonic()
+    added = ensure_synthetic_claims(size)
+    print(f"  ready ({added:,} added in {time.monotonic() - started:.0f}s)", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM claims_claim")
+        total = cursor.fetchone()[0]
+        cursor.execute("SELECT id FROM claims_claim ORDER BY id DESC LIMIT 1")
+        top = cursor.fetchone()[0]
+    if total > size * 1.05:
+        print(f"  NOTE: the database already holds {total:,} claims; figures are for {total:,}, not {size:,}")
+    print(f"  {total:,} claims in the database")
+    claim_ids = [top - (k * 7919) % max(1, total - 1) for k in range(20)]
+    deep = deep_cursor(int(total * 0.9))
+    pages = {
+        "claims list (newest)": ["/"],
+        "claims list (state=disputed, latest change)": ["/?status=disputed&sort=changed"],
+        "deep keyset page (90% down)": [f"/?after={deep}"],
+        "search 'Soledar' (best match)": ["/?q=Soledar", "/?q=Bakhmut", "/?q=Kherson"],
+        "search 'Soledar' (newest)": ["/?q=Soledar&sort=claimed", "/?q=Bakhmut&sort=claimed"],
+        "search 'encircled Avdiivka'": ["/?q=encircled+Avdiivka"],
+        "claim page": [f"/claims/{pk}/" for pk in claim_ids],
+    }
+    results = {}
+    print(f"  {'page':46} {'median ms':>10} {'p95 ms':>9} {'queries':>8}")
+    for name, urls in pages.items():
+        median, p95, queries = time_page(client, urls)
+        results[name] = (median, p95, queries)
+        print(f"  {name:46} {median:10.1f} {p95:9.1f} {queries:8d}", flush=True)
+    print("\n  EXPLAIN ANALYZE per page: every query's time and indexes, the main claims query in full")
+    for name, urls in pages.items():
+        plans = explain_queries(client, urls[0])
+        print(f"\n  -- {name}")
+        for i, (sql, plan) in enumerate(plans):
+            exec_time = re.search(r"Execution Time: ([\d.]+) ms", plan)
+            table = re.search(r'FROM "(\w+)"', sql)
+            print(
+                f"     q{i + 1} {table.group(1) if table else '?':22} {exec_time.group(1) if exec_time else '?':>8} ms"
+                f"  indexes: {', '.join(indexes_in(plan)) or 'none (seq scan)'}"
+            )
+        print("\n".join("        " + line for line in plans[0][1].splitlines()))
+    return results
+
+
+def main() -> None:
+    if connection.vendor != "postgresql":
+        sys.exit("Set DATABASE_URL to a PostgreSQL bench database, e.g. postgres://postgres@127.0.0.1:5432/ct_bench")
+    sizes = [int(a) for a in sys.argv[1:]] or [100_000, 1_000_000]
+    print(
+        f"database {settings.DATABASES['default']['NAME']}; timings: in-process django.test.Client, "
+        f"{RUNS} runs after {WARMUP} warm-up, DEBUG={settings.DEBUG}"
+    )
+    call_command("migrate", verbosity=0)
+    client = Client(HTTP_HOST="127.0.0.1")
+    all_results = {size: run(size, client) for size in sizes}
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        print(f"\n=== {large:,} vs {small:,}: p95 ratio ===")
+        for name in all_results[small]:
+            ratio = all_results[large][name][1] / max(all_results[small][name][1], 0.001)
+            print(f"  {name:46} {ratio:5.2f}x")
+
+
+if __name__ == "__main__":
+    main()

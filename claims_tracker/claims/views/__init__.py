@@ -1,0 +1,18 @@
+"""Public, server-rendered reader pages, one module per page family."""
+
+from .article import article_detail
+from .claim import claim_detail
+from .errors import page_not_found, server_error
+from .lists import claim_list
+from .pages import claimant_detail, outlet_detail, story_detail
+
+__all__ = [
+    "article_detail",
+    "claim_detail",
+    "claim_list",
+    "claimant_detail",
+    "outlet_detail",
+    "page_not_found",
+    "server_error",
+    "story_detail",
+]

@@ -1,0 +1,101 @@
+"""The claim page: state and timeline, who says what, related claims, state "as of" a date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from .. import jsonld, selectors
+from ..models import Appearance, Claim, ClaimRelation, RelationKind, Stance, StatusChange
+
+# Columns left to right: those who back the claim, those who contest it, then plain reports.
+STANCE_ORDER = [Stance.ASSERTS, Stance.CONFIRMS, Stance.DENIES, Stance.DISPUTES, Stance.REPORTS]
+
+# How a relation reads from the other claim's side ("A supports B" shows on B as "Supported by").
+INVERSE_LABELS = {
+    RelationKind.CONTRADICTS: "Contradicts",
+    RelationKind.SUPPORTS: "Supported by",
+    RelationKind.SAME_AS: "Same as",
+    RelationKind.FOLLOWS_UP: "Followed up by",
+}
+
+
+@dataclass
+class StanceGroup:
+    stance: str
+    label: str
+    appearances: list[Appearance]
+
+
+@dataclass
+class Related:
+    label: str
+    kind: str
+    claim: Claim
+    note: str
+
+
+def _stance_groups(appearances: list[Appearance]) -> list[StanceGroup]:
+    by_stance: dict[str, list[Appearance]] = {s: [] for s in STANCE_ORDER}
+    for appearance in appearances:
+        by_stance.setdefault(appearance.stance, []).append(appearance)
+    return [StanceGroup(stance=s, label=Stance(s).label, appearances=items) for s, items in by_stance.items() if items]
+
+
+def _related(claim: Claim) -> list[Related]:
+    out: list[ClaimRelation] = list(claim.relations_out.all())
+    into: list[ClaimRelation] = list(claim.relations_in.all())
+    related = [Related(RelationKind(r.kind).label, r.kind, r.to_claim, r.note) for r in out]
+    related += [Related(INVERSE_LABELS[RelationKind(r.kind)], r.kind, r.from_claim, r.note) for r in into]
+    return related
+
+
+def _parse_as_of(raw: str) -> tuple[date | None, str]:
+    if not raw:
+        return None, ""
+    try:
+        return date.fromisoformat(raw), ""
+    except ValueError:
+        return None, "Enter the date as YYYY-MM-DD (for example 2023-01-20)."
+
+
+@require_GET
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        claim = selectors.claim_get(pk=pk)
+    except Claim.DoesNotExist:
+        raise Http404("No such claim.")
+
+    as_of_date, as_of_error = _parse_as_of(request.GET.get("as_of", "").strip())
+    as_of_change: StatusChange | None = None
+    if as_of_date is not None:
+        # "As of 20 January" means by the end of that day (UTC).
+        as_of_change = selectors.claim_status_as_of(
+            claim=claim, when=datetime.combine(as_of_date, time.max, tzinfo=UTC)
+        )
+
+    appearances = list(claim.appearances.all())
+    changes = list(claim.status_changes.all())
+    first = next((a for a in appearances if a.article.published_at), appearances[0] if appearances else None)
+    outlets = {a.article.outlet_id for a in appearances if a.article.outlet_id}
+    context = {
+        "claim": claim,
+        "changes": changes,
+        "current_change": changes[0] if changes else None,
+        "groups": _stance_groups(appearances),
+        "appearance_count": len(appearances),
+        "outlet_count": len(outlets),
+        "first_appearance": first,
+        "related": _related(claim),
+        "stories": list(claim.stories.all()),
+        "evidence": list(claim.evidence.all()),
+        "as_of": as_of_date,
+        "as_of_change": as_of_change,
+        "as_of_error": as_of_error,
+        "jsonld": jsonld.claim_jsonld(claim, base_url=request.build_absolute_uri("/")),
+    }
+    return render(request, "claims/claim_detail.html", context)

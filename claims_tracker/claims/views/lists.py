@@ -1,0 +1,151 @@
+"""The claims list (home page): filters, full-text search, sorts and keyset pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from django import forms
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.html import format_html_join
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from .. import selectors
+from ..models import Claimant, Outlet, Status, Story
+from ..pagination import SORTS, CursorError, keyset_page
+
+PAGE_SIZE = 30
+# Filter menus list this many choices; a longer tail is reached from claimant/story/outlet pages.
+MENU_LIMIT = 300
+FILTER_KEYS = ("q", "status", "claimant", "story", "outlet", "claimed_from", "claimed_to", "sort")
+
+
+class ClaimFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, label="Search claims")
+    status = forms.ChoiceField(required=False, choices=[("", "Any state"), *Status.choices], label="State")
+    claimant = forms.ModelChoiceField(
+        required=False, queryset=Claimant.objects.only("pk", "slug", "name"), to_field_name="slug"
+    )
+    story = forms.ModelChoiceField(
+        required=False, queryset=Story.objects.only("pk", "slug", "title"), to_field_name="slug"
+    )
+    outlet = forms.ModelChoiceField(
+        required=False, queryset=Outlet.objects.only("pk", "slug", "name"), to_field_name="slug"
+    )
+    claimed_from = forms.DateField(required=False, label="Claimed from")
+    claimed_to = forms.DateField(required=False, label="Claimed to")
+    sort = forms.ChoiceField(required=False, choices=[(s.key, s.label) for s in SORTS.values()])
+
+    def clean_q(self) -> str:
+        # NUL cannot reach PostgreSQL; other control characters mean nothing to search.
+        return "".join(ch for ch in self.cleaned_data["q"] if ch.isprintable() or ch == " ").strip()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("claimed_from"), data.get("claimed_to")
+        if start and end and end < start:
+            self.add_error("claimed_to", "The end date is before the start date.")
+        return data
+
+
+def _options(pairs: list[tuple[str, str]], selected: str) -> str:
+    """`<option>`s for a filter menu, built here: hundreds of them are too slow as template loops."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((slug, " selected" if slug == selected else "", name) for slug, name in pairs),
+    )
+
+
+def _menu_pairs() -> dict[str, list[tuple[str, str]]]:
+    # Cached for a minute: three sorted scans on every page view buy nothing, and a new
+    # claimant reaching the menu a minute late costs nothing.
+    def load() -> dict[str, list[tuple[str, str]]]:
+        return {
+            "claimant": list(Claimant.objects.order_by("name").values_list("slug", "name")[:MENU_LIMIT]),
+            "story": list(Story.objects.order_by("title").values_list("slug", "title")[:MENU_LIMIT]),
+            "outlet": list(Outlet.objects.order_by("name").values_list("slug", "name")[:MENU_LIMIT]),
+        }
+
+    return cache.get_or_set("claims:list-menus:v1", load, timeout=60)
+
+
+def _menus(filters: selectors.ClaimFilters) -> dict[str, str]:
+    claimant = (filters.claimant.slug, filters.claimant.name) if filters.claimant else None
+    story = (filters.story.slug, filters.story.title) if filters.story else None
+    outlet = (filters.outlet.slug, filters.outlet.name) if filters.outlet else None
+    pairs_by_menu = _menu_pairs()
+    built = {}
+    for key, current in (("claimant", claimant), ("story", story), ("outlet", outlet)):
+        pairs = list(pairs_by_menu[key])
+        if current and current not in pairs:
+            pairs.insert(0, current)  # the chosen one is listed even when past the menu's limit
+        built[f"{key}_options"] = _options(pairs, current[0] if current else "")
+    return built
+
+
+def _day_start(day) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+@require_GET
+def claim_list(request: HttpRequest) -> HttpResponse:
+    form = ClaimFilterForm(request.GET)
+    form.is_valid()  # invalid fields are reported beside the form; the valid ones still apply
+    data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+    query = data.get("q", "")
+    filters = selectors.ClaimFilters(
+        status=data.get("status", ""),
+        claimant=data.get("claimant"),
+        story=data.get("story"),
+        outlet=data.get("outlet"),
+        claimed_from=_day_start(data["claimed_from"]) if data.get("claimed_from") else None,
+        claimed_to=_day_start(data["claimed_to"]) + timedelta(days=1) if data.get("claimed_to") else None,
+    )
+    searching = bool(query)
+    sort_key = data.get("sort") or ("relevance" if searching else "claimed")
+    if sort_key == "relevance" and not (searching and selectors.is_postgresql()):
+        sort_key = "claimed"
+    sort = SORTS[sort_key]
+
+    lean = ["pk"] if sort.field == "rank" else ["pk", sort.field]  # what keyset_page reads
+    qs = selectors.claim_filter(selectors.claim_list(annotate=False).select_related(None).only(*lean), filters)
+    qs = selectors.claim_search(qs, query)
+    cursor_error = ""
+    try:
+        page = keyset_page(
+            qs, sort=sort, after=request.GET.get("after"), before=request.GET.get("before"), size=PAGE_SIZE
+        )
+    except CursorError as exc:
+        cursor_error = str(exc)
+        page = keyset_page(qs, sort=sort, size=PAGE_SIZE)
+    # The page was picked on bare claim rows (ranking thousands of matches joined to claimants
+    # costs more than ranking them alone); now load the chosen rows with their joins.
+    by_id = selectors.claim_list(annotate=False, include_merged=True).in_bulk([c.pk for c in page.items])
+    claims = selectors.claim_attach_row_facts([by_id[c.pk] for c in page.items if c.pk in by_id])
+    headlines = selectors.claim_search_headlines([c.pk for c in claims], query) if searching else {}
+    for claim in claims:
+        claim.headline = headlines.get(claim.pk, "")
+
+    kept = {k: request.GET.get(k, "") for k in FILTER_KEYS if request.GET.get(k, "") and k not in form.errors}
+    sort_choices = [s for s in SORTS.values() if s.key != "relevance" or (searching and selectors.is_postgresql())]
+    context = {
+        "form": form,
+        "claims": claims,
+        "page": page,
+        "query": query,
+        "sort": sort,
+        "sort_choices": sort_choices,
+        "statuses": Status.choices,
+        "filters": filters,
+        "is_filtered": any(v for k, v in kept.items() if k != "sort"),
+        "cursor_error": cursor_error,
+        "next_url": f"?{urlencode({**kept, 'after': page.next_cursor})}" if page.next_cursor else "",
+        "prev_url": f"?{urlencode({**kept, 'before': page.prev_cursor})}" if page.prev_cursor else "",
+        "first_url": f"?{urlencode(kept)}",
+        "is_first_page": not (request.GET.get("after") or request.GET.get("before")) or cursor_error,
+        **_menus(filters),
+    }
+    return render(request, "claims/claim_list.html", context)

@@ -1,0 +1,104 @@
+"""The claim page: state, timeline, who says what, related claims, "as of", JSON-LD, query counts."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from claims_tracker.claims import services
+from claims_tracker.claims.models import Stance
+from tests.factories import ArticleFactory, ClaimFactory
+
+from .conftest import add_appearances
+
+
+def jsonld_of(html: str) -> dict:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match, "no JSON-LD block"
+    return json.loads(match.group(1))
+
+
+@pytest.mark.django_db
+class TestClaimDetail:
+    def test_it_shows_state_timeline_and_who_says_what(self, client, mod_claim):
+        response = client.get(mod_claim.get_absolute_url())
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert mod_claim.text in html
+        groups = {
+            g.stance: [a.speaker.name if a.speaker else None for a in g.appearances] for g in response.context["groups"]
+        }
+        assert groups == {
+            Stance.ASSERTS: ["Russian Ministry of Defence", "Igor Konashenkov"],
+            Stance.DENIES: ["Ukrainian officials"],
+            Stance.DISPUTES: ["Hanna Malyar"],
+            Stance.REPORTS: [None],
+        }
+        # Newest change on top: confirmed, then disputed, then the logging.
+        assert [c.to_status for c in response.context["changes"]] == ["confirmed", "disputed", "unverified"]
+        assert html.index("Conceded by the other side") < html.index("Hanna Malyar said the battles")
+        assert "Admission by the other side" in html
+        related = {(r.label, r.claim.claimant.slug) for r in response.context["related"]}
+        assert related == {("Contradicts", "hanna-malyar"), ("Follows up", "yevgeny-prigozhin")}
+
+    def test_it_shows_the_inverse_relation_on_the_other_claim(self, client, demo):
+        from claims_tracker.claims.models import Claim
+
+        malyar = Claim.objects.get(claimant__slug="hanna-malyar")
+        prigozhin = Claim.objects.get(claimant__slug="yevgeny-prigozhin")
+        assert [r.label for r in client.get(malyar.get_absolute_url()).context["related"]] == ["Contradicts"]
+        assert [r.label for r in client.get(prigozhin.get_absolute_url()).context["related"]] == ["Followed up by"]
+
+    def test_it_shows_the_state_as_of_a_date(self, client, mod_claim):
+        url = mod_claim.get_absolute_url()
+        assert client.get(url, {"as_of": "2023-01-20"}).context["as_of_change"].to_status == "disputed"
+        assert client.get(url, {"as_of": "2023-01-25"}).context["as_of_change"].to_status == "confirmed"
+        assert client.get(url, {"as_of": "2023-01-13"}).context["as_of_change"].to_status == "disputed"
+        before = client.get(url, {"as_of": "2023-01-01"})
+        assert before.context["as_of_change"] is None
+        assert "had not been made yet" in before.content.decode()
+        bad = client.get(url, {"as_of": "last tuesday"})
+        assert bad.status_code == 200
+        assert "Enter the date as YYYY-MM-DD" in bad.content.decode()
+
+    def test_it_embeds_a_claimreview_for_a_verdict_and_a_claim_while_open(self, client, mod_claim, demo):
+        review = jsonld_of(client.get(mod_claim.get_absolute_url()).content.decode())
+        assert review["@type"] == "ClaimReview"
+        assert review["reviewRating"]["alternateName"] == "Confirmed"
+        from claims_tracker.claims.models import Claim
+
+        open_claim = Claim.objects.get(claimant__slug="pavlo-kyrylenko")
+        plain = jsonld_of(client.get(open_claim.get_absolute_url()).content.decode())
+        assert plain["@type"] == "Claim"
+        assert plain["author"]["name"] == "Pavlo Kyrylenko"
+
+    def test_it_escapes_ingested_text_everywhere(self, client, db):
+        evil = "</script><script>alert('x')</script><b>bold</b>"
+        claim = ClaimFactory(text=f"Town taken {evil}")
+        services.appearance_add(claim=claim, article=ArticleFactory(title=evil), quote=evil, stance=Stance.DISPUTES)
+        html = client.get(claim.get_absolute_url()).content.decode()
+        assert "<script>alert" not in html
+        assert "<b>bold</b>" not in html
+        assert "&lt;b&gt;bold&lt;/b&gt;" in html
+        data = jsonld_of(html)  # the JSON survived intact inside its script element
+        assert data["text"] == f"Town taken {evil}"
+
+    def test_it_answers_404_for_a_missing_claim_in_the_site_look(self, client, db):
+        response = client.get("/claims/999999/")
+        assert response.status_code == 404
+        assert "Page not found" in response.content.decode()
+        assert 'class="site-header"' in response.content.decode()
+
+    def test_it_rejects_post(self, client, mod_claim):
+        assert client.post(mod_claim.get_absolute_url()).status_code == 405
+
+    @pytest.mark.parametrize("n", [3, 300])
+    def test_its_query_count_does_not_grow_with_appearances(self, client, db, django_assert_max_num_queries, n):
+        claim = ClaimFactory()
+        add_appearances(claim, n)
+        with django_assert_max_num_queries(9) as captured:
+            response = client.get(claim.get_absolute_url(), {"as_of": "2030-01-01"})
+        assert response.context["appearance_count"] == n
+        assert len(captured) <= 9

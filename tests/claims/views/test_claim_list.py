@@ -1,0 +1,159 @@
+"""The claims list: rows, filters, search with highlights, sorts, keyset pages, query counts."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from claims_tracker.claims import services
+from claims_tracker.claims.models import Appearance, Claim, Stance, Status
+from claims_tracker.claims.pagination import SORTS, CursorError, decode_cursor
+from tests.factories import ArticleFactory, ClaimantFactory, ClaimFactory, OutletFactory, StoryFactory, add_evidence
+
+from .conftest import make_claims
+
+URL = reverse("claims-list")
+
+
+def texts(response) -> list[str]:
+    return [c.text for c in response.context["claims"]]
+
+
+@pytest.mark.django_db
+class TestClaimList:
+    def test_it_shows_each_row_with_badge_claimant_affiliation_outlets_and_dispute(self, client, demo):
+        response = client.get(URL)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Russian forces have taken control of the town of Soledar." in html
+        assert 'class="badge badge--confirmed"' in html and "Confirmed" in html
+        assert "Hanna Malyar" in html and "(Ministry of Defence of Ukraine)" in html
+        mod = next(c for c in response.context["claims"] if c.claimant.slug == "russian-ministry-of-defence")
+        assert mod.outlet_count == 1
+        assert mod.is_disputed is True
+        kyr = next(c for c in response.context["claims"] if c.claimant.slug == "pavlo-kyrylenko")
+        assert kyr.is_disputed is False
+        assert 'rel="alternate" type="application/atom+xml"' in html
+
+    def test_it_filters_by_state(self, client, demo):
+        response = client.get(URL, {"status": "confirmed"})
+        assert texts(response) == ["Russian forces have taken control of the town of Soledar."]
+
+    def test_it_filters_by_claimant_story_outlet_and_dates(self, client, demo):
+        assert len(texts(client.get(URL, {"claimant": "samuel-ramani"}))) == 2
+        assert len(texts(client.get(URL, {"story": "battle-for-soledar"}))) == 6
+        assert texts(client.get(URL, {"outlet": "ukrainian-military"})) == []
+        assert len(texts(client.get(URL, {"outlet": "nbc-news"}))) == 6
+        dated = texts(client.get(URL, {"claimed_from": "2023-01-11", "claimed_to": "2023-01-11"}))
+        assert dated == ["Wagner Group fighters alone are in control of Soledar."]
+
+    def test_it_reports_bad_filter_values_and_keeps_the_good_ones(self, client, demo):
+        response = client.get(URL, {"claimant": "nobody-at-all", "claimed_from": "2023-13-45", "status": "confirmed"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "No claimant by that name" in html
+        assert "Enter a date as YYYY-MM-DD." in html
+        assert texts(response) == ["Russian forces have taken control of the town of Soledar."]
+        reversed_range = client.get(URL, {"claimed_from": "2023-02-01", "claimed_to": "2023-01-01"})
+        assert "The end date is before the start date." in reversed_range.content.decode()
+
+    def test_it_searches_with_ranking_and_escaped_highlights(self, client, db):
+        hostile = ClaimFactory(text="<script>alert(1)</script> Soledar is taken")
+        ClaimFactory(text="Bakhmut is quiet")
+        response = client.get(URL, {"q": "Soledar"})
+        assert texts(response) == [hostile.text]
+        html = response.content.decode()
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>Soledar</mark> is taken" in html
+        assert response.context["sort"].key == "relevance"
+
+    def test_it_shows_an_empty_state_that_says_what_to_do(self, client, db):
+        assert "No claims logged yet" in client.get(URL).content.decode()
+        ClaimFactory(text="Something")
+        html = client.get(URL, {"q": "zanzibar"}).content.decode()
+        assert "No claims match" in html and "Show all claims" in html
+
+    def test_it_sorts_by_latest_change(self, client, editor, db):
+        newer, older = make_claims(2)
+        add_evidence(older)
+        services.claim_change_status(claim_id=older.pk, to_status=Status.DISPUTED, rationale="Contested.", user=editor)
+        assert texts(client.get(URL))[0] == newer.text
+        assert texts(client.get(URL, {"sort": "changed"}))[0] == older.text
+
+    def test_it_pages_with_keyset_cursors_both_ways(self, client, db):
+        claims = make_claims(65)
+        expected = [c.text for c in claims]  # newest first
+        first = client.get(URL)
+        assert texts(first) == expected[:30]
+        nxt = first.context["next_url"]
+        assert nxt and not first.context["prev_url"]
+        second = client.get(URL + nxt.replace("&amp;", "&"))
+        assert texts(second) == expected[30:60]
+        third = client.get(URL + second.context["next_url"])
+        assert texts(third) == expected[60:]
+        assert not third.context["next_url"]
+        back = client.get(URL + third.context["prev_url"])
+        assert texts(back) == expected[30:60]
+        back_again = client.get(URL + back.context["prev_url"])
+        assert texts(back_again) == expected[:30]
+        assert not back_again.context["prev_url"]
+
+    def test_it_keeps_filters_across_pages(self, client, db):
+        claimant = ClaimantFactory(slug="kept")
+        make_claims(35, claimant=claimant)
+        make_claims(5)
+        first = client.get(URL, {"claimant": "kept"})
+        assert "claimant=kept" in first.context["next_url"]
+        assert len(texts(client.get(URL + first.context["next_url"]))) == 5
+
+    def test_it_explains_a_bad_cursor_and_shows_the_first_page(self, client, db):
+        make_claims(3)
+        response = client.get(URL, {"after": "not-a-cursor"})
+        assert response.status_code == 200
+        assert "That page link is not valid" in response.content.decode()
+        assert len(texts(response)) == 3
+
+    def test_it_hides_merged_claims(self, client, db):
+        source, target = make_claims(2)
+        services.claim_merge(source_id=source.pk, target_id=target.pk)
+        assert texts(client.get(URL)) == [target.text]
+
+    def test_it_rejects_post(self, client, db):
+        assert client.post(URL).status_code == 405
+
+    @pytest.mark.parametrize("n", [10, 100])
+    def test_its_query_count_does_not_grow_with_rows(self, client, db, django_assert_max_num_queries, n):
+        story = StoryFactory()
+        outlet = OutletFactory()
+        claims = make_claims(n, stories=[story])
+        article = ArticleFactory(outlet=outlet)
+        Appearance.objects.bulk_create(
+            [Appearance(claim=c, article=article, stance=Stance.DISPUTES, quote="No.") for c in claims]
+        )
+        # Page ids, their rows, their facts, and the three filter menus (cold cache).
+        cache.delete("claims:list-menus:v1")
+        with django_assert_max_num_queries(6):
+            client.get(URL)
+        # Search adds the headline query; every filter resolves its slug once; menus now cached.
+        params = {"q": "town", "story": story.slug, "outlet": outlet.slug, "status": "unverified"}
+        with django_assert_max_num_queries(7):
+            response = client.get(URL, params)
+        assert len(response.context["claims"]) == min(n, 30)
+
+
+class TestCursor:
+    def test_it_rejects_tampered_cursors(self):
+        for bad in ["", "!!!", "eyJ4IjoxfQ", "WyIyMDIzIiwidHJ1ZSJd", "WzEuNSwxXQ"]:
+            with pytest.raises(CursorError):
+                decode_cursor(SORTS["claimed"], bad)
+
+    def test_it_round_trips(self):
+        claim = Claim(pk=7, claimed_at=datetime(2023, 1, 13, 6, 0, 0, 123, tzinfo=UTC))
+        from claims_tracker.claims.pagination import encode_cursor
+
+        assert decode_cursor(SORTS["claimed"], encode_cursor(SORTS["claimed"], claim)) == (claim.claimed_at, 7)
+        assert re.fullmatch(r"[A-Za-z0-9_-]+", encode_cursor(SORTS["claimed"], claim))
