@@ -214,17 +214,44 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Redelivery after the visibility timeout must never hit a task that is still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # How often a Redis worker sweeps for messages of dead workers (interval x throttle seconds; kombu: 10 x 10).
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"claims_tracker.ingest.tasks.*": {"queue": "ingest"}}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # One small fan-out: enqueues one fetch_feed per due feed. Safe to fire from two beats at once.
+    "ingest-poll-due-feeds": {
+        "task": "claims_tracker.ingest.tasks.poll_due_feeds",
+        "schedule": float(env_int("INGEST_POLL_EVERY", 60)),
+    },
+}
 
 # Ingestion
 INGEST_ALLOW_PRIVATE_NETWORKS = env_bool("INGEST_ALLOW_PRIVATE_NETWORKS", False)
 INGEST_USER_AGENT = env(
     "INGEST_USER_AGENT", "ClaimsTracker/1.0 (+https://github.com/claims-tracker; newsroom claim monitor)"
 )
+# Task retries on transient errors (timeouts, 5xx, connection errors): exponential backoff with jitter.
+INGEST_MAX_RETRIES = env_int("INGEST_MAX_RETRIES", 5)
+INGEST_RETRY_BACKOFF = env_int("INGEST_RETRY_BACKOFF", 30)  # seconds before the first retry
+INGEST_RETRY_BACKOFF_MAX = env_int("INGEST_RETRY_BACKOFF_MAX", 1800)
+# A failing feed is polled less often, doubling up to this cap (seconds).
+INGEST_FEED_BACKOFF_MAX = env_int("INGEST_FEED_BACKOFF_MAX", 6 * 3600)
+
+# API sync feeds: rows newer than this many seconds (and than any open transaction) wait for the next poll.
+API_SYNC_SETTLE_SECONDS = float(env("API_SYNC_SETTLE_SECONDS", "2"))
+
+# Webhooks: attempts per delivery, first retry delay (doubling, capped), disable after N failed attempts in a row.
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 8)
+WEBHOOKS_RETRY_BASE_SECONDS = float(env("WEBHOOKS_RETRY_BASE_SECONDS", "30"))
+WEBHOOKS_RETRY_MAX_SECONDS = float(env("WEBHOOKS_RETRY_MAX_SECONDS", "3600"))
+WEBHOOKS_DISABLE_AFTER = env_int("WEBHOOKS_DISABLE_AFTER", 15)
+WEBHOOKS_TIMEOUT_SECONDS = float(env("WEBHOOKS_TIMEOUT_SECONDS", "10"))
 
 # Django REST Framework
 REST_FRAMEWORK = {
@@ -251,6 +278,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "claims_tracker.claims.models.Status",
+        "AppearanceStanceEnum": "claims_tracker.claims.models.Stance",
+        "EvidenceStanceEnum": "claims_tracker.claims.models.EvidenceStance",
+        "EvidenceKindEnum": "claims_tracker.claims.models.EvidenceKind",
+        "ClaimantKindEnum": "claims_tracker.claims.models.ClaimantKind",
+        "OutletKindEnum": "claims_tracker.claims.models.OutletKind",
+        "RelationKindEnum": "claims_tracker.claims.models.RelationKind",
+        "WebhookEventEnum": "claims_tracker.api.serializers.WEBHOOK_EVENTS",
+    },
 }
 
 # Logging: to stderr, with ids in the messages.

@@ -1,7 +1,9 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="accounts-login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="accounts-logout"),
+    path("login/", views.LoginView.as_view(), name="accounts-login"),
+    path("logout/", views.LogoutView.as_view(), name="accounts-logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="accounts-password-change"),
 ]

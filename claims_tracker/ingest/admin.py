@@ -1,12 +1,21 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from .models import Candidate, Feed, FeedEntry
+from . import polling
+from .models import ArticleRedirect, Candidate, Feed, FeedEntry
 
 
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "outlet", "active", "last_success_at", "consecutive_failures", "next_poll_at"]
-    list_filter = ["active", "outlet"]
+    list_display = [
+        "__str__",
+        "outlet",
+        "active",
+        "last_status",
+        "last_success_at",
+        "consecutive_failures",
+        "next_poll_at",
+    ]
+    list_filter = ["active", "last_status", "outlet"]
     search_fields = ["url", "title"]
     readonly_fields = [
         "etag",
@@ -14,9 +23,17 @@ class FeedAdmin(admin.ModelAdmin):
         "last_polled_at",
         "last_success_at",
         "consecutive_failures",
+        "last_status",
         "last_error",
+        "last_poll_note",
     ]
     autocomplete_fields = ["outlet"]
+    actions = ["poll_now"]
+
+    @admin.action(description="Poll the selected feeds now")
+    def poll_now(self, request, queryset):
+        queued = sum(polling.feed_poll_now(feed=feed) for feed in queryset.filter(active=True))
+        self.message_user(request, f"{queued} poll(s) queued.", messages.SUCCESS)
 
 
 @admin.register(FeedEntry)
@@ -33,3 +50,9 @@ class CandidateAdmin(admin.ModelAdmin):
     list_filter = ["state", "stance"]
     search_fields = ["sentence", "speaker_text", "statement"]
     raw_id_fields = ["article", "claim", "claimant"]
+
+
+@admin.register(ArticleRedirect)
+class ArticleRedirectAdmin(admin.ModelAdmin):
+    list_display = ["from_article_id", "article", "created_at"]
+    raw_id_fields = ["article"]

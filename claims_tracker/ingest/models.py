@@ -10,6 +10,14 @@ from django.utils import timezone
 from claims_tracker.claims.models import Stance
 
 
+class FeedStatus(models.TextChoices):
+    NEW = "", "Not polled yet"
+    OK = "ok", "OK"
+    NOT_MODIFIED = "not_modified", "OK (not modified)"
+    FAILED = "failed", "Failing"
+    BROKEN = "broken", "Broken feed"
+
+
 class Feed(models.Model):
     url = models.URLField(max_length=2000, unique=True)
     title = models.CharField(max_length=300, blank=True)
@@ -23,6 +31,9 @@ class Feed(models.Model):
     consecutive_failures = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     next_poll_at = models.DateTimeField(default=timezone.now)
+    last_status = models.CharField(max_length=20, choices=FeedStatus.choices, blank=True, default=FeedStatus.NEW)
+    # What the last poll did ("3 new entries; 1 refused: ..."), shown on the feed's health page.
+    last_poll_note = models.TextField(blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -113,3 +124,29 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.speaker_text}: {self.statement[:60]}"
+
+
+class FetchedPage(models.Model):
+    """The raw page between the fetch step and the extract step; deleted once the article is done."""
+
+    article = models.OneToOneField("claims.Article", on_delete=models.CASCADE, related_name="fetched_page")
+    final_url = models.URLField(max_length=2000)
+    status = models.PositiveSmallIntegerField(default=200)
+    content_type = models.CharField(max_length=200, blank=True)
+    encoding = models.CharField(max_length=50, blank=True)
+    body = models.BinaryField()
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.final_url
+
+
+class ArticleRedirect(models.Model):
+    """An article found to duplicate another after extraction was merged into it; its old id leads here."""
+
+    from_article_id = models.BigIntegerField(unique=True)
+    article = models.ForeignKey("claims.Article", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self) -> str:
+        return f"{self.from_article_id} -> {self.article_id}"

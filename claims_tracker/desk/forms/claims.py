@@ -1,0 +1,145 @@
+"""Claim forms: create/edit, relations, appearances, evidence, change of state, merge."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from claims_tracker.claims.models import (
+    AppearanceMode,
+    Article,
+    Claim,
+    EvidenceKind,
+    EvidenceStance,
+    RelationKind,
+    Stance,
+    Status,
+)
+from claims_tracker.claims.services import TRANSITION_RULES
+
+from .common import ClaimantChoiceField, ClaimRefField, VersionedForm, stories_field, textarea
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ClaimForm(forms.Form):
+    text = forms.CharField(label="Claim, in neutral words", widget=textarea(3))
+    claimant = ClaimantChoiceField(label="Claimant")
+    claimed_at = forms.DateTimeField(
+        label="Claimed at (UTC)", widget=DATETIME_WIDGET, initial=timezone.now, help_text="When it was first claimed."
+    )
+    stories = stories_field()
+
+
+class ClaimEditForm(VersionedForm, ClaimForm):
+    @classmethod
+    def initial_for(cls, claim: Claim) -> dict:
+        return {
+            "text": claim.text,
+            "claimant": claim.claimant_id,
+            "claimed_at": claim.claimed_at,
+            "stories": [s.pk for s in claim.stories.all()],
+            "version": claim.version,
+        }
+
+
+class RelationForm(forms.Form):
+    kind = forms.ChoiceField(choices=RelationKind.choices, label="Relation")
+    other = ClaimRefField(
+        label="Other claim",
+        help_text="Its number (e.g. 412) or the address of its page.",
+        widget=forms.TextInput(attrs={"list": "claim-refs"}),
+    )
+    note = forms.CharField(required=False, max_length=500, label="Note")
+
+
+class ArticleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Article) -> str:
+        outlet = f"{obj.outlet.name}: " if obj.outlet_id else ""
+        date = f" ({obj.published_at:%d %b %Y})" if obj.published_at else ""
+        return f"{outlet}{obj}{date}"[:140]
+
+
+class AppearanceForm(forms.Form):
+    article = ArticleChoiceField(
+        queryset=Article.objects.select_related("outlet")
+        .only("pk", "title", "url", "canonical_url", "published_at", "outlet__name")
+        .order_by("-published_at", "-id"),
+        label="Report",
+        help_text="Add a report first under “Add a report” if it is not listed.",
+    )
+    speaker = ClaimantChoiceField(required=False, label="Speaker", empty_label="— the claimant —")
+    stance = forms.ChoiceField(choices=Stance.choices, initial=Stance.ASSERTS)
+    mode = forms.ChoiceField(choices=AppearanceMode.choices, initial=AppearanceMode.STATEMENT, label="How")
+    verb = forms.CharField(required=False, max_length=50, label="Verb")
+    quote = forms.CharField(required=False, widget=textarea(2), label="Quote, verbatim")
+    is_paraphrase = forms.BooleanField(required=False, label="Paraphrase, not verbatim")
+
+
+class EvidenceForm(forms.Form):
+    url = forms.URLField(required=False, max_length=2000, label="Source URL", assume_scheme="https")
+    kind = forms.ChoiceField(choices=EvidenceKind.choices, initial=EvidenceKind.INDEPENDENT_REPORT)
+    stance = forms.ChoiceField(choices=EvidenceStance.choices, label="It… the claim")
+    summary = forms.CharField(
+        widget=textarea(2), label="Summary", help_text="What the source shows, in one or two lines."
+    )
+
+
+class StatusForm(VersionedForm):
+    to_status = forms.ChoiceField(label="New state", widget=forms.RadioSelect)
+    rationale = forms.CharField(
+        widget=textarea(3), label="Rationale", help_text="Why the state changes; readers see it."
+    )
+    evidence = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Cite evidence already on the claim"
+    )
+    # One new piece of evidence may be added and cited in the same step.
+    new_url = forms.URLField(required=False, max_length=2000, label="New evidence: URL", assume_scheme="https")
+    new_kind = forms.ChoiceField(choices=EvidenceKind.choices, initial=EvidenceKind.INDEPENDENT_REPORT, label="Kind")
+    new_stance = forms.ChoiceField(choices=[("", "—"), *EvidenceStance.choices], required=False, label="It… the claim")
+    new_summary = forms.CharField(required=False, widget=textarea(2), label="Summary")
+
+    def __init__(self, *args, claim: Claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.claim = claim
+        self.fields["to_status"].choices = [(v, label) for v, label in Status.choices if v != claim.status]
+        self.fields["evidence"].choices = [(str(e.pk), e.summary) for e in claim.evidence.all()]
+        self.rules = {value: TRANSITION_RULES[value] for value in Status.values}
+
+    def clean(self):
+        data = super().clean()
+        new_given = any(data.get(k) for k in ("new_url", "new_summary", "new_stance"))
+        if new_given:
+            if not data.get("new_summary"):
+                self.add_error("new_summary", "Summarise what the new evidence shows.")
+            if not data.get("new_stance"):
+                self.add_error("new_stance", "Say whether it supports or contradicts the claim.")
+            if not data.get("new_url"):
+                self.add_error("new_url", "Give the new evidence's URL.")
+        return data
+
+    def new_evidence(self) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("new_summary"):
+            return None
+        return {
+            "url": data["new_url"],
+            "kind": data["new_kind"],
+            "stance": data["new_stance"],
+            "summary": data["new_summary"],
+        }
+
+
+class MergeForm(VersionedForm):
+    suggestion = ClaimRefField(required=False, widget=forms.HiddenInput)  # radios in the template
+    target = ClaimRefField(
+        required=False, label="…or the claim's number", help_text="The claim that stays; this one will redirect to it."
+    )
+    confirm = forms.BooleanField(label="I checked: both claims say the same thing.")
+
+    def clean(self):
+        data = super().clean()
+        data["chosen"] = data.get("target") or data.get("suggestion")
+        if data["chosen"] is None and not self.has_error("target") and not self.has_error("suggestion"):
+            self.add_error("target", "Pick the claim to keep, or give its number.")
+        return data

@@ -1,0 +1,266 @@
+"""Claimants, stories and outlets: lists, create and edit (with optimistic locking)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from claims_tracker.claims import services as claims
+from claims_tracker.claims.models import Claimant, Outlet, Story
+from claims_tracker.claims.services import ServiceError, StaleVersion
+from claims_tracker.desk import history, services
+from claims_tracker.desk.forms.common import lines
+from claims_tracker.desk.forms.people import (
+    ClaimantEditForm,
+    ClaimantForm,
+    OutletEditForm,
+    OutletForm,
+    StoryEditForm,
+    StoryForm,
+)
+
+from .base import apply_error, differences, editor_required, next_url, rebind
+
+
+def _search(qs, request: HttpRequest, *fields: str):
+    query = request.GET.get("q", "").strip()
+    if query:
+        condition = Q()
+        for name in fields:
+            condition |= Q(**{f"{name}__icontains": query})
+        qs = qs.filter(condition).distinct()
+    return qs, query
+
+
+# Claimants ---------------------------------------------------------------------------------
+
+
+@require_GET
+@editor_required
+def claimant_list(request: HttpRequest) -> HttpResponse:
+    qs = Claimant.objects.select_related("affiliation").annotate(claim_count=Count("claims", distinct=True))
+    qs, query = _search(qs, request, "name", "role", "aliases__alias")
+    return render(request, "desk/claimant_list.html", {"claimants": qs.order_by("name")[:200], "q": query})
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def claimant_create(request: HttpRequest) -> HttpResponse:
+    form = ClaimantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            claimant = claims.claimant_create(
+                name=data["name"],
+                kind=data["kind"],
+                role=data["role"],
+                affiliation=data["affiliation"],
+                side=data["side"],
+                description=data["description"],
+                aliases=lines(data["aliases"]),
+            )
+        except ServiceError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"Claimant “{claimant.name}” added.")
+            return redirect(next_url(request, reverse("desk-claimant-edit", args=[claimant.pk])))
+    return render(
+        request,
+        "desk/entity_form.html",
+        {"form": form, "what": "claimant", "title": "New claimant", "cancel": reverse("desk-claimant-list")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def claimant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    claimant = get_object_or_404(Claimant.objects.select_related("affiliation").prefetch_related("aliases"), pk=pk)
+    form = ClaimantEditForm(request.POST or None, instance=claimant, initial=ClaimantEditForm.initial_for(claimant))
+    stale, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                claims.claimant_update(
+                    claimant_id=claimant.pk,
+                    expected_version=data["version"],
+                    name=data["name"],
+                    kind=data["kind"],
+                    role=data["role"],
+                    affiliation=data["affiliation"],
+                    side=data["side"],
+                    description=data["description"],
+                )
+                claimant.refresh_from_db()
+                services.claimant_set_aliases(claimant=claimant, aliases=lines(data["aliases"]))
+            except StaleVersion as exc:
+                fresh = get_object_or_404(Claimant.objects.prefetch_related("aliases"), pk=pk)
+                saved = ClaimantEditForm.initial_for(fresh)
+                saved["affiliation"] = fresh.affiliation
+                stale = {
+                    "message": exc.message,
+                    "revisions": history.revisions(fresh, since_version=data["version"]),
+                    "differences": differences(form, saved),
+                }
+                form = rebind(ClaimantEditForm, request.POST, exc.current_version, instance=fresh)
+                claimant, status = fresh, 409
+            except ServiceError as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, f"Claimant “{claimant.name}” saved.")
+                return redirect(next_url(request, reverse("desk-claimant-edit", args=[claimant.pk])))
+    context = {
+        "form": form,
+        "what": "claimant",
+        "title": f"Edit claimant: {claimant.name}",
+        "obj": claimant,
+        "public_url": claimant.get_absolute_url(),
+        "cancel": reverse("desk-claimant-list"),
+        "revisions": history.revisions(claimant),
+        "stale": stale,
+    }
+    return render(request, "desk/entity_form.html", context, status=status)
+
+
+# Stories ----------------------------------------------------------------------------------
+
+
+@require_GET
+@editor_required
+def story_list(request: HttpRequest) -> HttpResponse:
+    qs = Story.objects.annotate(claim_count=Count("claims", distinct=True))
+    qs, query = _search(qs, request, "title", "place", "summary")
+    return render(request, "desk/story_list.html", {"stories": qs.order_by("-started_on", "title")[:200], "q": query})
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def story_create(request: HttpRequest) -> HttpResponse:
+    form = StoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            story = claims.story_create(**form.cleaned_data)
+        except ServiceError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"Story “{story.title}” added.")
+            return redirect(next_url(request, reverse("desk-story-list")))
+    return render(
+        request,
+        "desk/entity_form.html",
+        {"form": form, "what": "story", "title": "New story", "cancel": reverse("desk-story-list")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _versioned_edit(request, obj, *, form_class, update, initial, what: str, list_url: str, title: str):
+    """Edit a story or outlet: same shape, locked by `updated_at`."""
+    version = services.stamp(obj.updated_at)
+    form = form_class(request.POST or None, initial=initial(obj, version))
+    stale, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            expected = data.pop("version")
+            try:
+                obj = update(obj.pk, expected, data)
+            except StaleVersion as exc:
+                obj.refresh_from_db()
+                stale = {"message": exc.message, "differences": differences(form, initial(obj, 0))}
+                form, status = rebind(form_class, request.POST, exc.current_version), 409
+            except ServiceError as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, f"{what.capitalize()} “{obj}” saved.")
+                return redirect(next_url(request, list_url))
+    context = {
+        "form": form,
+        "what": what,
+        "title": title,
+        "obj": obj,
+        "public_url": obj.get_absolute_url(),
+        "cancel": list_url,
+        "stale": stale,
+        "updated_at": obj.updated_at,
+    }
+    return render(request, "desk/entity_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    story = get_object_or_404(Story, pk=pk)
+    return _versioned_edit(
+        request,
+        story,
+        form_class=StoryEditForm,
+        update=lambda pk, expected, data: services.story_update(story_id=pk, expected_version=expected, **data),
+        initial=StoryEditForm.initial_for,
+        what="story",
+        list_url=reverse("desk-story-list"),
+        title=f"Edit story: {story.title}",
+    )
+
+
+# Outlets ----------------------------------------------------------------------------------
+
+
+def _outlet_initial(outlet: Outlet, version: int) -> dict:
+    return {
+        "name": outlet.name,
+        "kind": outlet.kind,
+        "homepage": outlet.homepage,
+        "country": outlet.country,
+        "version": version,
+    }
+
+
+@require_GET
+@editor_required
+def outlet_list(request: HttpRequest) -> HttpResponse:
+    qs = Outlet.objects.annotate(article_count=Count("articles", distinct=True))
+    qs, query = _search(qs, request, "name", "country")
+    return render(request, "desk/outlet_list.html", {"outlets": qs.order_by("name")[:200], "q": query})
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def outlet_create(request: HttpRequest) -> HttpResponse:
+    form = OutletForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outlet = services.outlet_create(**form.cleaned_data)
+        except ServiceError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"Outlet “{outlet.name}” added.")
+            return redirect(next_url(request, reverse("desk-outlet-list")))
+    return render(
+        request,
+        "desk/entity_form.html",
+        {"form": form, "what": "outlet", "title": "New outlet", "cancel": reverse("desk-outlet-list")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def outlet_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    outlet = get_object_or_404(Outlet, pk=pk)
+    return _versioned_edit(
+        request,
+        outlet,
+        form_class=OutletEditForm,
+        update=lambda pk, expected, data: services.outlet_update(outlet_id=pk, expected_version=expected, **data),
+        initial=_outlet_initial,
+        what="outlet",
+        list_url=reverse("desk-outlet-list"),
+        title=f"Edit outlet: {outlet.name}",
+    )

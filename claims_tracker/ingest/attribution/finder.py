@@ -1,0 +1,424 @@
+"""Find who said what, sentence by sentence.
+
+Each reporting verb (or "according to", or "has not verified") is a cue. Around a cue we look for
+the speaker (left of the verb, or right of it when inverted: "…,” said X) and for what was said:
+the quote just before, the quote or the clause after ("that …"), or, when the speaker comes last
+(".., Moscow's Defense Ministry said on Friday."), the clause before. Quotes left without a cue go to
+the speaker of the paragraph, or of the previous one when a quote paragraph follows its speaker's
+introduction.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from .coref import Memory
+from .lexicon import (
+    ACCORDING_RE,
+    LEMMA_OF_FORM,
+    NOUNISH_FORMS,
+    OBJECT_VERBS,
+    PARTICIPLES,
+    QUOTE_ONLY,
+    STANCE_OF_FORM,
+    ZERO_THAT,
+    Stance,
+    UNVERIFIED_RE,
+    VERB_RE,
+)
+from .segment import Quote, QuoteIndex, Span, find_quotes, paragraphs, sentences
+from .speakers import WINDOW, SpeakerPhrase, parse_left, parse_right, sentence_subject, skip_adverbials
+
+MAX_CUES = 20  # per sentence and kind of cue
+MAX_STATEMENT = 1500  # characters; a longer "clause" is a run-on text, not a statement
+_BE = frozenset({"is", "was", "were", "are", "be", "been", "being", "am", "'s", "’s", "get", "got"})
+_NOUN_CONTEXT = frozenset(
+    """the a an his her its their these those such any false new similar earlier unconfirmed unverified
+    initial latest conflicting competing rival those of our your my whose similar several many numerous
+    media press news""".split()
+)
+_TRAILING_PUNCT = " \t,;:.—–-"
+_COORDINATED_VERB = r"(?:,\s*|\s)(?:and|but)\s+(?:also\s+|later\s+|then\s+)?(?:" + VERB_RE.pattern[5:-3] + r")\b"
+_ACTION_VERBS = r"(?:called|demanded|vowed|pledged|appealed|threatened|refused|declined|promised|urged|asked)"
+_CLAUSE_STOP = re.compile(
+    r",\s*(?:\w+ing|according to|who|which|while|whereas)\b|\s(?:while|whereas)\s|;|\s[—–]\s"
+    r"|,[”\"’»]?\s+(?:a|an)\s+[\w-]+\s+(?:that|which)\b|\s(?:and|but)\s+" + _ACTION_VERBS + r"\b|" + _COORDINATED_VERB,
+    re.I,
+)
+_OBJECT_STOP = re.compile(
+    r",\s|;|\s(?:and|but|while|as|after|before|because)\s+(?:\w+ed|\w+s|said|told)\b|" + _COORDINATED_VERB, re.I
+)
+_NOT_A_CLAUSE = re.compile(
+    r"^(?:to|by|in|of|for|about|with|so|nothing|goodbye|yes|no|sorry|hello|thanks|thank|it\s+all)\b", re.I
+)
+_OBJECT_INFINITIVE = re.compile(r"^(?:[\w’'-]+\s+){1,3}to\s+\w+", re.I)
+_TERMINAL = tuple(".!?\"”’»:…)")
+_QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
+_PUNCT_GAP = re.compile(r"^[\s,.!?—–-]*$")
+
+
+@dataclass
+class Attribution:
+    speaker_text: str
+    claimant_id: int | None
+    statement: str
+    quote: str
+    verb: str
+    stance: str
+    confidence: float
+    start: int
+    end: int
+    sentence: str
+    # Where the speaker is named in the text (the antecedent when `mention` is a pronoun).
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    mention: str = ""  # "he", "the ministry": the words that pointed back to the speaker
+    pattern: str = ""  # which rule found it, for review and evaluation
+    candidates: tuple = field(default_factory=tuple)  # matcher candidates when claimant_id is None
+
+
+@dataclass
+class _Found:
+    speaker: SpeakerPhrase
+    mention: str
+    verb: str
+    stance: str
+    start: int
+    end: int
+    quote: bool
+    confidence: float
+    pattern: str
+    sentence: Span
+
+
+class Finder:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.memory = Memory()
+        self.found: list[_Found] = []
+
+    def run(self) -> list[_Found]:
+        previous_speaker: _Found | None = None
+        pending_open: list[Quote] = []  # quote paragraphs waiting for a speaker named later
+        for para in paragraphs(self.text):
+            quote_list = find_quotes(self.text, para)
+            quotes = QuoteIndex(quote_list)
+            if not quote_list and not _looks_like_prose(self.text, para):
+                continue  # headlines, captions, datelines: no attribution
+            before = len(self.found)
+            for sent in sentences(self.text, para, quote_list):
+                self._sentence(para, sent, quotes)
+            mine = self.found[before:]
+            if pending_open and mine and mine[0].quote:
+                for quote in pending_open:
+                    self._add_quote(quote, mine[0], 0.6, "open-quote-paragraph", para)
+            pending_open = []
+            used = {(f.start, f.end) for f in mine}
+            covered = sorted((f.start, f.end) for f in mine)
+            starts = [a for a, _ in covered]
+            reach = list(itertools.accumulate((b for _, b in covered), max))
+            for quote in quote_list:
+                if (quote.start, _trim_end(self.text, quote.start, quote.end)) in used:
+                    continue
+                index = bisect.bisect_right(starts, quote.start) - 1
+                if index >= 0 and quote.end <= reach[index] + 1:
+                    continue  # part of a reported clause
+                if not _starts_sentence(self.text, para, quote) or len(self.text[quote.start : quote.end].split()) < 3:
+                    continue  # scare quotes and titles are not statements
+                intro = self.memory.pending_intro
+                earlier = [self.found[before + i] for i in range(len(mine)) if mine[i].start < quote.start][-1:] if len(
+                    mine
+                ) < 50 else [f for f in mine[-1:] if f.start < quote.start]
+                if intro is not None:
+                    self._add_quote(quote, intro, 0.85, "intro-colon", para)
+                elif earlier:
+                    self._add_quote(quote, earlier[-1], 0.75, "same-paragraph", para)
+                elif previous_speaker is not None and _quote_only(self.text, para, quote):
+                    self._add_quote(quote, previous_speaker, 0.6, "previous-paragraph", para)
+                elif quote.close_at is None:
+                    pending_open.append(quote)
+            if self.memory.pending_intro is not None and self.memory.pending_intro_para is not para:
+                self.memory.pending_intro = None
+            # Only the paragraph right before can lend its speaker to a quote paragraph.
+            previous_speaker = self.found[-1] if len(self.found) > before else None
+        return self.found
+
+    # -- one sentence ------------------------------------------------------------------------------
+    def _sentence(self, para: Span, sent: Span, quotes: QuoteIndex) -> None:
+        text = self.text
+        question = bool(_QUESTION_END.search(text[sent.start : sent.end])) and not quotes.contains(sent.end - 1)
+        unverified = [(m.start(), m.end(), "unverified") for m in UNVERIFIED_RE.finditer(text, sent.start, sent.end)]
+        cues = unverified[:MAX_CUES]
+        for match in ACCORDING_RE.finditer(text, sent.start, sent.end):
+            if len(cues) >= 2 * MAX_CUES:
+                break
+            cues.append((match.start(), match.end(), "according"))
+        for match in VERB_RE.finditer(text, sent.start, sent.end):
+            if len(cues) >= 3 * MAX_CUES:
+                break  # a real sentence has a handful of reporting verbs; this is not a real sentence
+            if not any(s <= match.start() < e for s, e, _ in unverified[:MAX_CUES]):
+                cues.append((match.start(), match.end(), "verb"))
+        cues.sort()
+        in_quote = quotes.contains(sent.start) or quotes.starting_at(sent.start) is not None
+        subject = None if in_quote else sentence_subject(text, sent.start, sent.end)
+        if subject is not None and subject.kind == "person":
+            self.memory.mention(subject)  # "Kaja Kallas arrived in Kyiv … She said …"
+        last_speaker: _Found | None = None
+        for start, end, kind in cues:
+            if quotes.contains(start):
+                continue  # a verb inside a quote is the quoted person's, not ours
+            if kind == "according":
+                found = self._according(para, sent, quotes, start, end, last_speaker)
+            else:
+                found = self._verb(para, sent, quotes, start, end, kind, last_speaker, question)
+            if found is not None:
+                last_speaker = found
+
+    def _verb(
+        self,
+        para: Span,
+        sent: Span,
+        quotes: QuoteIndex,
+        vs: int,
+        ve: int,
+        kind: str,
+        sentence_speaker: _Found | None,
+        question: bool,
+    ) -> _Found | None:
+        text = self.text
+        form = text[vs:ve].lower()
+        near = max(sent.start, vs - WINDOW)  # look-behind window: keeps a run-on "sentence" linear
+        if kind == "unverified":
+            verb, stance, lemma = " ".join(form.split()), Stance.REPORTS, "verify"
+        else:
+            lemma = LEMMA_OF_FORM.get(form) or PARTICIPLES.get(form, "")
+            verb, stance = form, STANCE_OF_FORM[form]
+        prev_word = _last_word(text, sent.start, vs)
+        next_text = text[ve : min(sent.end, ve + 40)]
+        if kind == "verb":
+            if prev_word in _BE or re.match(r"\s+to\s+(?:be|have)\b", next_text):
+                return None  # "is said to be", passive voice: nobody is speaking
+            if form in NOUNISH_FORMS and (prev_word in _NOUN_CONTEXT or re.match(r"\s+(?:of|by|about|from)\b", next_text)):
+                return None  # "Russian claims of progress", "the reported attack"
+        if form in PARTICIPLES:
+            if sentence_speaker is None or not re.search(r",\s*$|\band\s*$", text[near:vs]):
+                return None
+        # 1. Right after a quote: "«…» said X", "“…,” he said", "“…,” X told reporters".
+        before_quote = _quote_ending_before(quotes, vs, text)
+        if before_quote is not None and kind == "verb" and form not in PARTICIPLES:
+            gap = text[before_quote.outer_end : vs]
+            speaker = None
+            if _PUNCT_GAP.match(gap):
+                speaker = parse_right(text, ve, para.end)
+            else:
+                left = parse_left(text, before_quote.outer_end, vs)
+                if left is not None and _PUNCT_GAP.match(text[before_quote.outer_end : left.start]):
+                    speaker = left
+            if speaker is not None:
+                found = self._add(speaker, verb, stance, before_quote, None, 0.9, "quote-then-speaker", sent)
+                if found is not None:
+                    self._follow_on_quote(found, quotes, speaker.end if speaker.start > vs else ve, sent, lemma)
+                return found
+        # 2. The speaker before the verb, or inherited by a participle / second verb ("and boasted").
+        speaker: SpeakerPhrase | None = None
+        coordinated = re.search(r"\b(?:and|but)\s+(?:also\s+|later\s+|then\s+)?$", text[near:vs])
+        if form in PARTICIPLES or coordinated:
+            if sentence_speaker is not None:
+                speaker = sentence_speaker.speaker
+            elif coordinated:
+                # "Nasser Kanaani called the sanctions illegal and said …": the sentence's subject speaks.
+                speaker = sentence_subject(text, sent.start, vs)
+        if speaker is None:
+            speaker = parse_left(text, sent.start, vs)
+        inverted = False
+        if speaker is None and re.search(r",\s*$", text[near:vs]):
+            speaker = parse_right(text, ve, sent.end)  # "…, said the ministry."
+            inverted = speaker is not None
+        if speaker is None:
+            return None
+        after = skip_adverbials(text, ve if not inverted else speaker.end, sent.end, lemma=lemma)
+        rest = text[after : min(sent.end, after + WINDOW)]
+        # 3. A quote after the verb: "wrote on Telegram that «…»", "said: “…”", "told X: '…'".
+        quote_after = _quote_starting_after(quotes, after, text, sent.end)
+        if quote_after is not None:
+            found = self._add(speaker, verb, stance, quote_after, None, 0.9, "speaker-then-quote", sent)
+            if found is not None:
+                self._follow_on_quote(found, quotes, quote_after.outer_end, sent, lemma)
+            return found
+        if re.match(r"\s*:\s*$", rest) and sent.end == para.end:
+            self.memory.set_intro(self._resolved(speaker, verb, stance, sent), para)
+            return None
+        if question or lemma in QUOTE_ONLY:
+            return None
+        clause_start = None
+        pattern, confidence = "", 0.0
+        that = re.match(r"\s*,?\s*that\s+", rest)
+        head_start = speaker.start if not inverted else vs
+        if that:
+            clause_start, pattern, confidence = after + that.end(), "speaker-verb-that", 0.8
+        elif (
+            re.match(r"\s*(?:[.!?]|,|$)", rest)
+            and re.search(r",\s*$", text[max(sent.start, head_start - WINDOW) : head_start])
+            and head_start > sent.start
+        ):
+            # 4. Speaker last: "<clause>, Moscow's Defense Ministry said on Friday."
+            statement_end = _rstrip(text, sent.start, head_start)
+            prior = _quote_ending_before(quotes, head_start, text)
+            if prior is not None and prior.open_at <= sent.start + 1:
+                return self._add(speaker, verb, stance, prior, None, 0.85, "quote-then-speaker", sent)
+            return self._add(speaker, verb, stance, None, (sent.start, statement_end), 0.75, "clause-then-speaker", sent)
+        elif lemma in OBJECT_VERBS or kind == "unverified":
+            stop = _OBJECT_STOP.search(text, after, min(sent.end, after + MAX_STATEMENT))
+            clause_start, pattern, confidence = after, "verb-object", 0.6 if kind == "verb" else 0.8
+            end = stop.start() if stop else sent.end
+            return self._clause(speaker, verb, stance, clause_start, end, confidence, pattern, sent, min_words=2)
+        elif lemma in ZERO_THAT:
+            clause = rest.strip()
+            # "warned residents to stay indoors" is an instruction, not a reported claim.
+            if not _NOT_A_CLAUSE.match(clause) and clause[:1].isalnum() and not _OBJECT_INFINITIVE.match(clause):
+                clause_start, pattern, confidence = after, "speaker-verb-clause", 0.65
+        if clause_start is None:
+            return None
+        stop = _CLAUSE_STOP.search(text, clause_start, min(sent.end, clause_start + MAX_STATEMENT))
+        end = stop.start() if stop else sent.end
+        return self._clause(speaker, verb, stance, clause_start, end, confidence, pattern, sent, min_words=3)
+
+    def _according(
+        self, para: Span, sent: Span, quotes: QuoteIndex, start: int, end: int, sentence_speaker: _Found | None
+    ) -> _Found | None:
+        text = self.text
+        if sentence_speaker is not None:
+            return None  # "said Konashenkov, according to Tass": Tass relays, the speaker is known
+        comma = text.find(",", end, sent.end)
+        ceiling = comma if comma != -1 else sent.end
+        speaker = parse_right(text, end, ceiling)
+        if speaker is None:
+            return None
+        if _rstrip(text, sent.start, start) == sent.start:  # "According to X, <clause>."
+            if comma == -1:
+                return None
+            return self._clause(
+                speaker, "according to", Stance.ASSERTS, comma + 1, sent.end, 0.75, "according-first", sent, min_words=3
+            )
+        prior = _quote_ending_before(quotes, start, text)
+        if prior is not None and prior.open_at <= sent.start + 1:
+            return self._add(speaker, "according to", Stance.ASSERTS, prior, None, 0.8, "quote-according", sent)
+        return self._clause(speaker, "according to", Stance.ASSERTS, sent.start, start, 0.7, "according-last", sent, min_words=3)
+
+    def _follow_on_quote(self, found: _Found, quotes: QuoteIndex, pos: int, sent: Span, lemma: str) -> None:
+        """“A,” he said, “B.”: the second quote has the same speaker."""
+        quote = quotes.first_from(pos)
+        if quote is not None and re.match(r"^[\s,.:;—–-]*$", self.text[pos : min(quote.open_at, pos + 20)]):
+            if quote.open_at - pos <= 20:
+                self._add_quote(quote, found, 0.85, "continued-quote", sent)
+
+    # -- results -------------------------------------------------------------------------------------
+    def _clause(self, speaker, verb, stance, start, end, confidence, pattern, sent, *, min_words: int) -> _Found | None:
+        start, end = _strip_span(self.text, start, end)
+        if end - start > MAX_STATEMENT or len(self.text[start:end].split()) < min_words:
+            return None
+        return self._add(speaker, verb, stance, None, (start, end), confidence, pattern, sent)
+
+    def _add(self, speaker, verb, stance, quote, span, confidence, pattern, sent) -> _Found | None:
+        if quote is not None:
+            start, end = quote.start, _trim_end(self.text, quote.start, quote.end)
+        else:
+            start, end = span
+        if end <= start:
+            return None
+        resolved = self.memory.resolve(speaker)
+        if resolved is None:
+            return None  # a pronoun with nobody to point back to
+        mention = speaker.text if resolved is not speaker else ""
+        if mention:
+            confidence *= 0.85
+        if resolved.kind == "group":
+            confidence *= 0.85
+        if resolved.kind == "anaphor":
+            confidence *= 0.6
+        found = _Found(resolved, mention, verb, stance, start, end, quote is not None, confidence, pattern, sent)
+        self.found.append(found)
+        self.memory.remember(resolved)
+        return found
+
+    def _add_quote(self, quote: Quote, source: _Found, confidence: float, pattern: str, sent: Span) -> None:
+        start, end = quote.start, _trim_end(self.text, quote.start, quote.end)
+        if end > start:
+            found = _Found(source.speaker, "", source.verb, source.stance, start, end, True, confidence, pattern, sent)
+            self.found.append(found)
+
+    def _resolved(self, speaker, verb, stance, sent) -> _Found | None:
+        resolved = self.memory.resolve(speaker)
+        if resolved is None:
+            return None
+        return _Found(resolved, "", verb, stance, 0, 0, True, 0.85, "intro", sent)
+
+
+def _looks_like_prose(text: str, para: Span) -> bool:
+    chunk = text[para.start : para.end]
+    return chunk.rstrip().endswith(_TERMINAL) or len(chunk.split()) > 25
+
+
+def _quote_only(text: str, para: Span, quote: Quote) -> bool:
+    """The paragraph is the quote and nothing else (punctuation aside)."""
+    if quote.open_at - para.start > 5 or para.end - quote.outer_end > 5:
+        return False
+    outside = text[para.start : quote.open_at] + text[quote.outer_end : para.end]
+    return not re.search(r"\w", outside)
+
+
+def _starts_sentence(text: str, para: Span, quote: Quote) -> bool:
+    before = text[max(para.start, quote.open_at - 20) : quote.open_at].rstrip()
+    return not before or before.endswith((".", "!", "?", ":", "”", "»", '"', "…"))
+
+
+def _quote_ending_before(quotes: QuoteIndex, pos: int, text: str) -> Quote | None:
+    """The quote just before `pos`, when only punctuation or a short speaker phrase separates them."""
+    best = quotes.ending_before(pos)
+    if best is None or pos - best.outer_end > 120:
+        return None
+    gap = text[best.outer_end : pos]
+    if _PUNCT_GAP.match(gap) or not any(c in gap for c in ".!?;"):
+        return best
+    return None
+
+
+def _quote_starting_after(quotes: QuoteIndex, pos: int, text: str, limit: int) -> Quote | None:
+    window = text[pos : min(limit, pos + 60)]
+    gap = re.match(r"[\s,:]*(?:that\s+)?", window)
+    quote = quotes.starting_at(pos + (gap.end() if gap else 0))
+    if quote is not None:
+        return quote
+    # "warns Mr Johnson: '…'": a short object before a colon.
+    colon = re.match(r"[^,.;:\"“«„‘]{1,40}:\s*", window)
+    return quotes.starting_at(pos + colon.end()) if colon else None
+
+
+def _last_word(text: str, floor: int, pos: int) -> str:
+    match = re.search(r"([\w’']+)\W*$", text[max(floor, pos - 40) : pos])
+    return match.group(1).lower() if match else ""
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in _TRAILING_PUNCT:
+        end -= 1
+    return end
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in " \t,;:—–-":
+        end -= 1
+    return end
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in ",;:"):
+        start += 1
+    end = _rstrip(text, start, end)
+    # A lone closing mark is not part of a clause.
+    while end > start and text[end - 1] in "”»\"'’" and text.count(text[end - 1], start, end) % 2 == 1:
+        end = _rstrip(text, start, end - 1)
+    return start, end

@@ -1,0 +1,197 @@
+"""Reporting verbs and the stance each one gives a speaker, plus the words a speaker phrase is made of."""
+
+from __future__ import annotations
+
+import re
+
+
+
+class Stance:
+    """The values of claims_tracker.claims.models.Stance, kept here so the finder runs without Django."""
+
+    ASSERTS = "asserts"
+    DENIES = "denies"
+    CONFIRMS = "confirms"
+    DISPUTES = "disputes"
+    REPORTS = "reports"
+
+
+# lemma -> (stance, inflected forms). Only verbs that introduce what someone said or wrote.
+_VERBS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "say": (Stance.ASSERTS, ("said", "says", "say", "saying")),
+    "tell": (Stance.ASSERTS, ("told", "tells", "tell")),
+    "add": (Stance.ASSERTS, ("added", "adds")),
+    "state": (Stance.ASSERTS, ("stated", "states")),
+    "claim": (Stance.ASSERTS, ("claimed", "claims", "claim")),
+    "boast": (Stance.ASSERTS, ("boasted", "boasts")),
+    "insist": (Stance.ASSERTS, ("insisted", "insists")),
+    "argue": (Stance.ASSERTS, ("argued", "argues")),
+    "maintain": (Stance.ASSERTS, ("maintained", "maintains")),
+    "write": (Stance.ASSERTS, ("wrote", "writes")),
+    "post": (Stance.ASSERTS, ("posted",)),
+    "tweet": (Stance.ASSERTS, ("tweeted",)),
+    "announce": (Stance.ASSERTS, ("announced", "announces")),
+    "declare": (Stance.ASSERTS, ("declared", "declares")),
+    "warn": (Stance.ASSERTS, ("warned", "warns")),
+    "explain": (Stance.ASSERTS, ("explained", "explains")),
+    "note": (Stance.ASSERTS, ("noted", "notes")),
+    "stress": (Stance.ASSERTS, ("stressed", "stresses")),
+    "emphasize": (Stance.ASSERTS, ("emphasized", "emphasised", "emphasizes", "emphasises")),
+    "assert": (Stance.ASSERTS, ("asserted", "asserts")),
+    "allege": (Stance.ASSERTS, ("alleged", "alleges")),
+    "suggest": (Stance.ASSERTS, ("suggested", "suggests")),
+    "predict": (Stance.ASSERTS, ("predicted", "predicts")),
+    "estimate": (Stance.ASSERTS, ("estimated", "estimates")),
+    "vow": (Stance.ASSERTS, ("vowed", "vows")),
+    "promise": (Stance.ASSERTS, ("promised", "promises")),
+    "pledge": (Stance.ASSERTS, ("pledged", "pledges")),
+    "urge": (Stance.ASSERTS, ("urged", "urges")),
+    "accuse": (Stance.ASSERTS, ("accused", "accuses")),
+    "report": (Stance.ASSERTS, ("reported", "reports")),
+    "recall": (Stance.ASSERTS, ("recalled", "recalls")),
+    "reply": (Stance.ASSERTS, ("replied", "replies")),
+    "respond": (Stance.ASSERTS, ("responded",)),
+    "answer": (Stance.ASSERTS, ("answered",)),
+    "ask": (Stance.ASSERTS, ("asked", "asks")),
+    "continue": (Stance.ASSERTS, ("continued",)),
+    "observe": (Stance.ASSERTS, ("observed",)),
+    "remark": (Stance.ASSERTS, ("remarked",)),
+    "reiterate": (Stance.ASSERTS, ("reiterated",)),
+    "indicate": (Stance.ASSERTS, ("indicated",)),
+    "believe": (Stance.ASSERTS, ("believes",)),
+    "think": (Stance.ASSERTS, ("thinks",)),
+    "testify": (Stance.ASSERTS, ("testified",)),
+    "complain": (Stance.ASSERTS, ("complained",)),
+    "concede": (Stance.CONFIRMS, ("conceded", "concedes")),
+    "confirm": (Stance.CONFIRMS, ("confirmed", "confirms")),
+    "acknowledge": (Stance.CONFIRMS, ("acknowledged", "acknowledges")),
+    "admit": (Stance.CONFIRMS, ("admitted", "admits")),
+    "verify": (Stance.CONFIRMS, ("verified",)),
+    "deny": (Stance.DENIES, ("denied", "denies", "deny")),
+    "reject": (Stance.DENIES, ("rejected", "rejects")),
+    "dismiss": (Stance.DENIES, ("dismissed", "dismisses")),
+    "refute": (Stance.DENIES, ("refuted", "refutes")),
+    "dispute": (Stance.DISPUTES, ("disputed", "disputes")),
+    "question": (Stance.DISPUTES, ("questioned",)),
+    "challenge": (Stance.DISPUTES, ("challenged",)),
+    "contest": (Stance.DISPUTES, ("contested",)),
+}
+# Participles continue the previous verb's speaker ("…,” he said, adding that …).
+PARTICIPLES: dict[str, str] = {
+    "adding": "add",
+    "saying": "say",
+    "noting": "note",
+    "insisting": "insist",
+    "warning": "warn",
+    "claiming": "claim",
+    "arguing": "argue",
+    "stressing": "stress",
+    "explaining": "explain",
+    "denying": "deny",
+    "writing": "write",
+    "asserting": "assert",
+    "alleging": "allege",
+    "boasting": "boast",
+}
+for _participle, _lemma in PARTICIPLES.items():
+    _VERBS[_lemma] = (_VERBS[_lemma][0], (*_VERBS[_lemma][1], _participle))
+STANCE_OF_FORM: dict[str, str] = {form: stance for stance, forms in _VERBS.values() for form in forms}
+LEMMA_OF_FORM: dict[str, str] = {form: lemma for lemma, (_, forms) in _VERBS.items() for form in forms}
+# Verbs whose object is the claim itself ("denied the reports", "claimed victory") rather than a clause.
+OBJECT_VERBS = frozenset({"claim", "deny", "reject", "dismiss", "refute", "dispute", "confirm", "acknowledge"})
+OBJECT_VERBS |= {"admit", "concede", "question", "challenge", "contest", "announce", "report", "verify"}
+# Verbs that introduce a quote but not a reported claim ("She asked that her name not be used").
+QUOTE_ONLY = frozenset({"ask", "answer", "reply", "respond", "continue", "urge", "promise", "pledge", "vow"})
+# Verbs that take a clause without "that" ("Officials stressed the vaccine was safe").
+ZERO_THAT = frozenset({"say", "tell", "write", "add", "insist", "argue", "maintain", "warn", "claim", "believe"})
+ZERO_THAT |= {"think", "stress", "note", "explain", "suggest", "predict", "estimate", "assert", "allege"}
+ZERO_THAT |= {"emphasize", "reiterate", "indicate", "declare", "announce", "post", "tweet", "boast", "state"}
+# Forms that are more often nouns or adjectives ("Russian claims of progress", "the reported attack").
+NOUNISH_FORMS = frozenset({"claims", "claim", "reports", "states", "notes", "estimates", "promises", "answer"})
+NOUNISH_FORMS |= {"reported", "alleged", "claimed", "estimated", "disputed", "verified", "confirmed", "stated"}
+
+VERB_RE = re.compile(r"\b(?:" + "|".join(sorted(STANCE_OF_FORM, key=len, reverse=True)) + r")\b")
+# "has not verified", "could not independently confirm": the outlet reports without verifying.
+UNVERIFIED_RE = re.compile(
+    r"\b(?:has|have|had|could|can|did|was|were|is|are)(?:\s+not|n[’']t)\s+(?:been\s+able\s+to\s+|able\s+to\s+)?"
+    r"(?:yet\s+|independently\s+)*(?:verified|verify|confirmed|confirm)\b",
+    re.I,
+)
+ACCORDING_RE = re.compile(r"\baccording to\b", re.I)
+
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
+PERSON_PRONOUNS = frozenset({"he", "she", "i"})
+
+# Lower-case words that can be part of a speaker phrase ("the state news agency Tass",
+# "a spokesperson for the ministry", "Ukraine's Deputy Defense Minister").
+SPEAKER_WORDS = frozenset(
+    """
+    the a an of for at and from in to on with state news agency agencies spokesman spokeswoman spokesperson
+    spokespeople minister ministers ministry deputy defense defence foreign interior prime president vice chief head
+    boss leader leaders senior top official officials commander commanders general lieutenant colonel major
+    secretary press government governments military army police department office authorities authority
+    analyst analysts expert experts researcher researchers scientist scientists economist economists lawyer
+    lawyers attorney attorneys prosecutor prosecutors investigator investigators witness witnesses resident
+    residents source sources people person former local regional federal national international independent
+    statement report study survey poll letter group company firm service services council committee
+    agency's ministry's group's company's administration governor mayor ambassador envoy director founder
+    chairman chairwoman owner member members representative representatives adviser advisers advisor aide aides
+    correspondent reporter editor host doctor doctors nurse officer officers soldier soldiers troops forces
+    fighters militants rebels mercenary mercenaries observers monitors activists campaigners critics
+    supporters opponents lawmakers legislators senator congressman congresswoman judge court
+    intelligence security civilian civil defence emergency emergencies military's team union unions
+    organisation organization association institute university professor teacher student students parent
+    parents family families relative relatives friend friends neighbour neighbor neighbours neighbors user
+    users operator operators manager managers executive executives staff worker workers employee employees
+    official's senior-level high-ranking unnamed anonymous two three four several many some other others
+    both all regime cabinet parliament kremlin pentagon mission embassy consulate headquarters command
+    spokesmen chair analysts' experts' officials' chancellor premier force navy guard air coalition party
+    opposition
+    """.split()
+)
+# Head nouns that can speak on their own (a lower-case phrase needs one of these at its end).
+SPEAKER_HEADS = frozenset(
+    """
+    spokesman spokeswoman spokesperson spokespeople spokesmen minister ministers ministry president official
+    officials commander commanders general secretary government governments military army police department office
+    authorities authority analyst analysts expert experts researcher researchers scientist scientists economist
+    economists lawyer lawyers attorney attorneys prosecutor prosecutors investigators witness witnesses residents
+    resident source sources statement report study survey poll letter group company council committee agency
+    administration governor mayor ambassador envoy director founder chairman chairwoman owner representative
+    adviser advisor aide aides correspondent doctor doctors officer officers soldier soldiers troops forces
+    fighters militants rebels observers monitors activists campaigners critics lawmakers legislators senator judge
+    court union organisation organization association institute professor regime cabinet kremlin pentagon
+    embassy command team people person leader leaders head chief boss member members staff chancellor premier
+    force navy guard coalition alliance party opposition campaign firefighters rescuers medics paramedics
+    volunteers organisers organizers participants voters locals farmers workers teachers nurses pilots crew
+    airline bank banks manufacturer carrier operator regulator regulators watchdog ministry's department's
+    authors author organisers planners negotiators diplomats diplomat spokespeople insiders owners parents
+    mother father son daughter wife husband victim victims survivor survivors eyewitness eyewitnesses
+    protesters demonstrators citizens mp mps commissioner inspector detective sheriff coroner trooper chairperson
+    ceo cfo founder co-founder partner partners insurer insurers lender lenders retailer club coach manager
+    commission bureau board panel tribunal senate house assembly ministers' agency's spokesperson's
+    """.split()
+)
+# Every head can also stand inside a longer phrase ("the airline's chief executive").
+SPEAKER_WORDS = SPEAKER_WORDS | SPEAKER_HEADS
+# Heads that can be pointed back at with "the <head>" ("the ministry said").
+ANAPHORIC_HEADS = frozenset(
+    {"ministry", "agency", "department", "company", "group", "army", "military", "government", "office"}
+    | {"spokesman", "spokeswoman", "spokesperson", "minister", "president", "official", "commander", "analyst"}
+    | {"firm", "council", "committee", "administration", "governor", "mayor", "kremlin", "regime", "embassy"}
+    | {"chancellor", "premier", "airline", "bank", "regulator", "party", "opposition", "police", "coalition"}
+)
+GENERIC_HEADS = frozenset(
+    {"analysts", "experts", "officials", "sources", "residents", "witnesses", "critics", "people", "observers"}
+    | {"report", "study", "survey", "poll", "statement", "letter", "researchers", "scientists", "authorities"}
+)
+# Adverbials that sit between a verb and what was said ("said on Friday that", "wrote on Telegram").
+ADVERBIAL_RE = re.compile(
+    r"(?:\s*,?\s*(?:"
+    r"(?:on|in|at|during|via|through|over|to|by|after|before|late|early|earlier|later|last|this|on\s+the)"
+    r"(?:\s+(?!that\b)[\w’'.-]+){1,6}?(?=\s*(?:,|that\b|:|$|[\"“«„‘]))"
+    r"|also|again|previously|repeatedly|publicly|privately|separately|later|earlier|then|too|recently|yesterday"
+    r"|today|tonight|now|once|firmly|flatly|openly|categorically|strongly|angrily|bluntly|simply|in\s+a\s+statement"
+    r"))*",
+    re.I,
+)

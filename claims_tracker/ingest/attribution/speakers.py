@@ -1,0 +1,276 @@
+"""Speaker phrases: read leftwards from a reporting verb ("Ukraine's Deputy Defense Minister Hanna Malyar
+wrote") or rightwards after it ("…,” said Samuel Ramani, an expert"), and the adverbials around verbs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import ANAPHORIC_HEADS, GENERIC_HEADS, PRONOUNS, SPEAKER_HEADS, SPEAKER_WORDS
+
+WINDOW = 300  # characters around a verb that can hold its speaker phrase
+_TOKEN = re.compile(r"\w(?:[\w’'\-]|\.(?=\w))*|[^\w\s]")
+# Capitalised words that open sentences or clauses and are never part of a name.
+_CAPITALISED_FUNCTION = frozenset(
+    """but and or so yet however meanwhile still also then now in on at after before when while although though
+    because if as since until with without by for from to of during despite thus instead indeed later earlier
+    last this that these those there here it its his her their our my your we he she they i you what why how
+    where which who whom one some many most several both all no not only even just asked speaking separately
+    yesterday today according""".split()
+)
+_AUXILIARIES = frozenset(
+    """has have had also later earlier previously repeatedly again would will did does do then has've already
+    once first further separately subsequently initially finally quickly immediately publicly privately
+    reportedly allegedly apparently himself herself itself themselves had've has also""".split()
+)
+_PREPOSITIONS = frozenset({"of", "for", "at", "and", "from", "in", "to", "on", "with", "the", "a", "an"})
+ORG_HEADS = frozenset(
+    """ministry agency department government army military group company office police council committee kremlin
+    pentagon administration regime cabinet embassy command service services union organisation organization
+    association institute court news network channel newspaper television tv forces""".split()
+)
+# Prepositional phrases after a verb are made of these ("on the Telegram messaging app on Friday").
+_PP_WORDS = frozenset(
+    """the a an his her its their this last next early late earlier later morning afternoon evening night
+    week weekend month year day days statement interview post posts video message messages messaging app
+    social media briefing conference news press television radio tv call speech address report tweet
+    channel account website blog letter email phone meeting session hearing visit trip appearance
+    broadcast podcast newspaper online sunday monday tuesday wednesday thursday friday saturday january
+    february march april may june july august september october november december separate joint
+    brief recent written televised video-link""".split()
+)
+_PREPS_AFTER_VERB = frozenset({"on", "in", "at", "via", "during", "through", "over", "after", "before", "from"})
+_SINGLE_ADVERBS = frozenset(
+    """also again previously repeatedly publicly privately separately later earlier then too recently yesterday
+    today tonight now once firmly flatly openly categorically strongly angrily bluntly simply late early
+    last friday monday tuesday wednesday thursday saturday sunday night week""".split()
+)
+_TELL_OBJECTS = frozenset(
+    """reporters journalists lawmakers parliament the a an news conference agency newspaper television channel
+    state media broadcaster his her their supporters crowd audience viewers listeners me us him them""".split()
+)
+
+
+@dataclass(frozen=True)
+class SpeakerPhrase:
+    start: int
+    end: int
+    text: str
+    kind: str  # "person", "org", "group" (plural/generic), "pronoun", "anaphor" ("the ministry")
+
+    @property
+    def head(self) -> str:
+        last = self.text.split()[-1].lower() if self.text else ""
+        return last.removesuffix("’s").removesuffix("'s")
+
+
+def tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [(m.start() + start, m.end() + start, m.group()) for m in _TOKEN.finditer(text[start:end])]
+
+
+def skip_auxiliaries_left(text: str, floor: int, pos: int) -> int:
+    """Move left over "has", "had also", "finally" between a subject and its verb."""
+    toks = tokens(text, floor, pos)
+    while toks:
+        s, _e, word = toks[-1]
+        low = word.lower()
+        if low in _AUXILIARIES or (low.endswith("ly") and word.islower() and len(low) > 4):
+            pos = s
+            toks.pop()
+            continue
+        break
+    return pos
+
+
+_FAMILIAR = re.compile(
+    r"(?:\b[\w-]+\s+){0,3}(?:people|persons?|sources?|officials?|diplomats?|insiders?)\s+(?:familiar\s+with|close\s+to"
+    r"|briefed\s+on|with\s+(?:direct\s+)?knowledge\s+of|involved\s+in|aware\s+of)\s+(?:the\s+|their\s+|his\s+|her\s+)?"
+    r"[\w-]+(?:\s+[\w-]+)?\s*,?\s*$",
+    re.I,
+)
+
+
+def parse_left(text: str, floor: int, pos: int) -> SpeakerPhrase | None:
+    """The speaker phrase ending right before `pos` (its verb), or None."""
+    floor = max(floor, pos - WINDOW)  # a speaker phrase is short; never rescan a huge run-on sentence
+    pos = skip_auxiliaries_left(text, floor, pos)
+    familiar = _FAMILIAR.search(text, floor, pos)
+    if familiar is not None:  # "two people familiar with the matter said"
+        start = familiar.start() + len(familiar.group()) - len(familiar.group().lstrip())
+        end = start + len(text[start:pos].rstrip(" ,"))
+        return SpeakerPhrase(start, end, text[start:end], "group")
+    toks = tokens(text, floor, pos)
+    if not toks:
+        return None
+    # "Ukrainian officials, who have rejected": the relative clause points back to the phrase.
+    if toks[-1][2].lower() in {"who", "which"} and len(toks) > 1 and toks[-2][2] == ",":
+        return parse_left(text, floor, toks[-2][0])
+    if toks[-1][2] == ",":
+        return _parse_appositive(text, floor, toks)
+    return _phrase_from(text, toks, floor)
+
+
+def _parse_appositive(text: str, floor: int, toks: list[tuple[int, int, str]]) -> SpeakerPhrase | None:
+    """"Samuel Ramani, an expert at Oxford, said" or "The head of X, Pavlo Kyrylenko, said"."""
+    comma = len(toks) - 1
+    prev_comma = next((i for i in range(comma - 1, -1, -1) if toks[i][2] in {",", "(", "—", "–"}), None)
+    if prev_comma is None or comma - prev_comma > 25 or comma - prev_comma < 2:
+        return None
+    inner = toks[prev_comma + 1 : comma]
+    name = _phrase_from(text, inner, floor)
+    starts_with_name = inner[0][2][:1].isupper() and inner[0][2].lower() not in {"the", "a", "an"}
+    if name is not None and name.kind == "person" and name.start == inner[0][0] and starts_with_name:
+        return name  # the comma-enclosed part is the name; what precedes it is the title
+    if inner[0][2][:1].isupper() and inner[0][2].lower() not in {"a", "an", "the"}:
+        return None  # not an appositive ("On Friday, the ministry, ...")
+    return _phrase_from(text, toks[:prev_comma], floor)
+
+
+def _phrase_from(text: str, toks: list[tuple[int, int, str]], floor: int) -> SpeakerPhrase | None:
+    kept: list[tuple[int, int, str]] = []
+    for tok in reversed(toks):
+        word = tok[2]
+        low = word.lower()
+        if low in PRONOUNS and not kept:
+            return SpeakerPhrase(tok[0], tok[1], word, "pronoun")
+        if word[:1].isupper() or word[:1].isdigit() and kept or low in SPEAKER_WORDS:
+            kept.append(tok)
+        elif word in {"’s", "'s", "-", "’", "."} and kept:
+            kept.append(tok)
+        elif kept and word[:1].islower() and _determiner_within(toks, tok, kept):
+            kept.append(tok)  # "the state statistics office": a modifier between a determiner and a known head
+        else:
+            break
+    kept.reverse()
+    # A phrase does not start with a preposition or a sentence-opening word ("But the ministry").
+    while kept and (
+        kept[0][2].lower() in _PREPOSITIONS - {"the", "a", "an"}
+        or kept[0][2].lower() in _CAPITALISED_FUNCTION
+        or kept[0][2] in {"’s", "'s", "-", "’", "."}
+    ):
+        kept.pop(0)
+    if not kept:
+        return None
+    head = kept[-1][2]
+    head_low = head.lower().removesuffix("’s").removesuffix("'s")
+    if head_low in _PREPOSITIONS or head_low in _CAPITALISED_FUNCTION:
+        return None
+    if not (head[:1].isupper() or head_low in SPEAKER_HEADS):
+        return None
+    if len(kept) > 12:
+        return None
+    start, end = kept[0][0], kept[-1][1]
+    phrase = text[start:end]
+    words = [t[2] for t in kept]
+    caps = [w for w in words if w[:1].isupper() and w.lower() not in {"the", "a", "an"}]
+    if head_low in GENERIC_HEADS or (not caps and head_low.endswith("s")):
+        kind = "group"
+    elif any(w.lower() in ORG_HEADS for w in words[-2:]) or (not caps and head_low in ORG_HEADS):
+        kind = "org"
+    elif not caps:
+        kind = "anaphor" if words[0].lower() == "the" and head_low in ANAPHORIC_HEADS else "group"
+    elif words[0].lower() == "the" and len(caps) == 0:
+        kind = "anaphor"
+    else:
+        kind = "person" if head[:1].isupper() and head_low not in ORG_HEADS else "org"
+    if kind in {"org", "group"} and words[0].lower() == "the" and len(words) == 2 and head_low in ANAPHORIC_HEADS:
+        kind = "anaphor"
+    return SpeakerPhrase(start, end, phrase, kind)
+
+
+def _determiner_within(toks: list[tuple[int, int, str]], tok: tuple[int, int, str], kept: list) -> bool:
+    if not any(t[2].lower().removesuffix("’s").removesuffix("'s") in SPEAKER_HEADS for t in kept):
+        return False
+    index = toks.index(tok)
+    for back in range(index - 1, max(-1, index - 3), -1):
+        word = toks[back][2]
+        if word.lower() in _DETERMINERS or word.endswith(("’s", "'s")):
+            return True
+        if not word[:1].islower():
+            return False
+    return False
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "our"})
+
+
+def parse_right(text: str, pos: int, ceiling: int) -> SpeakerPhrase | None:
+    """The speaker phrase starting at `pos` after an inverted verb ("said Lieutenant General Igor Konashenkov")."""
+    toks = tokens(text, pos, min(ceiling, pos + WINDOW))
+    kept: list[tuple[int, int, str]] = []
+    for index, tok in enumerate(toks):
+        word = tok[2]
+        low = word.lower()
+        if not kept and low in PRONOUNS:
+            return SpeakerPhrase(tok[0], tok[1], word, "pronoun")
+        if low in {"according", "adding", "saying"}:
+            break
+        if word[:1].isupper() or low in SPEAKER_WORDS or (word in {"’s", "'s", "-", "."} and kept):
+            kept.append(tok)
+        elif kept and word[:1].islower() and _head_ahead(toks, index):
+            kept.append(tok)  # "the health ministry", "the country's interior minister"
+        else:
+            break
+    # "said the country's interior minister, Gerald Darmanin": the name after the comma is the speaker.
+    if kept and kept[-1][2][:1].islower() and len(toks) > len(kept) + 1 and toks[len(kept)][2] == ",":
+        name = parse_right(text, toks[len(kept)][1], ceiling)
+        if name is not None and name.kind == "person" and " " in name.text:
+            return name
+    while kept and (kept[-1][2].lower() in _PREPOSITIONS or kept[-1][2] in {"’s", "'s", "-", "."}):
+        kept.pop()
+    if not kept:
+        return None
+    return _phrase_from(text, kept, pos)
+
+
+def _head_ahead(toks: list[tuple[int, int, str]], index: int) -> bool:
+    for tok in toks[index : index + 3]:
+        low = tok[2].lower()
+        if low in SPEAKER_HEADS:
+            return True
+        if not low[:1].isalpha():
+            return False
+    return False
+
+
+def sentence_subject(text: str, start: int, end: int) -> SpeakerPhrase | None:
+    """A named subject opening the sentence ("Kaja Kallas arrived …", "Dr. Amira Haddad, who …")."""
+    toks = tokens(text, start, min(end, start + 200))
+    count = 0
+    while count < len(toks) and count < 10:
+        word = toks[count][2]
+        if not (word[:1].isupper() or word.lower() in SPEAKER_WORDS or word in {"’s", "'s", "."}):
+            break
+        count += 1
+    if count == 0 or count >= len(toks) or not (toks[count][2][:1].islower() or toks[count][2] == ","):
+        return None
+    phrase = _phrase_from(text, toks[:count], start)
+    if phrase is None or phrase.end != toks[count - 1][1] or phrase.kind not in {"person", "org"}:
+        return None
+    return phrase
+
+
+def skip_adverbials(text: str, pos: int, end: int, *, lemma: str = "") -> int:
+    """Past "on Friday", "in a statement", "on the Telegram messaging app", "told reporters"."""
+    end = min(end, pos + WINDOW)
+    toks = tokens(text, pos, end)
+    i = 0
+    if lemma == "tell":
+        j = i
+        while j < len(toks) and j - i < 5 and (toks[j][2][:1].isupper() or toks[j][2].lower() in _TELL_OBJECTS):
+            j += 1
+        i = j
+    while i < len(toks):
+        low = toks[i][2].lower()
+        if low in _SINGLE_ADVERBS or low in {"this", "last", "earlier"} and i + 1 < len(toks):
+            i += 1
+            continue
+        if low in _PREPS_AFTER_VERB:
+            j = i + 1
+            while j < len(toks) and j - i <= 6 and (toks[j][2].lower() in _PP_WORDS or toks[j][2][:1].isupper()):
+                j += 1
+            if j > i + 1:
+                i = j
+                continue
+        break
+    return toks[i][0] if i < len(toks) else end

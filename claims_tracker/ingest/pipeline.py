@@ -1,0 +1,286 @@
+"""The steps one article goes through: fetch -> extract -> dedupe -> attributions -> Candidates -> done.
+
+Each step takes an id, is idempotent, and commits its own writes, so a redelivered task redoes the work
+without doubling anything. The fetched page is handed to extraction in memory, and the extracted fields and
+the candidates are written in one transaction: the database round trips, not the queue, were what cost time
+next to extraction itself (bench/bench_ingest.py). Deduplication is decided by the unique constraints on
+Article.canonical_url and Article.content_hash (an IntegrityError means "a twin exists": merge into it) and on
+Candidate's (article, span) (insert ... on conflict do nothing).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import DateTimeField, F, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from claims_tracker.claims.models import Article, IngestState, Stance
+from claims_tracker.lib.text import content_hash
+
+from . import fetching
+from .models import ArticleRedirect, Candidate, FeedEntry, FetchedPage
+
+log = logging.getLogger(__name__)
+
+ARTICLE_MAX_BYTES = 10 * 1024 * 1024
+ARTICLE_DEADLINE = 30.0
+ARTICLE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+MIN_PAGE_TEXT = 40  # fewer characters than this is a menu or an error page, not a report
+_MATCHER_TTL = 60.0
+_matcher_cache: dict[str, Any] = {"matcher": None, "at": 0.0}
+
+
+def article_resolve(article_id: int) -> Article | None:
+    """The article with this id, following a merge into its duplicate."""
+    article = Article.objects.filter(pk=article_id).first()
+    if article is not None:
+        return article
+    redirect = ArticleRedirect.objects.filter(from_article_id=article_id).select_related("article").first()
+    return redirect.article if redirect else None
+
+
+def article_fail(article_id: int, message: str) -> None:
+    log.info("article %s failed: %s", article_id, message)
+    Article.objects.filter(pk=article_id).exclude(ingest_state=IngestState.DONE).update(
+        ingest_state=IngestState.FAILED, last_error=message[:2000]
+    )
+
+
+def article_note_retry(article_id: int, message: str, attempt: int, delay: float) -> None:
+    note = f"{message} Retrying in {delay:.0f} s (attempt {attempt + 1})."
+    Article.objects.filter(pk=article_id).exclude(ingest_state=IngestState.DONE).update(last_error=note)
+
+
+def article_fetch(article_id: int) -> fetching.FetchResult | None:
+    """Mark the article fetching and fetch its page; None when it is gone or done. Raises FetchError."""
+    # One round trip: claim the state and read the URL together.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Article._meta.db_table} SET ingest_state = %s, last_error = '' "
+            "WHERE id = %s AND ingest_state <> %s RETURNING url",
+            [IngestState.FETCHING, article_id, IngestState.DONE],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    if not row[0]:
+        article_fail(article_id, "The article has no URL to fetch.")
+        return None
+    return fetching.safe_fetch(
+        row[0], max_bytes=ARTICLE_MAX_BYTES, deadline=ARTICLE_DEADLINE, allowed_content_types=ARTICLE_TYPES
+    )
+
+
+def article_extract(article_id: int) -> int | None:
+    """Process a page stored with the article (a saved .html file). Returns the article's id, or None."""
+    page = FetchedPage.objects.filter(article_id=article_id).first()
+    if page is None:
+        article_fail(article_id, "The page to read is missing; add the report again.")
+        return None
+    result = article_process_page(
+        article_id, body=bytes(page.body), content_type=page.content_type, encoding=page.encoding, url=page.final_url
+    )
+    FetchedPage.objects.filter(article_id=article_id).delete()
+    return result
+
+
+def article_process_page(
+    article_id: int, *, body: bytes, content_type: str, encoding: str | None, url: str
+) -> int | None:
+    """Extract, dedupe and find candidates in a fetched page. Returns the id kept (None if merged or failed)."""
+    from .extraction import extract
+
+    Article.objects.filter(pk=article_id, ingest_state=IngestState.FETCHING).update(ingest_state=IngestState.EXTRACTING)
+    if content_type == "text/plain":
+        fields: dict[str, Any] = {"text": _decode(body, encoding)}
+    else:
+        try:
+            fields = _fields_from_extraction(extract(body, url=url), url)
+        except ValueError as exc:
+            article_fail(article_id, f"Could not read the page: {exc}")
+            return None
+    if len(fields["text"].strip()) < MIN_PAGE_TEXT:
+        article_fail(article_id, "No article text was found on the page.")
+        return None
+    fields["content_hash"] = content_hash(fields["text"])
+    fields["fetched_at"] = timezone.now()
+    rows, error = _candidates(article_id, fields["text"])
+    # A broken finder still keeps the text: the article is stored, failed with the reason.
+    fields.update(ingest_state=IngestState.FAILED if error else IngestState.DONE, last_error=error[:2000])
+    return _store(article_id, fields, rows)
+
+
+def _decode(body: bytes, encoding: str | None) -> str:
+    try:
+        return body.decode(encoding or "utf-8")
+    except (LookupError, UnicodeDecodeError):
+        return body.decode("utf-8", errors="replace")
+
+
+def _fields_from_extraction(extracted, final_url: str) -> dict:
+    fields: dict[str, Any] = {"text": extracted.text or ""}
+    canonical = _usable_canonical(extracted.canonical_url, final_url)
+    if canonical:
+        fields["canonical_url"] = canonical
+    for name, value, limit in (("title", extracted.title, 500), ("byline", extracted.byline, 500)):
+        if value:
+            fields[name] = value[:limit]
+    if extracted.language:
+        fields["language"] = extracted.language[:20]
+    if extracted.published:
+        # A feed's own date wins: the page's is often the last update.
+        fields["published_at"] = Coalesce(F("published_at"), Value(extracted.published, DateTimeField()))
+    if extracted.claimreview:
+        fields["claimreview"] = extracted.claimreview
+    return fields
+
+
+def _usable_canonical(candidate: str, final_url: str) -> str:
+    """A page's canonical link, unless it is useless for dedupe (not http(s), or a bare home page)."""
+    if not candidate:
+        return ""
+    try:
+        url = fetching.validate_url(urljoin(final_url, candidate))
+    except fetching.FetchError:
+        return ""
+    normalized = fetching.normalize_url(url)
+    return "" if urlsplit(normalized).path in ("", "/") else normalized
+
+
+def _store(article_id: int, fields: dict, rows: list[Candidate]) -> int | None:
+    """Write the extracted fields and the candidates together; a unique-constraint violation means a twin."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                updated = Article.objects.filter(pk=article_id).exclude(ingest_state=IngestState.DONE).update(**fields)
+                if updated:
+                    Candidate.objects.bulk_create(rows, ignore_conflicts=True)
+            return article_id
+        except IntegrityError:
+            twin = _find_duplicate(article_id, fields.get("canonical_url"), fields["content_hash"])
+            if twin is not None:
+                return _merge_into(article_id, twin)
+    article_fail(article_id, "Could not store the article: it keeps colliding with another one.")
+    return None
+
+
+def _find_duplicate(article_id: int, canonical: str | None, digest: str) -> Article | None:
+    condition = Q(content_hash=digest)
+    if canonical:
+        condition |= Q(canonical_url=canonical)
+    return Article.objects.filter(condition).exclude(pk=article_id).order_by("pk").first()
+
+
+@transaction.atomic
+def _merge_into(article_id: int, keep: Article) -> None:
+    """The same report arrived twice: its feed entries become sources of the kept article; this one goes."""
+    gone = Article.objects.select_for_update().filter(pk=article_id).first()
+    if gone is None:
+        return None
+    FeedEntry.objects.filter(article_id=article_id).update(article=keep)
+    updates = {}
+    if keep.requested_by_id is None and gone.requested_by_id is not None:
+        updates["requested_by_id"] = gone.requested_by_id
+    if keep.source_feed_id is None and gone.source_feed_id is not None:
+        updates["source_feed_id"] = gone.source_feed_id
+    if updates:
+        Article.objects.filter(pk=keep.pk).update(**updates)
+    ArticleRedirect.objects.filter(article_id=article_id).update(article=keep)
+    ArticleRedirect.objects.get_or_create(from_article_id=article_id, defaults={"article": keep})
+    gone.delete()
+    log.info("article %s merged into duplicate %s", article_id, keep.pk)
+    return None  # the kept article runs (or ran) its own pipeline
+
+
+def _matcher():
+    from .matching import ClaimantMatcher
+
+    now = time.monotonic()
+    if _matcher_cache["matcher"] is None or now - _matcher_cache["at"] > _MATCHER_TTL:
+        _matcher_cache["matcher"] = ClaimantMatcher.from_db()
+        _matcher_cache["at"] = now
+    return _matcher_cache["matcher"]
+
+
+def reset_matcher_cache() -> None:
+    _matcher_cache["matcher"] = None
+
+
+def _candidates(article_id: int, text: str) -> tuple[list[Candidate], str]:
+    """Candidates from the attribution finder, or ([], reason) when the finder broke."""
+    from . import attribution
+
+    try:
+        found = attribution.find_attributions(text, matcher=_matcher())
+    except Exception as exc:  # a bug in the finder must fail this article visibly, not the worker
+        log.exception("attribution finding failed for article %s", article_id)
+        return [], f"Finding attributions failed: {exc.__class__.__name__}: {exc}"
+    return [candidate_from_attribution(article_id, a) for a in found], ""
+
+
+def article_find_candidates(article_id: int) -> int:
+    """Attributions in the article's stored text -> Candidates, then done (pasted text). Returns the count."""
+    article = Article.objects.filter(pk=article_id).only("text", "ingest_state").first()
+    if article is None:
+        return 0
+    if article.ingest_state == IngestState.DONE:
+        return Candidate.objects.filter(article_id=article_id).count()
+    rows, error = _candidates(article_id, article.text)
+    if error:
+        article_fail(article_id, error)
+        return 0
+    with transaction.atomic():
+        Candidate.objects.bulk_create(rows, ignore_conflicts=True)
+        Article.objects.filter(pk=article_id).update(ingest_state=IngestState.DONE, last_error="")
+    return len({(r.start_offset, r.end_offset) for r in rows})
+
+
+def candidate_from_attribution(article_id: int, a) -> Candidate:
+    stance = a.stance if a.stance in Stance.values else Stance.ASSERTS
+    return Candidate(
+        article_id=article_id,
+        sentence=a.sentence or a.statement or a.quote,
+        statement=a.statement or "",
+        quote=a.quote or "",
+        speaker_text=(a.speaker_text or "")[:300],
+        claimant_id=a.claimant_id,
+        verb=(a.verb or "")[:50],
+        stance=stance,
+        confidence=min(1.0, max(0.0, float(a.confidence))),
+        start_offset=a.start,
+        end_offset=a.end,
+    )
+
+
+def article_run_inline(article_id: int, *, progress: Callable[[str], None] | None = None) -> Article | None:
+    """Run the remaining steps in this process (management commands): no queue, no retries."""
+    say = progress or (lambda _step: None)
+    article = Article.objects.filter(pk=article_id).only("url", "ingest_state").first()
+    if article is None or article.ingest_state == IngestState.DONE:
+        return article_resolve(article_id)
+    if FetchedPage.objects.filter(article_id=article_id).exists():
+        say("extracting")
+        article_extract(article_id)
+    elif article.url:
+        say("fetching")
+        try:
+            page = article_fetch(article_id)
+        except fetching.FetchError as exc:
+            article_fail(article_id, exc.message)
+            return article_resolve(article_id)
+        if page is not None:
+            say("extracting and finding attributions")
+            article_process_page(
+                article_id, body=page.body, content_type=page.content_type, encoding=page.encoding, url=page.url
+            )
+    else:
+        say("finding attributions")
+        article_find_candidates(article_id)
+    return article_resolve(article_id)

@@ -1,0 +1,226 @@
+"""Feed writes: adding, pausing, the beat fan-out, and one poll of one feed.
+
+Two beat processes (or a beat and `poll_feeds`) may fan out at the same moment; `feeds_claim_due` takes due
+feeds with SELECT ... FOR UPDATE SKIP LOCKED and moves their `next_poll_at` forward in the same transaction, so
+each due feed is handed to exactly one fetch_feed. The poll then sets the real next time: the interval on
+success, a doubling backoff with jitter (capped) on failure.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from claims_tracker.claims.models import Outlet
+
+from . import fetching
+from .feeds import ParsedFeed, parse_feed
+from .models import Feed, FeedEntry, FeedStatus
+from .services import IngestError, article_for_url
+
+log = logging.getLogger(__name__)
+
+FEED_MAX_BYTES = 5 * 1024 * 1024
+FEED_DEADLINE = 30.0
+FEED_TYPES = ("*+xml", "text/*", "application/xml", "application/json", "application/octet-stream", "")
+# A claimed feed is not handed out again for this long, even if its poll is lost without a trace.
+CLAIM_LEASE = timedelta(minutes=15)
+
+
+@dataclass
+class PollResult:
+    feed_id: int
+    status: str
+    new_entries: int = 0
+    new_articles: int = 0
+    error: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def feed_create(
+    *, url: str, title: str = "", outlet: Outlet | None = None, poll_interval: int = 900, added_by=None
+) -> Feed:
+    try:
+        url = fetching.validate_url(url)
+    except fetching.FetchError as exc:
+        raise IngestError(exc.message, "url") from None
+    if poll_interval < 60:
+        raise IngestError("Poll at most once a minute (60 seconds or more).", "poll_interval")
+    if Feed.objects.filter(url=url).exists():
+        raise IngestError("This feed is already followed.", "url")
+    try:
+        with transaction.atomic():
+            feed = Feed.objects.create(
+                url=url, title=title.strip()[:300], outlet=outlet, poll_interval=poll_interval, added_by=added_by
+            )
+    except IntegrityError:
+        raise IngestError("This feed is already followed.", "url") from None
+    return feed
+
+
+def feed_set_active(*, feed: Feed, active: bool) -> Feed:
+    feed.active = active
+    fields = ["active"]
+    if active:
+        # Resuming polls soon; a failing feed starts its backoff over.
+        feed.next_poll_at, feed.consecutive_failures = timezone.now(), 0
+        fields += ["next_poll_at", "consecutive_failures"]
+    feed.save(update_fields=fields)
+    return feed
+
+
+def feed_poll_now(*, feed: Feed) -> bool:
+    """Queue one poll of this feed now (an editor's button, a new feed). False if it is paused or already claimed."""
+    from .tasks import fetch_feed
+
+    ids = feeds_claim_due(feed_ids=[feed.pk])
+    for feed_id in ids:
+        transaction.on_commit(lambda feed_id=feed_id: fetch_feed.delay(feed_id))
+    return bool(ids)
+
+
+def feeds_claim_due(*, now: datetime | None = None, limit: int = 500, feed_ids: list[int] | None = None) -> list[int]:
+    """Claim due feeds (or the given ones, due or not) for one poll each; returns their ids."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        qs = Feed.objects.select_for_update(skip_locked=True).filter(active=True)
+        qs = qs.filter(pk__in=feed_ids) if feed_ids is not None else qs.filter(next_poll_at__lte=now)
+        ids = list(qs.order_by("next_poll_at").values_list("pk", flat=True)[:limit])
+        if ids:
+            Feed.objects.filter(pk__in=ids).update(next_poll_at=now + CLAIM_LEASE)
+    return ids
+
+
+def feeds_enqueue_due(*, now: datetime | None = None) -> list[int]:
+    """The beat's fan-out: one fetch_feed per due feed, enqueued after the claim commits."""
+    from .tasks import fetch_feed
+
+    ids = feeds_claim_due(now=now)
+    for feed_id in ids:
+        transaction.on_commit(lambda feed_id=feed_id: fetch_feed.delay(feed_id))
+    return ids
+
+
+def feed_backoff(*, interval: int, failures: int) -> timedelta:
+    cap = max(interval, settings.INGEST_FEED_BACKOFF_MAX)
+    seconds = min(cap, interval * 2 ** min(failures, 20))
+    return timedelta(seconds=seconds * random.uniform(0.8, 1.0))
+
+
+def feed_poll(feed_id: int) -> PollResult:
+    """Fetch (conditional GET) and parse one feed, record its new entries and queue their articles."""
+    feed = Feed.objects.filter(pk=feed_id).first()
+    if feed is None:
+        return PollResult(feed_id, "gone")
+    headers = {"Accept": "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9"}
+    if feed.etag:
+        headers["If-None-Match"] = feed.etag
+    if feed.last_modified:
+        headers["If-Modified-Since"] = feed.last_modified
+    try:
+        result = fetching.safe_fetch(
+            feed.url,
+            headers=headers,
+            max_bytes=FEED_MAX_BYTES,
+            deadline=FEED_DEADLINE,
+            allowed_content_types=FEED_TYPES,
+        )
+    except fetching.FetchError as exc:
+        return _record_failure(feed, exc.message, FeedStatus.FAILED)
+    if result.not_modified:
+        return _record_success(feed, PollResult(feed_id, FeedStatus.NOT_MODIFIED), etag=None, modified=None)
+    parsed = parse_feed(result.body, content_type=result.headers.get("content-type", ""), url=result.url)
+    if parsed.broken:
+        return _record_failure(feed, f"Broken feed: {parsed.error}", FeedStatus.BROKEN)
+    outcome = PollResult(feed_id, FeedStatus.OK, notes=list(parsed.warnings))
+    with transaction.atomic():
+        _record_entries(feed, parsed, outcome)
+        _record_success(
+            feed,
+            outcome,
+            etag=result.headers.get("etag", ""),
+            modified=result.headers.get("last-modified", ""),
+            title=parsed.title,
+        )
+    return outcome
+
+
+def _record_entries(feed: Feed, parsed: ParsedFeed, outcome: PollResult) -> None:
+    refused: list[str] = []
+    for entry in parsed.entries:
+        feed_entry, created = _entry_get_or_create(feed, entry.guid, entry.link)
+        if not created and feed_entry.article_id:
+            continue  # seen before: a repeated delivery is a no-op
+        outcome.new_entries += int(created)
+        if not entry.link:
+            continue
+        try:
+            url = fetching.validate_url(entry.link)
+        except fetching.FetchError as exc:
+            refused.append(exc.message)
+            continue
+        article, article_created = article_for_url(url=url, feed=feed, title=entry.title, published_at=entry.published)
+        outcome.new_articles += int(article_created)
+        FeedEntry.objects.filter(pk=feed_entry.pk).update(article=article)
+    if refused:
+        outcome.notes.append(f"{len(refused)} entr{'y' if len(refused) == 1 else 'ies'} refused: {refused[0]}")
+
+
+def _entry_get_or_create(feed: Feed, guid: str, link: str) -> tuple[FeedEntry, bool]:
+    # The (feed, guid) constraint decides: a concurrent poll of the same feed inserts nothing twice.
+    try:
+        with transaction.atomic():
+            return FeedEntry.objects.create(feed=feed, guid=guid[:1000], link=link[:2000]), True
+    except IntegrityError:
+        return FeedEntry.objects.get(feed=feed, guid=guid[:1000]), False
+
+
+def _record_success(
+    feed: Feed, outcome: PollResult, *, etag: str | None, modified: str | None, title: str = ""
+) -> PollResult:
+    now = timezone.now()
+    updates = {
+        "last_polled_at": now,
+        "last_success_at": now,
+        "consecutive_failures": 0,
+        "last_error": "",
+        "last_status": outcome.status,
+        "next_poll_at": now + timedelta(seconds=feed.poll_interval),
+    }
+    if outcome.status != FeedStatus.NOT_MODIFIED:
+        updates["last_poll_note"] = _note(outcome)
+    if etag is not None:
+        updates["etag"] = etag[:500]
+    if modified is not None:
+        updates["last_modified"] = modified[:100]
+    if title and not feed.title:
+        updates["title"] = title[:300]
+    Feed.objects.filter(pk=feed.pk).update(**updates)
+    log.info("feed %s polled: %s", feed.pk, updates.get("last_poll_note", outcome.status))
+    return outcome
+
+
+def _note(outcome: PollResult) -> str:
+    parts = [f"{outcome.new_entries} new entr{'y' if outcome.new_entries == 1 else 'ies'}"]
+    parts.append(f"{outcome.new_articles} new article{'' if outcome.new_articles == 1 else 's'}")
+    return "; ".join(parts + outcome.notes)[:2000]
+
+
+def _record_failure(feed: Feed, message: str, status: str) -> PollResult:
+    now = timezone.now()
+    failures = feed.consecutive_failures + 1
+    Feed.objects.filter(pk=feed.pk).update(
+        last_polled_at=now,
+        consecutive_failures=failures,
+        last_error=message[:2000],
+        last_status=status,
+        next_poll_at=now + feed_backoff(interval=feed.poll_interval, failures=failures),
+    )
+    log.info("feed %s failed (%s in a row): %s", feed.pk, failures, message)
+    return PollResult(feed.pk, status, error=message)

@@ -1,0 +1,66 @@
+"""Celery tasks of the ingestion flow: ids in, a service call, the next step enqueued after commit.
+
+All of them run on the `ingest` queue (settings.CELERY_TASK_ROUTES), ack late and are re-delivered if a worker
+dies (task_reject_on_worker_lost). Each is idempotent, so a redelivery or a duplicate message changes nothing
+twice. Only transient fetch errors (timeouts, 5xx, 429, connection failures) are retried, with exponential
+backoff and full jitter; a 4xx or a bad page fails the article at once with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+
+from celery import shared_task
+from django.conf import settings
+
+from . import polling, services
+from .fetching import FetchError
+
+log = logging.getLogger(__name__)
+
+
+def retry_delay(retries: int) -> float:
+    """Exponential backoff with jitter: base * 2^n, capped, then a random share of it (at least half)."""
+    ceiling = min(settings.INGEST_RETRY_BACKOFF_MAX, settings.INGEST_RETRY_BACKOFF * 2**retries)
+    return random.uniform(ceiling / 2, ceiling)
+
+
+@shared_task(name="claims_tracker.ingest.tasks.poll_due_feeds", ignore_result=True)
+def poll_due_feeds() -> int:
+    """Beat's fan-out: one fetch_feed per due feed; safe to run from two beats at once."""
+    return len(polling.feeds_enqueue_due())
+
+
+@shared_task(name="claims_tracker.ingest.tasks.fetch_feed", ignore_result=True)
+def fetch_feed(feed_id: int) -> str:
+    # Feed failures are not retried here: the feed's own backoff schedules the next attempt.
+    return polling.feed_poll(feed_id).status
+
+
+@shared_task(bind=True, name="claims_tracker.ingest.tasks.fetch_article", ignore_result=True)
+def fetch_article(self, article_id: int) -> None:
+    """Fetch, extract and dedupe, then find candidates: one delivery carries one article all the way.
+
+    The page is handed from fetch to extraction in memory (storing it in between cost more than extracting
+    it); each step is idempotent, so a redelivery after a crash redoes the work without doubling anything.
+    """
+    try:
+        page = services.article_fetch(article_id)
+    except FetchError as exc:
+        if exc.transient and self.request.retries < settings.INGEST_MAX_RETRIES:
+            delay = retry_delay(self.request.retries)
+            services.article_note_retry(article_id, exc.message, self.request.retries, delay)
+            raise self.retry(countdown=delay, max_retries=settings.INGEST_MAX_RETRIES) from None
+        services.article_fail(article_id, exc.message)
+        return
+    if page is None:
+        return
+    services.article_process_page(
+        article_id, body=page.body, content_type=page.content_type, encoding=page.encoding, url=page.url
+    )
+
+
+@shared_task(name="claims_tracker.ingest.tasks.find_candidates", ignore_result=True)
+def find_candidates(article_id: int) -> int:
+    return services.article_find_candidates(article_id)

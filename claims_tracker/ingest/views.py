@@ -1,0 +1,122 @@
+"""Editors' feed pages (/desk/feeds/): list with health, add, detail with recent entries, pause, poll now."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from claims_tracker.accounts import roles
+
+from . import polling, selectors, services
+from .forms import FeedForm
+from .models import Feed
+
+
+def editor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Anonymous visitors go to the login page; signed-in users without the editor role get a 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not roles.is_editor(request.user):
+            return render(request, "ingest/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _get_feed(pk: int) -> Feed:
+    try:
+        return selectors.feed_get(pk=pk)
+    except Feed.DoesNotExist:
+        raise Http404("No such feed.") from None
+
+
+def _with_health(feed: Feed) -> Feed:
+    feed.health_class, feed.health_label = selectors.feed_health(feed)
+    feed.poll_minutes = max(1, round(feed.poll_interval / 60))
+    return feed
+
+
+@require_GET
+@editor_required
+def feed_list(request: HttpRequest) -> HttpResponse:
+    feeds = [_with_health(feed) for feed in selectors.feed_list()]
+    failing = sum(1 for feed in feeds if feed.health_class == "failed")
+    return render(request, "ingest/feed_list.html", {"feeds": feeds, "failing": failing, "form": FeedForm()})
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def feed_add(request: HttpRequest) -> HttpResponse:
+    form = FeedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                feed = polling.feed_create(
+                    url=data["url"],
+                    title=data["title"],
+                    outlet=data["outlet"],
+                    poll_interval=data["poll_interval"] * 60,
+                    added_by=request.user,
+                )
+                polling.feed_poll_now(feed=feed)
+        except services.IngestError as exc:
+            field = exc.field if exc.field in form.fields else None
+            if field == "poll_interval":
+                field = None
+            form.add_error(field, exc.message)
+        else:
+            messages.success(request, "Feed added; its first poll is on its way.")
+            return redirect("ingest-feed-detail", pk=feed.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "ingest/feed_add.html", {"form": form}, status=status)
+
+
+@require_GET
+@editor_required
+def feed_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    feed = _with_health(_get_feed(pk))
+    entries = list(selectors.feed_recent_entries(feed=feed))
+    return render(request, "ingest/feed_detail.html", {"feed": feed, "entries": entries})
+
+
+@require_POST
+@editor_required
+def feed_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    feed = _get_feed(pk)
+    polling.feed_set_active(feed=feed, active=not feed.active)
+    messages.success(request, "Feed resumed; it will be polled shortly." if feed.active else "Feed paused.")
+    return redirect("ingest-feed-detail", pk=feed.pk)
+
+
+@require_POST
+@editor_required
+def feed_poll(request: HttpRequest, pk: int) -> HttpResponse:
+    feed = _get_feed(pk)
+    if not feed.active:
+        messages.error(request, "This feed is paused: resume it to poll it.")
+    elif polling.feed_poll_now(feed=feed):
+        messages.success(request, "Poll queued; refresh in a moment to see what it found.")
+    else:
+        messages.error(request, "A poll of this feed is already under way.")
+    return redirect("ingest-feed-detail", pk=feed.pk)
+
+
+@require_GET
+@editor_required
+def article_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """Live state of one article (queued, fetching, extracting, done, failed with the reason), as JSON."""
+    article = services.article_resolve(pk)
+    if article is None:
+        raise Http404("No such article.")
+    return JsonResponse(services.article_progress(article))

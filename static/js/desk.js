@@ -1,0 +1,75 @@
+/* Desk: progressive enhancement only. Every page works without this file. */
+(function () {
+  "use strict";
+
+  function typing(el) {
+    if (!el) return false;
+    var tag = el.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+  }
+
+  function focusForm(key) {
+    var form = document.querySelector('form[data-shortcut="' + key + '"]');
+    if (!form) return false;
+    form.closest("section").scrollIntoView({ block: "nearest" });
+    // Accept: the fields are prefilled, so land on the button; the others need input first.
+    var target = key === "a" ? form.querySelector("[data-submit]")
+      : form.querySelector('input[type=radio], input:not([type=hidden]), textarea, select');
+    if (target) target.focus();
+    return true;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var el = document.activeElement;
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && el && el.form) {
+      event.preventDefault();
+      el.form.requestSubmit();
+      return;
+    }
+    if (event.key === "Escape" && typing(el)) { el.blur(); return; }
+    if (typing(el) || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "/") {
+      var search = document.querySelector("[data-search]");
+      event.preventDefault();
+      if (search) { search.focus(); } else { window.location = "/desk/claims/"; }
+      return;
+    }
+    if (event.key === "?") {
+      var help = document.querySelector(".shortcuts");
+      if (help) { help.classList.toggle("shortcuts--open"); help.scrollIntoView({ block: "nearest" }); }
+      return;
+    }
+    if (focusForm(event.key)) { event.preventDefault(); return; }
+    var link = document.querySelector('[data-key="' + event.key + '"]');
+    if (link) { event.preventDefault(); link.click(); }
+  });
+
+  // Report progress: poll until the article is read, then reload to show its candidates.
+  var progress = document.querySelector("[data-progress-url]");
+  if (progress && progress.getAttribute("data-pending") === "1") {
+    var status = progress.querySelector(".progress__status");
+    var delay = 1000;
+    var poll = function () {
+      fetch(progress.getAttribute("data-progress-url"), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
+        .then(function (data) {
+          if (data.redirect) { window.location = data.redirect; return; }
+          data.steps.forEach(function (step) {
+            var li = progress.querySelector('[data-state="' + step.state + '"]');
+            if (!li) return;
+            li.classList.toggle("step--done", step.done);
+            li.classList.toggle("step--current", step.current);
+          });
+          if (!data.pending) { window.location.reload(); return; }
+          status.textContent = data.label + "… this page updates by itself.";
+          delay = Math.min(delay * 1.5, 5000);
+          window.setTimeout(poll, delay);
+        })
+        .catch(function () {
+          status.textContent = "Lost contact with the server; retrying…";
+          window.setTimeout(poll, 5000);
+        });
+    };
+    window.setTimeout(poll, delay);
+  }
+})();

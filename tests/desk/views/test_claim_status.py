@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+from claims_tracker.claims import services
+from tests.factories import add_evidence
+
+
+def _data(claim, **overrides):
+    data = {"version": claim.version, "to_status": "disputed", "rationale": "Ukraine rejects it.", "new_kind": "other"}
+    data.update(overrides)
+    return data
+
+
+class TestClaimStatus:
+    def test_it_states_what_each_target_needs(self, editor_client, claim):
+        html = editor_client.get(reverse("desk-claim-status", args=[claim.pk])).content.decode()
+        assert "Needs a rationale and evidence that supports the claim." in html
+        assert "Needs a rationale and evidence that contradicts the claim." in html
+        assert "Needs a rationale naming who contests it." in html
+
+    def test_it_changes_the_state(self, editor_client, editor, claim):
+        response = editor_client.post(reverse("desk-claim-status", args=[claim.pk]), _data(claim))
+        assert response.status_code == 302
+        claim.refresh_from_db()
+        assert claim.status == "disputed" and claim.status_changed_by == editor
+
+    def test_it_refuses_confirmed_without_evidence_on_the_evidence_field(self, editor_client, claim):
+        data = _data(claim, to_status="confirmed", rationale="Conceded.")
+        response = editor_client.post(reverse("desk-claim-status", args=[claim.pk]), data)
+        assert response.status_code == 400
+        form = response.context["form"]
+        assert "needs evidence" in form.errors["evidence"][0]
+        assert form["rationale"].value() == "Conceded."
+        claim.refresh_from_db()
+        assert claim.status == "unverified"
+
+    def test_it_adds_new_evidence_and_cites_it_in_one_step(self, editor_client, claim):
+        data = _data(
+            claim,
+            to_status="confirmed",
+            new_url="https://example.org/withdrawal",
+            new_kind="admission",
+            new_stance="supports",
+            new_summary="Ukraine's military said its forces withdrew.",
+        )
+        response = editor_client.post(reverse("desk-claim-status", args=[claim.pk]), data)
+        assert response.status_code == 302
+        claim.refresh_from_db()
+        assert claim.status == "confirmed"
+        change = claim.status_changes.order_by("-id").first()
+        assert [e.summary for e in change.evidence.all()] == ["Ukraine's military said its forces withdrew."]
+
+    def test_it_keeps_no_new_evidence_when_the_change_is_refused(self, editor_client, claim):
+        data = _data(
+            claim,
+            to_status="confirmed",
+            new_url="https://example.org/x",
+            new_stance="contradicts",
+            new_summary="Contradicting source",
+        )
+        response = editor_client.post(reverse("desk-claim-status", args=[claim.pk]), data)
+        assert response.status_code == 400
+        assert "supports the claim" in response.context["form"].errors["evidence"][0]
+        assert claim.evidence.count() == 0
+
+    def test_it_cites_existing_evidence(self, editor_client, claim):
+        evidence = add_evidence(claim)
+        claim.refresh_from_db()
+        data = _data(claim, to_status="confirmed", evidence=[evidence.pk])
+        assert editor_client.post(reverse("desk-claim-status", args=[claim.pk]), data).status_code == 302
+
+    def test_it_lets_only_a_reviewer_give_a_verdict_when_the_setting_is_on(
+        self, settings, editor_client, reviewer_client, claim
+    ):
+        settings.CLAIMS_VERDICT_NEEDS_REVIEWER = True
+        evidence = add_evidence(claim)
+        claim.refresh_from_db()
+        data = _data(claim, to_status="confirmed", evidence=[evidence.pk])
+        page = editor_client.get(reverse("desk-claim-status", args=[claim.pk])).content.decode()
+        assert "reviewer's act in this newsroom" in page
+        response = editor_client.post(reverse("desk-claim-status", args=[claim.pk]), data)
+        assert response.status_code == 400
+        assert "needs a reviewer" in response.context["form"].errors["to_status"][0]
+        assert reviewer_client.post(reverse("desk-claim-status", args=[claim.pk]), data).status_code == 302
+        claim.refresh_from_db()
+        assert claim.status == "confirmed"
+
+    def test_it_refuses_a_stale_version(self, editor_client, colleague, claim):
+        opened = claim.version
+        services.claim_change_status(claim_id=claim.pk, to_status="disputed", rationale="Contested.", user=colleague)
+        response = editor_client.post(
+            reverse("desk-claim-status", args=[claim.pk]),
+            _data(claim, version=opened, to_status="unverifiable", rationale="Mine"),
+        )
+        assert response.status_code == 409
+        claim.refresh_from_db()
+        assert claim.status == "disputed"
+        html = response.content.decode()
+        assert "someone else changed this" in html and "colleague" in html
+        assert response.context["form"]["rationale"].value() == "Mine"

@@ -1,0 +1,63 @@
+"""Test pages and feeds built from the seed report, served by tests.ingest.server.LocalServer."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "soledar-nbc-2023-01-13.txt"
+
+FALLBACK_TEXT = (
+    "Russia claimed Friday that it had taken control of Soledar, Moscow's Defense Ministry said on Friday.\n\n"
+    "Ukraine's Deputy Defense Minister Hanna Malyar wrote on Telegram that \u201cthe night in Soledar was hot, "
+    "the battles continued.\u201d\n\n"
+    "Pavlo Kyrylenko, the head of the Donetsk regional military administration, said only 500 people "
+    "remained in Soledar, most of them elderly."
+)
+
+
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8") if SEED.exists() else FALLBACK_TEXT
+
+
+def article_page(title: str, paragraphs: list[str], *, canonical: str = "", extra: str = "") -> str:
+    body = "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p.strip())
+    link = f'<link rel="canonical" href="{html.escape(canonical)}">' if canonical else ""
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title>{link}"
+        "<meta property='og:site_name' content='Test News'></head>"
+        "<body><header><nav><a href='/'>Home</a> <a href='/world'>World</a></nav></header>"
+        f"<main><article><h1>{html.escape(title)}</h1><p class='byline'>By Test Reporter</p>{body}{extra}</article>"
+        "</main><footer>Copyright Test News</footer></body></html>"
+    )
+
+
+def seed_page(*, canonical: str = "", marker: str = "") -> str:
+    paragraphs = [p for p in seed_text().split("\n") if p.strip()]
+    if marker:
+        paragraphs.append(marker)
+    return article_page("Russia claims control of Soledar", paragraphs, canonical=canonical)
+
+
+def short_page(n: int, *, speaker: str = "Hanna Malyar") -> str:
+    paragraphs = [
+        f"Report number {n} from the front, filed for testing the ingestion pipeline of the newsroom.",
+        f"{speaker} wrote on Telegram that \u201cthe night in town number {n} was hot, the battles continued.\u201d",
+        "Officials in Kyiv said on Friday that the fighting would go on for many weeks, according to the report.",
+        "The ministry did not comment further on the situation, and no independent confirmation was available.",
+    ]
+    return article_page(f"Battle report {n}", paragraphs)
+
+
+def rss(items: list[tuple[str, str, str]], *, title: str = "Test feed") -> str:
+    """items: (guid, link, title)"""
+    rows = "".join(
+        f"<item><guid>{html.escape(g)}</guid><link>{html.escape(link)}</link><title>{html.escape(t)}</title>"
+        "<pubDate>Fri, 13 Jan 2023 09:40:00 GMT</pubDate></item>"
+        for g, link, t in items
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{html.escape(title)}</title><link>http://example.org/</link>{rows}</channel></rss>"
+    )

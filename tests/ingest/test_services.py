@@ -1,0 +1,216 @@
+"""Article services: an editor's URL or text through fetch, extraction, dedupe and candidates (tasks in-process)."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims_tracker.claims.models import Article, IngestState, Stance
+from claims_tracker.ingest import services
+from claims_tracker.ingest.models import ArticleRedirect, Candidate, FetchedPage
+from claims_tracker.ingest.services import IngestError
+from tests.factories import ClaimantFactory, UserFactory
+from tests.ingest.pages import seed_page, seed_text, short_page
+from tests.ingest.server import LocalServer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run the after-commit enqueues (and the tasks they start, eagerly) as a committed request would."""
+
+    def run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = fn(*args, **kwargs)
+        return result
+
+    return run
+
+
+class TestArticleSubmitText:
+    def test_it_finds_the_seed_attributions(self, run_on_commit):
+        malyar = ClaimantFactory(name="Hanna Malyar")
+        article = run_on_commit(services.article_submit_text, text=seed_text(), title="Soledar")
+        article.refresh_from_db()
+        assert article.ingest_state == IngestState.DONE
+        candidates = list(Candidate.objects.filter(article=article))
+        speakers = " | ".join(c.speaker_text for c in candidates)
+        for name in ("Defense Ministry", "Prigozhin", "Konashenkov", "Malyar", "Kyrylenko", "Ramani"):
+            assert name in speakers
+        assert any(c.stance == Stance.DENIES and "Ukrainian officials" in c.speaker_text for c in candidates)
+        assert any(c.claimant_id == malyar.pk for c in candidates if "Malyar" in c.speaker_text)
+
+    def test_it_keeps_the_text_unchanged_so_offsets_point_into_it(self, run_on_commit):
+        text = "\n\n  " + seed_text() + "\n"
+        article = run_on_commit(services.article_submit_text, text=text)
+        article.refresh_from_db()
+        assert article.text == text
+        for c in Candidate.objects.filter(article=article):
+            span = text[c.start_offset : c.end_offset]
+            assert span, c
+            assert (c.quote or c.statement)[:20] in span or span in c.sentence
+
+    def test_the_same_text_twice_is_one_article_with_one_set_of_candidates(self, run_on_commit):
+        first = run_on_commit(services.article_submit_text, text=seed_text())
+        count = Candidate.objects.filter(article=first).count()
+        second = run_on_commit(services.article_submit_text, text="  " + seed_text().replace("\n", "\n\n"))
+        assert second.pk == first.pk
+        assert Article.objects.count() == 1
+        assert Candidate.objects.filter(article=first).count() == count > 0
+
+    @pytest.mark.parametrize("text", ["", "   \n  "])
+    def test_it_refuses_empty_text(self, text):
+        with pytest.raises(IngestError) as info:
+            services.article_submit_text(text=text)
+        assert info.value.field == "text"
+        assert Article.objects.count() == 0
+
+    def test_it_records_who_asked_and_a_title(self, run_on_commit):
+        editor = UserFactory(username="ed")
+        article = run_on_commit(services.article_submit_text, text="First line\nMore text.", requested_by=editor)
+        assert article.requested_by == editor
+        assert article.title == "First line"
+
+
+class TestFindCandidates:
+    def test_it_is_idempotent(self, run_on_commit):
+        article = run_on_commit(services.article_submit_text, text=seed_text())
+        count = Candidate.objects.filter(article=article).count()
+        Article.objects.filter(pk=article.pk).update(ingest_state=IngestState.EXTRACTING)  # as after a redelivery
+        assert services.article_find_candidates(article.pk) == count
+        assert Candidate.objects.filter(article=article).count() == count
+
+    def test_it_uses_a_fixed_number_of_queries(self, run_on_commit, django_assert_max_num_queries):
+        ClaimantFactory.create_batch(5)
+        article = Article.objects.create(text=seed_text(), content_hash="x", ingest_state=IngestState.EXTRACTING)
+        services.reset_matcher_cache()
+        with django_assert_max_num_queries(10):
+            services.article_find_candidates(article.pk)
+
+    def test_it_fails_the_article_visibly_when_the_finder_breaks(self, monkeypatch):
+        from claims_tracker.ingest import attribution
+
+        def broken(text, *, matcher=None):
+            raise RuntimeError("finder bug")
+
+        monkeypatch.setattr(attribution, "find_attributions", broken)
+        article = Article.objects.create(text="Text.", content_hash="y", ingest_state=IngestState.EXTRACTING)
+        services.article_find_candidates(article.pk)
+        article.refresh_from_db()
+        assert article.ingest_state == IngestState.FAILED
+        assert "finder bug" in article.last_error
+
+
+class TestArticleSubmitUrl:
+    @pytest.fixture(autouse=True)
+    def _allow(self, allow_private):
+        pass
+
+    def test_it_fetches_extracts_and_finds_candidates(self, server: LocalServer, run_on_commit):
+        url = server.route("/seed", seed_page())
+        article = run_on_commit(services.article_submit_url, url=url)
+        article.refresh_from_db()
+        assert article.ingest_state == IngestState.DONE, article.last_error
+        assert article.title == "Russia claims control of Soledar"
+        assert "Soledar" in article.text and article.content_hash
+        assert article.fetched_at is not None
+        assert Candidate.objects.filter(article=article).count() >= 8
+        assert not FetchedPage.objects.exists()  # the raw page is let go once done
+        assert services.article_progress(article)["state"] == "done"
+
+    def test_the_same_url_twice_is_one_article(self, server: LocalServer, run_on_commit):
+        url = server.route("/seed", seed_page())
+        first = run_on_commit(services.article_submit_url, url=url)
+        second = run_on_commit(services.article_submit_url, url=url + "#comments")
+        assert first.pk == second.pk
+        assert len(server.hits_for("/seed")) == 1
+
+    def test_two_urls_with_the_same_report_become_one_article(self, server: LocalServer, run_on_commit):
+        a = run_on_commit(services.article_submit_url, url=server.route("/a", seed_page()))
+        b = run_on_commit(services.article_submit_url, url=server.route("/amp/a", seed_page()))
+        assert Article.objects.count() == 1
+        assert not Article.objects.filter(pk=b.pk).exists()
+        assert ArticleRedirect.objects.get(from_article_id=b.pk).article_id == a.pk
+        progress = services.article_progress(b)
+        assert progress["id"] == a.pk and progress["merged"] and progress["state"] == "done"
+
+    def test_a_page_whose_canonical_url_is_known_joins_that_article(self, server: LocalServer, run_on_commit):
+        canonical = server.url("/story/soledar")
+        first = run_on_commit(services.article_submit_url, url=server.route("/story/soledar", short_page(1)))
+        run_on_commit(
+            services.article_submit_url,
+            url=server.route(
+                "/m/1", short_page(2).replace("<title>", f'<link rel="canonical" href="{canonical}"><title>')
+            ),
+        )
+        assert list(Article.objects.values_list("pk", flat=True)) == [first.pk]
+
+    @pytest.mark.parametrize(
+        "url, message",
+        [
+            ("file:///etc/passwd", "Only http and https"),
+            ("javascript:alert(1)", "Only http and https"),
+            ("http://169.254.169.254/latest/meta-data/", "link-local"),
+            ("http://0x7f000001/", "loopback"),
+            ("not a url", "spaces"),
+        ],
+    )
+    def test_it_refuses_bad_urls_with_a_clear_error(self, settings, url, message):
+        settings.INGEST_ALLOW_PRIVATE_NETWORKS = False
+        with pytest.raises(IngestError, match=message) as info:
+            services.article_submit_url(url=url)
+        assert info.value.field == "url"
+        assert Article.objects.count() == 0
+
+    def test_a_blocked_hostname_fails_the_article_with_the_reason(self, server, settings, run_on_commit):
+        settings.INGEST_ALLOW_PRIVATE_NETWORKS = False
+        server.route("/x", seed_page())
+        article = run_on_commit(services.article_submit_url, url=f"http://localhost:{server.port}/x")
+        article.refresh_from_db()
+        assert article.ingest_state == IngestState.FAILED
+        assert "localhost resolves to" in article.last_error
+        assert server.hits == []
+
+    @pytest.mark.parametrize(
+        "route, message",
+        [
+            ({"body": b"\x89PNG", "headers": {"Content-Type": "image/png"}}, "not a page we can read"),
+            ({"body": b"gone", "status": 404}, "HTTP 404"),
+            ({"body": b"<html><body><nav>menu</nav></body></html>"}, "No article text"),
+        ],
+    )
+    def test_it_fails_bad_pages_at_once_with_the_reason(self, server, run_on_commit, route, message):
+        url = server.route("/bad", **route)
+        article = run_on_commit(services.article_submit_url, url=url)
+        article.refresh_from_db()
+        assert article.ingest_state == IngestState.FAILED
+        assert message in article.last_error
+        assert len(server.hits_for("/bad")) == 1  # permanent errors are not retried
+
+    def test_it_reads_a_page_in_an_invalid_encoding(self, server, run_on_commit):
+        page = short_page(3).encode("utf-8").replace(b"front", b"fr\xff\xfe\xc3nt")
+        url = server.route("/enc", page, headers={"Content-Type": "text/html; charset=bogus-encoding"})
+        article = run_on_commit(services.article_submit_url, url=url)
+        article.refresh_from_db()
+        assert article.ingest_state == IngestState.DONE, article.last_error
+        assert "the battles continued" in article.text
+
+    def test_asking_again_retries_a_failed_article(self, server, run_on_commit):
+        url = server.route("/flaky", b"gone", status=404)
+        article = run_on_commit(services.article_submit_url, url=url)
+        server.route("/flaky", seed_page())
+        again = run_on_commit(services.article_submit_url, url=url)
+        again.refresh_from_db()
+        assert again.pk == article.pk and again.ingest_state == IngestState.DONE
+
+    def test_a_broken_finder_keeps_the_text_and_fails_with_the_reason(self, server, run_on_commit, monkeypatch):
+        from claims_tracker.ingest import attribution
+
+        def broken(text, *, matcher=None):
+            raise RuntimeError("finder bug")
+
+        monkeypatch.setattr(attribution, "find_attributions", broken)
+        article = run_on_commit(services.article_submit_url, url=server.route("/seed", seed_page()))
+        article.refresh_from_db()
+        assert article.ingest_state == IngestState.FAILED and "finder bug" in article.last_error
+        assert "Soledar" in article.text and article.content_hash
