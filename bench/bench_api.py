@@ -1,0 +1,154 @@
+"""API benchmark on a real server (gunicorn, one sync worker) at 100k and 1M claims.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ct_api_bench .venv/bin/python bench/bench_api.py [100000 1000000]
+
+For each size: fills the database with synthetic claims (bench/synthetic.py), starts gunicorn on
+127.0.0.1 serving the project plus one bare view (`.values()` + JsonResponse of the same 100 rows,
+no DRF), and prints:
+  - list throughput at page size 100: /api/v1/claims/ vs the bare view (goal: >= 0.5x);
+  - p50/p95 of the first page and of a page deep in the cursor (goal: deep p95 <= 1.5x first);
+  - 304 (If-None-Match) throughput vs full responses (goal: >= 5x).
+Requests are sequential over one keep-alive connection, so the figures are per-request cost.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claims_tracker.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.http import JsonResponse  # noqa: E402
+from django.urls import include, path  # noqa: E402
+
+from claims_tracker.claims.models import Claim  # noqa: E402
+
+PAGE = 100
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "300"))
+
+
+def bare_list(request):
+    """The floor: the same 100 rows, no DRF, no serializer, no throttling, no conditional headers."""
+    rows = list(
+        Claim.objects.filter(merged_into__isnull=True)
+        .order_by("-updated_at", "-id")
+        .values("id", "text", "status", "status_changed_at", "claimant__slug", "claimant__name", "claimed_at",
+                "version", "merged_into_id", "created_at", "updated_at")[:PAGE]
+    )  # fmt: skip
+    return JsonResponse({"results": rows})
+
+
+urlpatterns = [path("bench/bare/", bare_list), path("", include("claims_tracker.urls"))]
+# Inside gunicorn this module is the URLconf: the project's URLs plus the bare view.
+if os.environ.get("BENCH_API_SERVER") == "1":
+    settings.ROOT_URLCONF = "bench.bench_api"
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def timed(conn: http.client.HTTPConnection, url: str, n: int, headers: dict | None = None, expect: int = 200):
+    timings = []
+    for _ in range(n):
+        started = time.perf_counter()
+        conn.request("GET", url, headers=headers or {})
+        response = conn.getresponse()
+        response.read()
+        timings.append(time.perf_counter() - started)
+        assert response.status == expect, (url, response.status)
+    return timings
+
+
+def p(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))] * 1000
+
+
+def run_size(n: int) -> None:
+    from bench.synthetic import ensure_synthetic_claims
+    from claims_tracker.api.views.claims import CLAIM_ORDERINGS
+
+    ensure_synthetic_claims(n)
+    total = Claim.objects.filter(merged_into__isnull=True).count()
+    deep_row = (
+        Claim.objects.filter(merged_into__isnull=True)
+        .order_by("-updated_at", "-id")
+        .values("updated_at", "id")[int(total * 0.9)]
+    )
+    deep_cursor = CLAIM_ORDERINGS["updated"].encode([deep_row["updated_at"], deep_row["id"]])
+    port = free_port()
+    env = {**os.environ, "BENCH_API_SERVER": "1", "DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+           "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50, "DJANGO_SECURE_SSL_REDIRECT": "0",
+           "API_THROTTLE_ANON": "1000000/minute", "API_THROTTLE_USER": "1000000/minute",
+           "AXES_ENABLED": "0"}  # fmt: skip
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "bench.bench_api:application", "-b", f"127.0.0.1:{port}",
+         "-w", "1", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        api_first = f"/api/v1/claims/?page_size={PAGE}"
+        api_deep = f"{api_first}&cursor={deep_cursor}"
+        for url in (api_first, api_deep, "/bench/bare/"):
+            timed(conn, url, 10)  # warm-up
+        bare = timed(conn, "/bench/bare/", REQUESTS)
+        first = timed(conn, api_first, REQUESTS)
+        deep = timed(conn, api_deep, REQUESTS)
+        conn.request("GET", api_first)
+        response = conn.getresponse()
+        response.read()
+        etag = response.getheader("ETag")
+        not_modified = timed(conn, api_first, REQUESTS, {"If-None-Match": etag}, expect=304)
+        rps = lambda t: len(t) / sum(t)  # noqa: E731
+        print(f"\n== {n:,} synthetic claims ({total:,} listed), page size {PAGE}, {REQUESTS} requests each ==")
+        for label, t in (
+            ("bare .values()+JsonResponse", bare),
+            ("API list, first page", first),
+            ("API list, page at 90% depth", deep),
+            ("API list, 304 If-None-Match", not_modified),
+        ):
+            print(f"{label:<28}: {rps(t):7.1f} req/s  p50 {p(t, 50):6.1f} ms  p95 {p(t, 95):6.1f} ms")  # fmt: skip
+        print(f"-> API / bare throughput    : {rps(first) / rps(bare):.2f}x (goal >= 0.5x)")
+        print(f"-> deep p95 / first p95     : {p(deep, 95) / p(first, 95):.2f}x (goal <= 1.5x)")
+        print(f"-> 304 / full throughput    : {rps(not_modified) / rps(first):.2f}x (goal >= 5x)")
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [100_000, 1_000_000]
+    for n in sizes:
+        run_size(n)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+"""Read queries that only the API needs: lean list querysets, validators for conditional
+requests, and the sync horizon. Pages and the API share `claims.selectors` for everything else.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from claims_tracker.claims.models import (
+    FINAL_STATUSES,
+    Claim,
+    Claimant,
+    Evidence,
+    StatusChange,
+    Story,
+)
+
+
+def claim_feed_list() -> QuerySet[Claim]:
+    """Claims for API lists and the sync feed: flat rows, in one query (story slugs as an array).
+
+    Not `selectors.claim_list`: its per-row COUNT(DISTINCT outlet) needs a GROUP BY over the
+    appearances join, which turns a keyset page deep in a million claims into a full aggregate.
+    """
+    return claim_list_rows(Claim.objects.all())
+
+
+def claim_list_rows(qs: QuerySet[Claim]) -> QuerySet[Claim]:
+    """Add what a list row shows to an already filtered queryset."""
+    slugs = Story.objects.filter(claims=OuterRef("pk")).order_by("slug").values("slug")
+    return (
+        qs.select_related("claimant", "status_changed_by")
+        .only(*CLAIM_LIST_FIELDS)
+        .annotate(story_slugs=ArraySubquery(slugs))
+    )
+
+
+CLAIM_LIST_FIELDS = (
+    "id", "text", "status", "status_changed_at", "status_changed_by", "status_changed_by__username", "claimant",
+    "claimant__slug", "claimant__name",
+    "claimed_at", "version", "merged_into", "created_at", "updated_at", "claimant__updated_at",
+)  # fmt: skip
+
+
+def status_change_feed() -> QuerySet[StatusChange]:
+    return StatusChange.objects.select_related("changed_by").prefetch_related(
+        Prefetch("evidence", queryset=Evidence.objects.only("id"))
+    )
+
+
+def _claim_count(**filters: Any) -> Coalesce:
+    # A correlated count per row (index claim_claimant_claimed), not a join + GROUP BY over all
+    # claims: a page of claimants stays a page of work however many claims there are.
+    counted = (
+        Claim.objects.filter(claimant=OuterRef("pk"), merged_into__isnull=True, **filters)
+        .order_by()
+        .values("claimant")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def claimant_list_with_record() -> QuerySet[Claimant]:
+    """Claimants with their track record: counts of claims in final states only."""
+    counts = {f"record_{status}": _claim_count(status=status) for status in FINAL_STATUSES}
+    return Claimant.objects.annotate(claims_total=_claim_count(), **counts)
+
+
+def claims_changed_at(relation: str) -> Subquery:
+    """The newest `updated_at` among the claims linked through `relation` (for Last-Modified)."""
+    newest = Claim.objects.filter(**{relation: OuterRef("pk")}).order_by("-updated_at").values("updated_at")[:1]
+    return Subquery(newest)
+
+
+RECORD_FIELDS = tuple(f"record_{status}" for status in FINAL_STATUSES)
+
+
+def track_record(claimant: Any) -> dict[str, int]:
+    return {str(status): getattr(claimant, f"record_{status}", 0) for status in FINAL_STATUSES}
+
+
+def story_list() -> QuerySet[Story]:
+    linked = Claim.stories.through.objects.filter(story=OuterRef("pk"), claim__merged_into__isnull=True)
+    counted = linked.order_by().values("story").annotate(n=Count("*")).values("n")
+    return Story.objects.annotate(claims_total=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+
+
+# The sync horizon -------------------------------------------------------------------------
+
+_HORIZON_SQL = """
+SELECT LEAST(
+    clock_timestamp(),
+    (SELECT min(xact_start) FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid()
+        AND backend_type = 'client backend' AND state <> 'idle' AND xact_start IS NOT NULL)
+)
+"""
+
+
+def sync_horizon() -> datetime:
+    """The latest `updated_at`/`recorded_at` below which no row can still appear or change.
+
+    Timestamps are taken by the app when it writes, so a transaction that commits late carries
+    a time older than rows already committed. Any such transaction is open now, and started
+    before it took its timestamp; so nothing not yet visible can carry a time earlier than the
+    start of the oldest open transaction. `API_SYNC_SETTLE_SECONDS` more covers clock skew
+    between app servers and the database and the instant between taking the time and sending
+    the first statement. Rows at or before the horizon are final for the feed.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_HORIZON_SQL)
+        (now_or_oldest,) = cursor.fetchone()
+    return now_or_oldest - _settle()
+
+
+def _settle() -> timedelta:
+    return timedelta(seconds=float(getattr(settings, "API_SYNC_SETTLE_SECONDS", 2.0)))
+
+
+# Validators for conditional requests ------------------------------------------------------
+
+_CLAIM_VALIDATORS_SQL = """
+SELECT c.version, c.updated_at, cl.updated_at, af.updated_at,
+  (SELECT coalesce(max(a.updated_at), 'epoch') || ':' || count(*) || ':' || coalesce(max(o.updated_at), 'epoch')
+     FROM claims_appearance ap JOIN claims_article a ON a.id = ap.article_id
+     LEFT JOIN claims_outlet o ON o.id = a.outlet_id WHERE ap.claim_id = c.id),
+  (SELECT count(*) || ':' || coalesce(max(s.updated_at), 'epoch')
+     FROM claims_claim_stories cs JOIN claims_story s ON s.id = cs.story_id WHERE cs.claim_id = c.id),
+  (SELECT coalesce(string_agg(r.id || '-' || o.id || '-' || o.version, ',' ORDER BY r.id), '')
+     FROM claims_claimrelation r
+     JOIN claims_claim o ON o.id = CASE WHEN r.from_claim_id = c.id THEN r.to_claim_id ELSE r.from_claim_id END
+    WHERE r.from_claim_id = c.id OR r.to_claim_id = c.id),
+  (SELECT max(r.created_at) FROM claims_claimrelation r WHERE r.from_claim_id = c.id OR r.to_claim_id = c.id),
+  (SELECT count(*) FROM claims_statuschange sc WHERE sc.claim_id = c.id)
+FROM claims_claim c JOIN claims_claimant cl ON cl.id = c.claimant_id
+LEFT JOIN claims_claimant af ON af.id = cl.affiliation_id
+WHERE c.id = %s
+"""
+
+
+def claim_validators(pk: int) -> tuple[tuple, datetime] | None:
+    """Everything the claim detail shows that can change, in one query: (fingerprint, last change).
+
+    None when there is no such claim.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_VALIDATORS_SQL, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    times = [t for t in (row[1], row[2], row[3], row[7]) if isinstance(t, datetime)]
+    return tuple(str(v) for v in row), max(times)
+
+
+def latest_and_horizon(models: list[Any]) -> tuple[datetime | None, datetime]:
+    """The newest write across whole tables (an index lookup each) and the sync horizon, in one query.
+
+    `models` holds model classes (their `updated_at`) or (model, field) pairs.
+    """
+    pairs = [m if isinstance(m, tuple) else (m, "updated_at") for m in models]
+    columns = [f'(SELECT max("{field}") FROM "{m._meta.db_table}")' for m, field in pairs]
+    sql = "SELECT " + ", ".join([*columns, f"({_HORIZON_SQL})"])
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    times = [t for t in row[:-1] if t is not None]
+    return (max(times) if times else None), row[-1] - _settle()

@@ -1,0 +1,87 @@
+"""OpenAPI additions every operation shares: the error responses it can give (all in the one
+error shape), conditional-request headers on reads, and their 304.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input: a filter, cursor, page size or body field; see `error.fields`.",
+    "401": "No credentials or a bad token (send `Authorization: Token <key>`).",
+    "403": "Authenticated, but not allowed (editors only, a reviewer's verdict, someone else's object).",
+    "404": "No such object or endpoint.",
+    "405": "Method not allowed on this endpoint.",
+    "406": "The Accept header asks for a format we do not serve.",
+    "409": "Stale `expected_version`: someone changed it first; `error.current_version` says to what.",
+    "415": "Send JSON (Content-Type: application/json).",
+    "429": "Too many requests; wait `Retry-After` seconds.",
+    "500": "Our fault; logged. The body never carries a traceback.",
+}
+
+CONDITIONAL_HEADERS = [
+    OpenApiParameter(
+        "If-None-Match",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description="An ETag from an earlier response: 304 when unchanged.",
+    ),
+    OpenApiParameter(
+        "If-Modified-Since",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description="An HTTP date (Last-Modified from an earlier response): 304 when unchanged.",
+    ),
+]
+
+
+class ApiAutoSchema(AutoSchema):
+    def get_operation_id(self) -> str:
+        operation_id = super().get_operation_id()
+        # Our lists are plain APIViews (keyset pages), which spectacular takes for "retrieve".
+        if getattr(self.view, "paginated", False) and operation_id.endswith("_retrieve"):
+            return operation_id.removesuffix("_retrieve") + "_list"
+        return operation_id
+
+    def get_override_parameters(self):
+        params = list(super().get_override_parameters())
+        if self.method == "GET" and getattr(self.view, "conditional", False):
+            params += CONDITIONAL_HEADERS
+        return params
+
+    def _error_codes(self) -> list[str]:
+        # 404 everywhere: an unknown `?format=` is one, whatever the path.
+        codes = ["401", "404", "405", "406", "429", "500"]
+        if self.method != "GET" or getattr(self.view, "filterset_class", None) or getattr(self.view, "paginated", 0):
+            codes.append("400")
+        if self.method != "GET":
+            codes += ["403", "415"]
+        codes += list(getattr(self.view, "extra_error_codes", ()))
+        return codes
+
+    def _get_response_bodies(self, direction="response"):
+        from .serializers import ErrorOutput
+
+        responses = super()._get_response_bodies(direction)
+        for code in self._error_codes():
+            if code in responses:
+                continue
+            body = self._get_response_for_code(ErrorOutput, code, ["application/json"], direction)
+            body["description"] = ERROR_DESCRIPTIONS[code]
+            if code == "429":
+                body["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}}
+            responses[code] = body
+        if self.method == "GET" and getattr(self.view, "conditional", False):
+            responses["304"] = {"description": "Not modified: your copy (ETag / Last-Modified) is current."}
+            ok = responses.get("200")
+            if ok is not None:
+                ok["headers"] = {
+                    "ETag": {"schema": {"type": "string"}, "description": "Validator for If-None-Match."},
+                    "Last-Modified": {
+                        "schema": {"type": "string"},
+                        "description": "Validator for If-Modified-Since (absent for the last seconds' changes).",
+                    },
+                }
+        return responses

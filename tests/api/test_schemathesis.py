@@ -1,0 +1,46 @@
+"""Schemathesis against the live OpenAPI schema of a real server: no 5xx, responses as documented."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tests.api.conftest import token_client
+from tests.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECKS = ",".join(
+    [
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_schema_conformance",
+        "response_headers_conformance",
+    ]
+)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_it_conforms_to_its_own_schema(live_server, settings, artifacts_dir):
+    settings.INGEST_ALLOW_PRIVATE_NETWORKS = True
+    call_command("load_demo", verbosity=0)  # real rows behind the example ids and slugs
+    reviewer = UserFactory(username="schemathesis", groups=["reviewer"])
+    token = token_client(reviewer)._credentials["HTTP_AUTHORIZATION"]
+    report = artifacts_dir / "schemathesis.ndjson"
+    run = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "schemathesis"), "run", f"{live_server.url}/api/schema/",
+            "--checks", CHECKS, "--phases", "examples,fuzzing", "--max-examples", "20", "--seed", "42",
+            "--continue-on-failure", "--warnings", "off", "--request-timeout", "20",
+            "-H", f"Authorization: {token}", "--report", "ndjson", "--report-ndjson-path", str(report),
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    summary = run.stdout[-6000:]
+    assert run.returncode == 0, summary
+    assert "24 passed" in summary or "passed" in summary
