@@ -119,7 +119,7 @@ def evaluate(docs: list[Doc], *, verbose: bool = False) -> dict[str, float]:
     }
 
 
-def speed(docs: list[Doc]) -> float:
+def speed(docs: list[Doc]) -> tuple[float, int]:
     """Milliseconds for one long article (the dev set joined, about 25,000 characters)."""
     from claims_tracker.ingest.attribution import find_attributions
 
@@ -140,7 +140,10 @@ def main() -> None:
     docs = load_dev_set(Path(args[0]) if args else DEV_SET)
     scores = evaluate(docs, verbose="-v" in sys.argv)
     print(f"dev set: {len(docs)} documents, {scores['gold']} gold attributions, {scores['predicted']} predicted")
-    print(f"precision {scores['precision']:.3f}  recall {scores['recall']:.3f}  quoted recall {scores['quoted_recall']:.3f}")
+    print(
+        f"precision {scores['precision']:.3f}  recall {scores['recall']:.3f}"
+        f"  quoted recall {scores['quoted_recall']:.3f}"
+    )
     ms, chars = speed(docs)
     print(f"speed: {ms:.1f} ms for a {chars:,}-character article")
 

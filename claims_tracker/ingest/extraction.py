@@ -21,6 +21,7 @@ import trafilatura
 
 # A page larger than this is not an article; the fetcher caps bodies too, but direct callers exist.
 MAX_HTML_BYTES = 20 * 1024 * 1024
+MIN_WORDS = 5  # fewer words than this is navigation or an empty shell, not a report
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HTML_SIGNS = re.compile(r"<\s*(html|head|body|p|div|article|title|meta|span|h1|br)\b", re.I)
@@ -81,7 +82,7 @@ def extract(html: str | bytes, *, url: str = "") -> ExtractedArticle:
 
     metadata = _page_metadata(tree)
     text = clean_text(doc.text)
-    if not text:
+    if len(text.split()) < MIN_WORDS:
         raise ExtractionError("no main text left after removing boilerplate")
     return ExtractedArticle(
         title=_plain(doc.title),
@@ -130,8 +131,8 @@ _RELATED_HEADING = re.compile(
 # The author box trafilatura sometimes keeps at the end: "X is a reporter for Y", "Redakteur in der Wirtschaft."
 _AUTHOR_BIO = re.compile(
     r"^(?:[\w.'-]+ ){0,4}(?:is|was) an? (?:[\w-]+ ){0,3}(?:reporter|writer|correspondent|editor|columnist|journalist)\b"
-    r"|^(?:(?:senior|chief|political|staff|freie[rn]?) )?(?:redakteur(?:in)?|korrespondent(?:in)?|reporter|correspondent"
-    r"|editor|staff writer)\b.{0,60}$",
+    r"|^(?:(?:senior|chief|political|staff|freie[rn]?) )?"
+    r"(?:redakteur(?:in)?|korrespondent(?:in)?|reporter|correspondent|editor|staff writer)\b.{0,60}$",
     re.I,
 )
 _BIO_MAX_CHARS = 160
@@ -172,9 +173,31 @@ def decode_html(data: bytes) -> str:
             return data.decode(codec)
         except (LookupError, UnicodeDecodeError):
             continue
+    # An undeclared legacy encoding: the page's language is a better hint than byte statistics
+    # on a mostly-ASCII page.
+    lang = _HTML_LANG.search(data[:4096])
+    legacy = _LEGACY_CODEC.get(lang.group(1).decode("ascii").lower()) if lang else None
+    if legacy:
+        try:
+            return data.decode(legacy)
+        except UnicodeDecodeError:
+            pass
     best = charset_normalizer.from_bytes(data[:200_000]).best()
     codec = best.encoding if best is not None else "cp1252"
     return data.decode(codec, errors="replace")
+
+
+_HTML_LANG = re.compile(rb"""<html[^>]*\blang\s*=\s*["']?([A-Za-z]{2,3})""", re.I)
+_LEGACY_CODEC = {
+    **dict.fromkeys("en fr de es it pt nl da sv no nb fi is ga ca eu".split(), "cp1252"),
+    **dict.fromkeys("ru uk bg be sr mk".split(), "cp1251"),
+    **dict.fromkeys("pl cs sk hu ro hr sl".split(), "cp1250"),
+    "el": "cp1253",
+    "tr": "cp1254",
+    "ja": "shift_jis",
+    "zh": "gb18030",
+    "ko": "euc-kr",
+}
 
 
 @dataclass
@@ -232,8 +255,7 @@ def _json_ld_objects(tree: lxml.html.HtmlElement):
 
 def _microdata_claimreviews(tree: lxml.html.HtmlElement) -> list[dict]:
     return [
-        _microdata_item(node)
-        for node in tree.xpath("//*[@itemscope][contains(@itemtype, 'schema.org/ClaimReview')]")
+        _microdata_item(node) for node in tree.xpath("//*[@itemscope][contains(@itemtype, 'schema.org/ClaimReview')]")
     ]
 
 

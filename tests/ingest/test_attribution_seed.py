@@ -38,7 +38,9 @@ class TestSeedAttribution:
         assert all(a.stance == Stance.ASSERTS for a in mod)
 
         prigozhin = _by_claimant(found, "yevgeny-prigozhin")
-        assert any(a.statement == "his forces were in sole charge of the town" and a.verb == "boasted" for a in prigozhin)
+        assert any(
+            a.statement == "his forces were in sole charge of the town" and a.verb == "boasted" for a in prigozhin
+        )
         assert any(a.verb == "claimed" and "victory in Soledar" in a.statement for a in prigozhin)
 
         konashenkov = _by_claimant(found, "igor-konashenkov")

@@ -24,10 +24,10 @@ from .lexicon import (
     PARTICIPLES,
     QUOTE_ONLY,
     STANCE_OF_FORM,
-    ZERO_THAT,
-    Stance,
     UNVERIFIED_RE,
     VERB_RE,
+    ZERO_THAT,
+    Stance,
 )
 from .segment import Quote, QuoteIndex, Span, find_quotes, paragraphs, sentences
 from .speakers import WINDOW, SpeakerPhrase, parse_left, parse_right, sentence_subject, skip_adverbials
@@ -55,7 +55,7 @@ _NOT_A_CLAUSE = re.compile(
     r"^(?:to|by|in|of|for|about|with|so|nothing|goodbye|yes|no|sorry|hello|thanks|thank|it\s+all)\b", re.I
 )
 _OBJECT_INFINITIVE = re.compile(r"^(?:[\w’'-]+\s+){1,3}to\s+\w+", re.I)
-_TERMINAL = tuple(".!?\"”’»:…)")
+_TERMINAL = tuple('.!?"”’»:…)')
 _QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
 _PUNCT_GAP = re.compile(r"^[\s,.!?—–-]*$")
 
@@ -129,9 +129,11 @@ class Finder:
                 if not _starts_sentence(self.text, para, quote) or len(self.text[quote.start : quote.end].split()) < 3:
                     continue  # scare quotes and titles are not statements
                 intro = self.memory.pending_intro
-                earlier = [self.found[before + i] for i in range(len(mine)) if mine[i].start < quote.start][-1:] if len(
-                    mine
-                ) < 50 else [f for f in mine[-1:] if f.start < quote.start]
+                earlier = (
+                    [self.found[before + i] for i in range(len(mine)) if mine[i].start < quote.start][-1:]
+                    if len(mine) < 50
+                    else [f for f in mine[-1:] if f.start < quote.start]
+                )
                 if intro is not None:
                     self._add_quote(quote, intro, 0.85, "intro-colon", para)
                 elif earlier:
@@ -201,7 +203,9 @@ class Finder:
         if kind == "verb":
             if prev_word in _BE or re.match(r"\s+to\s+(?:be|have)\b", next_text):
                 return None  # "is said to be", passive voice: nobody is speaking
-            if form in NOUNISH_FORMS and (prev_word in _NOUN_CONTEXT or re.match(r"\s+(?:of|by|about|from)\b", next_text)):
+            if form in NOUNISH_FORMS and (
+                prev_word in _NOUN_CONTEXT or re.match(r"\s+(?:of|by|about|from)\b", next_text)
+            ):
                 return None  # "Russian claims of progress", "the reported attack"
         if form in PARTICIPLES:
             if sentence_speaker is None or not re.search(r",\s*$|\band\s*$", text[near:vs]):
@@ -269,7 +273,9 @@ class Finder:
             prior = _quote_ending_before(quotes, head_start, text)
             if prior is not None and prior.open_at <= sent.start + 1:
                 return self._add(speaker, verb, stance, prior, None, 0.85, "quote-then-speaker", sent)
-            return self._add(speaker, verb, stance, None, (sent.start, statement_end), 0.75, "clause-then-speaker", sent)
+            return self._add(
+                speaker, verb, stance, None, (sent.start, statement_end), 0.75, "clause-then-speaker", sent
+            )
         elif lemma in OBJECT_VERBS or kind == "unverified":
             stop = _OBJECT_STOP.search(text, after, min(sent.end, after + MAX_STATEMENT))
             clause_start, pattern, confidence = after, "verb-object", 0.6 if kind == "verb" else 0.8
@@ -306,7 +312,9 @@ class Finder:
         prior = _quote_ending_before(quotes, start, text)
         if prior is not None and prior.open_at <= sent.start + 1:
             return self._add(speaker, "according to", Stance.ASSERTS, prior, None, 0.8, "quote-according", sent)
-        return self._clause(speaker, "according to", Stance.ASSERTS, sent.start, start, 0.7, "according-last", sent, min_words=3)
+        return self._clause(
+            speaker, "according to", Stance.ASSERTS, sent.start, start, 0.7, "according-last", sent, min_words=3
+        )
 
     def _follow_on_quote(self, found: _Found, quotes: QuoteIndex, pos: int, sent: Span, lemma: str) -> None:
         """“A,” he said, “B.”: the second quote has the same speaker."""

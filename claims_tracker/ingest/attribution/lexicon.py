@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 
-
 class Stance:
     """The values of claims_tracker.claims.models.Stance, kept here so the finder runs without Django."""
 

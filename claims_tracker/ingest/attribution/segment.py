@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 # Double-style marks close any double-style opener: «…” and „…“ occur in real copy.
-DOUBLE_OPEN = "“\"«„‹"
-DOUBLE_CLOSE = "”\"»“›"
+DOUBLE_OPEN = '“"«„‹'
+DOUBLE_CLOSE = '”"»“›'
 SINGLE_OPEN = "‘'‚"
 SINGLE_CLOSE = "’'‘"
 QUOTE_CHARS = set(DOUBLE_OPEN + DOUBLE_CLOSE + SINGLE_OPEN + SINGLE_CLOSE)

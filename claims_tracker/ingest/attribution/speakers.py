@@ -111,7 +111,7 @@ def parse_left(text: str, floor: int, pos: int) -> SpeakerPhrase | None:
 
 
 def _parse_appositive(text: str, floor: int, toks: list[tuple[int, int, str]]) -> SpeakerPhrase | None:
-    """"Samuel Ramani, an expert at Oxford, said" or "The head of X, Pavlo Kyrylenko, said"."""
+    """ "Samuel Ramani, an expert at Oxford, said" or "The head of X, Pavlo Kyrylenko, said"."""
     comma = len(toks) - 1
     prev_comma = next((i for i in range(comma - 1, -1, -1) if toks[i][2] in {",", "(", "—", "–"}), None)
     if prev_comma is None or comma - prev_comma > 25 or comma - prev_comma < 2:

@@ -1,0 +1,216 @@
+"""The attribution finder, one pattern family at a time, and the input that must not break it."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims_tracker.claims.models import Stance
+from claims_tracker.ingest.attribution import Attribution, find_attributions
+from claims_tracker.ingest.attribution.lexicon import STANCE_OF_FORM
+from claims_tracker.ingest.attribution.segment import find_quotes, paragraphs, sentences
+from claims_tracker.ingest.matching import ClaimantMatcher
+
+
+def pairs(text: str) -> list[tuple[str, str]]:
+    return [(a.speaker_text, a.statement) for a in find_attributions(text)]
+
+
+def only(text: str) -> Attribution:
+    found = find_attributions(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+class TestQuoteStyles:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            '"The town is ours," the mayor said.',
+            "“The town is ours,” the mayor said.",
+            "«The town is ours,» the mayor said.",
+            "„The town is ours,“ the mayor said.",
+            "‚The town is ours,‘ the mayor said.",
+            "‘The town is ours,’ the mayor said.",
+            "'The town is ours,' the mayor said.",
+            "«The town is ours,” the mayor said.",  # mismatched marks, as in real copy
+        ],
+    )
+    def test_it_reads_every_common_quote_style(self, text):
+        attribution = only(text)
+        assert (attribution.speaker_text, attribution.statement) == ("the mayor", "The town is ours")
+        assert attribution.quote == "The town is ours"
+        assert text[attribution.start : attribution.end] == "The town is ours"
+
+    def test_it_keeps_a_nested_quote_inside_the_outer_one(self):
+        text = "“When he told us ‘hold the line,’ we knew,” said Sgt. Petro Koval."
+        assert pairs(text) == [("Sgt. Petro Koval", "When he told us ‘hold the line,’ we knew")]
+
+    def test_it_closes_an_unbalanced_quote_at_the_end_of_the_paragraph(self):
+        text = 'Officials said the road would stay open "as long as it is safe.\n\nNothing else changed.'
+        assert pairs(text) == [("Officials", 'the road would stay open "as long as it is safe')]
+
+    def test_it_ignores_apostrophes(self):
+        text = "The minister's aide didn't say much. Farmers' groups weren't consulted."
+        assert find_quotes(text, paragraphs(text)[0]) == []
+
+
+class TestSpeakerPositions:
+    def test_it_reads_an_inverted_verb_and_drops_the_appositive(self):
+        text = "“Tunnels matter,” said Samuel Ramani, an expert at Oxford University."
+        assert pairs(text) == [("Samuel Ramani", "Tunnels matter")]
+
+    def test_it_reads_title_and_organisation_before_the_name(self):
+        text = (
+            "Ukraine’s Deputy Defense Minister Hanna Malyar wrote on Telegram on Friday that «the battles continued.»"
+        )
+        attribution = only(text)
+        assert attribution.speaker_text == "Ukraine’s Deputy Defense Minister Hanna Malyar"
+        assert attribution.statement == "the battles continued."
+        assert attribution.verb == "wrote"
+
+    def test_it_reads_a_speaker_who_comes_last(self):
+        text = "Russia now controls the town of Soledar, Moscow’s Defense Ministry said on Friday."
+        assert pairs(text) == [("Moscow’s Defense Ministry", "Russia now controls the town of Soledar")]
+
+    def test_it_takes_the_name_between_commas_after_a_title(self):
+        text = "The head of the local administration, Pavlo Kyrylenko, said on Tuesday that only 500 people remained."
+        assert pairs(text) == [("Pavlo Kyrylenko", "only 500 people remained")]
+
+    def test_it_reads_according_to_at_either_end(self):
+        assert pairs("According to the health ministry, 42 people were taken to hospital.") == [
+            ("the health ministry", "42 people were taken to hospital")
+        ]
+        assert pairs("The fire started in a storage room, according to local firefighters.") == [
+            ("local firefighters", "The fire started in a storage room")
+        ]
+
+    def test_it_reads_a_quote_introduced_in_the_paragraph_before(self):
+        text = (
+            "Samir Patel, a senior analyst, said the talks would fail.\n\n"
+            "“Neither side has a reason to compromise before the elections.”"
+        )
+        assert pairs(text) == [
+            ("Samir Patel", "the talks would fail"),
+            ("Samir Patel", "Neither side has a reason to compromise before the elections."),
+        ]
+
+    def test_it_reads_a_colon_introduction(self):
+        text = "In a statement, the foreign ministry said:\n\n“We will not accept any ultimatum.”"
+        assert pairs(text) == [("the foreign ministry", "We will not accept any ultimatum.")]
+
+    def test_it_gives_a_second_quote_the_same_speaker(self):
+        text = "“We will not retreat,” Mayor Ivan Fedorov said. “The city will stand.”"
+        assert pairs(text) == [
+            ("Mayor Ivan Fedorov", "We will not retreat"),
+            ("Mayor Ivan Fedorov", "The city will stand."),
+        ]
+
+
+class TestCoreference:
+    def test_it_points_a_pronoun_back_to_the_last_person(self):
+        text = "“We will rebuild,” Mayor Ivan Fedorov said.\n\nHe said power was back in most homes."
+        second = find_attributions(text)[1]
+        assert (second.speaker_text, second.mention) == ("Mayor Ivan Fedorov", "He")
+        assert second.statement == "power was back in most homes"
+
+    def test_it_points_the_ministry_back_to_the_named_ministry(self):
+        text = "Russia's Defence Ministry said its forces repelled an attack.\n\n«We lost no one,» the ministry wrote."
+        assert [a.speaker_text for a in find_attributions(text)] == ["Russia's Defence Ministry"] * 2
+
+    def test_it_drops_a_pronoun_with_nobody_before_it(self):
+        assert find_attributions("“It is over,” she said.") == []
+
+
+class TestStances:
+    @pytest.mark.parametrize(
+        ("sentence", "verb", "stance"),
+        [
+            ("The Kremlin denied that troops had crossed the border.", "denied", Stance.DENIES),
+            ("Kyiv rejected the claims made by Moscow on Friday.", "rejected", Stance.DENIES),
+            ("The company confirmed that 200 jobs would be cut.", "confirmed", Stance.CONFIRMS),
+            ("The airline acknowledged that staff shortages caused delays.", "acknowledged", Stance.CONFIRMS),
+            ("The opposition disputed the official results of the vote.", "disputed", Stance.DISPUTES),
+            ("Prigozhin claimed that his fighters held the town.", "claimed", Stance.ASSERTS),
+            ("Prigozhin boasted that his fighters held the town.", "boasted", Stance.ASSERTS),
+            ("NBC News has not verified the claims by either party.", "has not verified", Stance.REPORTS),
+        ],
+    )
+    def test_it_maps_the_verb_to_a_stance(self, sentence, verb, stance):
+        attribution = only(sentence)
+        assert (attribution.verb, attribution.stance) == (verb, stance)
+
+    def test_every_stance_in_the_lexicon_is_a_model_stance(self):
+        assert set(STANCE_OF_FORM.values()) <= set(Stance.values)
+
+
+class TestNotAttributions:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "The former minister is said to be considering a run for the presidency.",
+            "Combatants of the Wagner group in a photo reported in Soledar and released on Wednesday.",
+            "Zelenskyy says Ukraine will not give up territory",  # a headline
+            "Did the minister say that the war was over?",
+            "Russian claims of a breakthrough near Avdiivka could not be confirmed.",
+            "The so-called “special military operation” entered its second year.",
+            "The river rose by two meters overnight, flooding roads and cutting power.",
+        ],
+    )
+    def test_it_finds_nothing(self, text):
+        assert find_attributions(text) == []
+
+
+class TestHostileInput:
+    def test_it_returns_nothing_for_empty_text(self):
+        assert find_attributions("") == []
+        assert find_attributions(" \n\t ") == []
+
+    def test_it_refuses_what_is_not_text(self):
+        with pytest.raises(TypeError):
+            find_attributions(b"said")  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "«" * 5000,
+            "”" * 5000 + "said",
+            "\x00\x01 said \x0b\x1f that \x7f" * 500,
+            "said " * 50_000,
+            '"a," he said "b" ' * 20_000,
+            "The minister said that" + " very" * 50_000 + ".",
+        ],
+    )
+    def test_it_survives_hostile_text_with_valid_offsets(self, text):
+        for attribution in find_attributions(text):
+            assert text[attribution.start : attribution.end] == attribution.statement
+
+    def test_it_handles_a_megabyte_of_news_text(self, shared_dir):
+        seed = (shared_dir / "seed/soledar-nbc-2023-01-13.txt").read_text(encoding="utf-8")
+        text = (seed + "\n\n") * (1_000_000 // len(seed) + 1)
+        found = find_attributions(text)
+        assert len(text) > 1_000_000
+        assert len(found) >= 10 * (len(text) // len(seed))
+        assert all(text[a.start : a.end] == a.statement for a in found)
+
+    def test_it_is_deterministic(self, shared_dir):
+        seed = (shared_dir / "seed/soledar-nbc-2023-01-13.txt").read_text(encoding="utf-8")
+        assert find_attributions(seed) == find_attributions(seed)
+
+
+class TestSegmentation:
+    def test_it_does_not_split_sentences_inside_a_quote_or_after_abbreviations(self):
+        text = "“We won. The town is ours,” said Lt. Gen. Igor Konashenkov on Friday. Mr. Smith left."
+        para = paragraphs(text)[0]
+        spans = sentences(text, para, find_quotes(text, para))
+        assert [text[s.start : s.end] for s in spans] == [
+            "“We won. The town is ours,” said Lt. Gen. Igor Konashenkov on Friday.",
+            "Mr. Smith left.",
+        ]
+
+
+class TestMatcherIntegration:
+    def test_it_matches_speakers_with_a_matcher_built_from_plain_data(self):
+        matcher = ClaimantMatcher([(7, "Hanna Malyar", ["Malyar"]), (9, "Igor Konashenkov", ["Konashenkov"])])
+        text = "«The battles continued,» Deputy Defense Minister Hanna Malyar wrote. Konashenkov denied it."
+        found = find_attributions(text, matcher=matcher)
+        assert [(a.speaker_text, a.claimant_id) for a in found][:1] == [("Deputy Defense Minister Hanna Malyar", 7)]
