@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.factories import ClaimFactory, ClaimantFactory, UserFactory
+from tests.factories import ClaimantFactory, ClaimFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.apps import apps
@@ -34,7 +33,7 @@ class TestLoadDemo:
         last = claim.status_changes.latest()
         assert last.changed_at.date().isoformat() == "2023-01-25"
         assert last.evidence.get().kind == "admission"
-        on_20th = claim_status_as_of(claim=claim, when=datetime(2023, 1, 20, tzinfo=dt_timezone.utc))
+        on_20th = claim_status_as_of(claim=claim, when=datetime(2023, 1, 20, tzinfo=UTC))
         assert on_20th.to_status == Status.DISPUTED
 
     def test_it_links_the_ministry_and_malyar_claims_as_contradicting(self):
