@@ -176,7 +176,7 @@ class TestArticleSubmitUrl:
         [
             ({"body": b"\x89PNG", "headers": {"Content-Type": "image/png"}}, "not a page we can read"),
             ({"body": b"gone", "status": 404}, "HTTP 404"),
-            ({"body": b"<html><body><nav>menu</nav></body></html>"}, "No article text"),
+            ({"body": b"<html><body><nav>menu</nav></body></html>"}, "no main text"),
         ],
     )
     def test_it_fails_bad_pages_at_once_with_the_reason(self, server, run_on_commit, route, message):

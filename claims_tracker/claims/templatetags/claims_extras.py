@@ -55,7 +55,7 @@ def status_badge_tag(status: str, small: bool = False) -> str:
 def when(value: datetime | None, with_time: bool = True) -> str:
     """Absolute UTC date, with the relative time in a tooltip."""
     if value is None:
-        return format_html('<span class="muted">—</span>')
+        return mark_safe('<span class="muted">—</span>')  # a constant, no outside text
     if not isinstance(value, datetime):  # a plain date
         return format_html('<time datetime="{}">{}</time>', value.isoformat(), dateformat.format(value, "j M Y"))
     relative = f"{timesince(value)} ago" if value <= timezone.now() else "in the future"
