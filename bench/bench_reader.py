@@ -20,7 +20,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claims_tracker.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")
+# Production settings by default (DEBUG off: no query log, cached templates, hashed static files);
+# BENCH_DEBUG=1 measures the development setting instead.
+os.environ["DJANGO_DEBUG"] = os.environ.get("BENCH_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-bench-only-secret-bench-only-secret-0123")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 
 import django  # noqa: E402
 
@@ -142,6 +147,8 @@ def main() -> None:
         f"{RUNS} runs after {WARMUP} warm-up, DEBUG={settings.DEBUG}"
     )
     call_command("migrate", verbosity=0)
+    if not settings.DEBUG:
+        call_command("collectstatic", interactive=False, verbosity=0)  # hashed names, as in production
     client = Client(HTTP_HOST="127.0.0.1")
     all_results = {size: run(size, client) for size in sizes}
     if len(sizes) > 1:

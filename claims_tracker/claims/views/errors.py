@@ -15,5 +15,15 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the failure may be the database, and context processors
     # (the session behind `user`) would fail again while rendering the apology.
-    body = loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME})
+    try:
+        body = loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME})
+    except Exception:  # the apology must not fail too (e.g. a missing static manifest)
+        body = FALLBACK_500
     return HttpResponseServerError(body)
+
+
+FALLBACK_500 = (
+    "<!doctype html><html lang=en><meta charset=utf-8><title>Server error</title>"
+    "<h1>Something went wrong on our side</h1><p>The error has been logged. Nothing you saved was lost. "
+    '<a href="/">Back to all claims</a>.</p></html>'
+)
