@@ -8,7 +8,10 @@ no DRF), and prints:
   - list throughput at page size 100: /api/v1/claims/ vs the bare view (goal: >= 0.5x);
   - p50/p95 of the first page and of a page deep in the cursor (goal: deep p95 <= 1.5x first);
   - 304 (If-None-Match) throughput vs full responses (goal: >= 5x).
-Requests are sequential over one keep-alive connection, so the figures are per-request cost.
+Requests are sequential over one keep-alive connection, so the figures are per-request cost. The
+four variants run interleaved in rounds of 25, and the load average is printed beside them: on
+a shared machine, compare ratios from one run rather than absolute figures across runs.
+Set REDIS_URL to measure with the Redis cache (throttle counters) as deployed.
 """
 
 from __future__ import annotations
@@ -82,6 +85,10 @@ def p(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))] * 1000
 
 
+def _load(values: tuple[float, float, float]) -> str:
+    return "/".join(f"{v:.2f}" for v in values)
+
+
 def run_size(n: int) -> None:
     from bench.synthetic import ensure_synthetic_claims
     from claims_tracker.api.views.claims import CLAIM_ORDERINGS
@@ -116,16 +123,25 @@ def run_size(n: int) -> None:
         api_deep = f"{api_first}&cursor={deep_cursor}"
         for url in (api_first, api_deep, "/bench/bare/"):
             timed(conn, url, 10)  # warm-up
-        bare = timed(conn, "/bench/bare/", REQUESTS)
-        first = timed(conn, api_first, REQUESTS)
-        deep = timed(conn, api_deep, REQUESTS)
         conn.request("GET", api_first)
         response = conn.getresponse()
         response.read()
         etag = response.getheader("ETag")
-        not_modified = timed(conn, api_first, REQUESTS, {"If-None-Match": etag}, expect=304)
+        # Interleaved in rounds, so a burst of load from elsewhere on the machine hits every
+        # variant alike rather than whichever happened to run during it.
+        bare, first, deep, not_modified = [], [], [], []
+        rounds = max(1, REQUESTS // 25)
+        load_before = os.getloadavg()
+        for i in range(rounds):
+            n_round = REQUESTS // rounds + (1 if i < REQUESTS % rounds else 0)
+            bare += timed(conn, "/bench/bare/", n_round)
+            first += timed(conn, api_first, n_round)
+            deep += timed(conn, api_deep, n_round)
+            not_modified += timed(conn, api_first, n_round, {"If-None-Match": etag}, expect=304)
+        load_after = os.getloadavg()
         rps = lambda t: len(t) / sum(t)  # noqa: E731
         print(f"\n== {n:,} synthetic claims ({total:,} listed), page size {PAGE}, {REQUESTS} requests each ==")
+        print(f"load average (1/5/15 min): before {_load(load_before)}, after {_load(load_after)}")
         for label, t in (
             ("bare .values()+JsonResponse", bare),
             ("API list, first page", first),

@@ -213,6 +213,9 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the DB connection around every task unless this is set; the ingest tasks apply
+# Django's CONN_MAX_AGE rule themselves (claims_tracker/ingest/tasks.py), this only bounds reuse.
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 500)
 # Redelivery after the visibility timeout must never hit a task that is still running.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
@@ -228,6 +231,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "ingest-poll-due-feeds": {
         "task": "claims_tracker.ingest.tasks.poll_due_feeds",
         "schedule": float(env_int("INGEST_POLL_EVERY", 60)),
+    },
+    # Webhook safety net: re-enqueues pending deliveries whose retry time has passed but whose
+    # message was lost (worker killed, broker restart). The delivery lease makes a duplicate a no-op.
+    "webhooks-deliver-due": {
+        "task": "claims_tracker.webhooks.tasks.deliver_due_webhooks",
+        "schedule": float(env_int("WEBHOOKS_SWEEP_EVERY", 60)),
     },
 }
 
@@ -245,6 +254,10 @@ INGEST_FEED_BACKOFF_MAX = env_int("INGEST_FEED_BACKOFF_MAX", 6 * 3600)
 
 # API sync feeds: rows newer than this many seconds (and than any open transaction) wait for the next poll.
 API_SYNC_SETTLE_SECONDS = float(env("API_SYNC_SETTLE_SECONDS", "2"))
+# How long one process may reuse the sync horizon (an older horizon is still safe); 0: always ask.
+API_SYNC_HORIZON_CACHE_SECONDS = float(env("API_SYNC_HORIZON_CACHE_SECONDS", "0.5"))
+# Prepared statements for the API's key queries; off behind a pooler in transaction mode.
+API_PREPARED_STATEMENTS = env_bool("API_PREPARED_STATEMENTS", True)
 
 # Webhooks: attempts per delivery, first retry delay (doubling, capped), disable after N failed attempts in a row.
 WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 8)

@@ -10,7 +10,6 @@ lacks has a later second than the one we sent, and If-Modified-Since can be trus
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from datetime import datetime
 
 from django.utils import timezone
@@ -72,7 +71,8 @@ class Validators:
         return self.apply(Response(status=status.HTTP_304_NOT_MODIFIED))
 
 
-def rows_etag(prefix: str, request: Request, keys: Iterable[tuple]) -> str:
-    """A page's ETag: the exact query (path + parameters) and the keys of the rows on it."""
+def rows_etag(prefix: str, request: Request, key_text: str) -> str:
+    """A page's ETag: the exact query (path + parameters) and the keys of the rows on it
+    (`etag_keys`: the same text whether taken from fetched rows or from the database)."""
     params = sorted((k, tuple(v)) for k, v in request.query_params.lists())
-    return make_etag(prefix, request.path, params, tuple(keys))
+    return make_etag(prefix, request.path, params, key_text)

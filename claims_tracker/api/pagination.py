@@ -125,6 +125,7 @@ class Page:
     rows: list[Any]
     has_more: bool
     next_cursor: str | None
+    lookahead: Any = None  # the first row of the next page (fetched only to know it exists)
 
 
 def paginate(qs: QuerySet, keyset: Keyset, *, position: Sequence[Any] | None, size: int) -> Page:
@@ -133,9 +134,10 @@ def paginate(qs: QuerySet, keyset: Keyset, *, position: Sequence[Any] | None, si
         qs = keyset.after(qs, position)
     rows = list(qs.order_by(*keyset.order_by())[: size + 1])
     has_more = len(rows) > size
+    lookahead = rows[size] if has_more else None
     rows = rows[:size]
     next_cursor = keyset.encode(keyset.position_of(rows[-1])) if has_more and rows else None
-    return Page(rows=rows, has_more=has_more, next_cursor=next_cursor)
+    return Page(rows=rows, has_more=has_more, next_cursor=next_cursor, lookahead=lookahead)
 
 
 def next_link(request: Request, cursor: str | None) -> str | None:

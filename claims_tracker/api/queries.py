@@ -4,13 +4,15 @@ requests, and the sync horizon. Pages and the API share `claims.selectors` for e
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Func, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, TextField
 from django.db.models.functions import Coalesce
 
 from claims_tracker.claims.models import (
@@ -41,6 +43,46 @@ def claim_list_rows(qs: QuerySet[Claim]) -> QuerySet[Claim]:
         .annotate(story_slugs=ArraySubquery(slugs))
     )
 
+
+class IsoUtc(Func):
+    """`shapes._dt` done by PostgreSQL: ISO 8601 in UTC with "Z", microseconds only when not zero.
+
+    A list page shows hundreds of timestamps; text straight from the database skips parsing
+    each into a datetime and formatting it back. For plain columns only (the column appears
+    three times in the template, its parameters would not).
+    """
+
+    template = (
+        "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
+        "date_trunc('second', %(expressions)s) = %(expressions)s THEN '' ELSE "
+        "to_char(%(expressions)s AT TIME ZONE 'UTC', '.US') END || 'Z'"
+    )
+    output_field = TextField()
+
+
+def claim_list_values(qs: QuerySet[Claim], *, keyset_fields: tuple[str, ...] = ()) -> QuerySet:
+    """The rows of `claim_list_rows` as plain dicts for `shapes.claim_values`: no model instance
+    and no datetime object per row, which were most of a list page's Python time.
+
+    `keyset_fields` are also fetched as they are (the cursor is made from the last row's);
+    an `etag_key` annotation already on `qs` (see `etag_keys`) is kept.
+    """
+    slugs = Story.objects.filter(claims=OuterRef("pk")).order_by("slug").values("slug")
+    kept = [name for name in ("etag_key",) if name in qs.query.annotations]
+    return qs.values(
+        *CLAIM_LIST_VALUES,
+        *keyset_fields,
+        *kept,
+        story_slugs=ArraySubquery(slugs),
+        **{f"{name}_iso": IsoUtc(name) for name in CLAIM_LIST_TIMES},
+    )
+
+
+CLAIM_LIST_VALUES = (
+    "id", "text", "status", "status_changed_by__username", "claimant_id", "claimant__slug", "claimant__name",
+    "version", "merged_into_id",
+)  # fmt: skip
+CLAIM_LIST_TIMES = ("status_changed_at", "claimed_at", "created_at", "updated_at")
 
 CLAIM_LIST_FIELDS = (
     "id", "text", "status", "status_changed_at", "status_changed_by", "status_changed_by__username", "claimant",
@@ -115,10 +157,39 @@ def sync_horizon() -> datetime:
     between app servers and the database and the instant between taking the time and sending
     the first statement. Rows at or before the horizon are final for the feed.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(_HORIZON_SQL)
-        (now_or_oldest,) = cursor.fetchone()
-    return now_or_oldest - _settle()
+    cached = _cached_horizon()
+    if cached is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_HORIZON_SQL)
+            (cached,) = cursor.fetchone()
+        _remember_horizon(cached)
+    return cached - _settle()
+
+
+# The horizon query reads pg_stat_activity (a scan of every backend's state): worth reusing for
+# a moment. An older horizon is still a safe one: whatever was final then is final now (a write
+# not visible now is in a transaction that is open now, so it was open then or began later, and
+# either way took a time after that horizon). A reused value only delays rows by its age.
+_horizon_cache = threading.local()
+
+
+def _horizon_key() -> tuple:
+    db = connection.settings_dict
+    return (connection.alias, db.get("NAME"), db.get("HOST"), db.get("PORT"))
+
+
+def _cached_horizon() -> datetime | None:
+    ttl = float(getattr(settings, "API_SYNC_HORIZON_CACHE_SECONDS", 0.5))
+    entry = getattr(_horizon_cache, "entry", None)
+    if ttl <= 0 or entry is None or entry[0] != _horizon_key() or time.monotonic() - entry[1] > ttl:
+        return None
+    return entry[2]
+
+
+def _remember_horizon(now_or_oldest: datetime) -> None:
+    # Stamped when the answer arrived: the value may be a few ms older than its stamp, which
+    # only makes it more conservative.
+    _horizon_cache.entry = (_horizon_key(), time.monotonic(), now_or_oldest)
 
 
 def _settle() -> timedelta:
@@ -163,13 +234,18 @@ def claim_validators(pk: int) -> tuple[tuple, datetime] | None:
 def latest_and_horizon(models: list[Any]) -> tuple[datetime | None, datetime]:
     """The newest write across whole tables (an index lookup each) and the sync horizon, in one query.
 
-    `models` holds model classes (their `updated_at`) or (model, field) pairs.
+    `models` holds model classes (their `updated_at`) or (model, field) pairs. The horizon comes
+    from the short-lived cache when it can (see `_cached_horizon`).
     """
     pairs = [m if isinstance(m, tuple) else (m, "updated_at") for m in models]
     columns = [f'(SELECT max("{field}") FROM "{m._meta.db_table}")' for m, field in pairs]
-    sql = "SELECT " + ", ".join([*columns, f"({_HORIZON_SQL})"])
+    cached = _cached_horizon()
+    sql = "SELECT " + ", ".join(columns if cached is not None else [*columns, f"({_HORIZON_SQL})"])
     with connection.cursor() as cursor:
         cursor.execute(sql)
         row = cursor.fetchone()
-    times = [t for t in row[:-1] if t is not None]
-    return (max(times) if times else None), row[-1] - _settle()
+    if cached is None:
+        cached = row[-1]
+        _remember_horizon(cached)
+    times = [t for t in row[: len(columns)] if t is not None]
+    return (max(times) if times else None), cached - _settle()

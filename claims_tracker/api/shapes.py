@@ -75,6 +75,28 @@ def claim(c: Any, request: Request) -> dict:
     }
 
 
+def claim_values(row: dict, request: Request) -> dict:
+    """`claim` from a `queries.claim_list_values` dict: the same output, key for key."""
+    pk = row["id"]
+    return {
+        "id": pk,
+        "url": f"{_prefix(request, 'api-claims-detail')}{pk}/",
+        "page_url": f"{_prefix(request, 'claims-detail')}{pk}/",
+        "text": row["text"],
+        "status": row["status"],
+        "status_label": _LABELS.get(row["status"], row["status"]),
+        "status_changed_at": row["status_changed_at_iso"],
+        "status_changed_by": row["status_changed_by__username"],
+        "claimant": {"id": row["claimant_id"], "slug": row["claimant__slug"], "name": row["claimant__name"]},
+        "claimed_at": row["claimed_at_iso"],
+        "stories": row["story_slugs"],
+        "version": row["version"],
+        "merged_into": row["merged_into_id"],
+        "created_at": row["created_at_iso"],
+        "updated_at": row["updated_at_iso"],
+    }
+
+
 def article_ref(a: Any) -> dict:
     outlet = a.outlet if a.outlet_id else None
     return {

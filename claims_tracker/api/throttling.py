@@ -18,3 +18,11 @@ class AnonThrottle(AnonRateThrottle):
 class UserThrottle(UserRateThrottle):
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request, view) -> str | None:
+        # Anonymous callers are limited by AnonThrottle alone. DRF's stock class would also count
+        # them per address under the (higher) user rate: a second cache read and write on every
+        # anonymous request that can never be the one to refuse it.
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return super().get_cache_key(request, view)

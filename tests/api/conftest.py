@@ -18,6 +18,8 @@ FAST = {
 @pytest.fixture(autouse=True)
 def _api_settings(settings):
     settings.API_SYNC_SETTLE_SECONDS = 0
+    # Tests write and read at once; the horizon cache has its own test (test_sync_horizon.py).
+    settings.API_SYNC_HORIZON_CACHE_SECONDS = 0
     settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": FAST}
     cache.clear()  # throttle counters live in the cache

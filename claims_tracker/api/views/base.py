@@ -5,6 +5,7 @@ and the keyset list with conditional requests.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 
 from .. import errors
 from ..conditional import Validators, make_etag, rows_etag, settled_last_modified
+from ..etag_keys import key_text, page_key_text, with_row_keys
 from ..pagination import Keyset, Page, envelope, page_size_from, paginate
 from ..queries import latest_and_horizon
 from ..schema import ApiAutoSchema
@@ -87,33 +89,73 @@ class KeysetListApi(ApiView):
     def restrict(self, qs: QuerySet) -> QuerySet:
         return qs
 
-    def validators(self, page: Page, *, with_last_modified: bool = True) -> Validators:
-        keys = [tuple(field_value(row, f) for f in self.etag_fields) for row in page.rows]
-        last_modified = None
-        if with_last_modified and self.last_modified_models():
-            last_modified = settled_last_modified(*latest_and_horizon(self.last_modified_models()))
-        return Validators(rows_etag(type(self).__name__, self.request, keys), last_modified)
+    def page_keys(self, page: Page) -> str:
+        """The ETag key text of a fetched page: its rows and the look-ahead row (`has_more`)."""
+        return key_text([*page.rows, *([page.lookahead] if page.has_more else [])])
+
+    def last_modified(self) -> datetime | None:
+        models = self.last_modified_models()
+        return settled_last_modified(*latest_and_horizon(models)) if models else None
+
+    def etag(self, key_text: str) -> str:
+        return rows_etag(type(self).__name__, self.request, key_text)
 
     def extra(self, page: Page) -> dict:
         return {}
+
+    # True when the list's query depends on nothing but the request's parameters (no user, no
+    # clock): its compiled key query can then be reused (see etag_keys.page_key_text).
+    key_query_static = False
+
+    def filtered(self) -> QuerySet:
+        qs = self.restrict(self.base_queryset())
+        if self.filterset_class is not None and not self.filterset_class.base_filters.keys().isdisjoint(
+            self.request.query_params
+        ):
+            # Without any of its parameters a filterset filters nothing; building its form is
+            # the costliest Python step of a small request, so it is only built when used.
+            qs = self.filter_with(self.filterset_class, qs)
+        return qs
+
+    def keyed_rows(self, keyset: Keyset, position: Sequence[Any] | None) -> QuerySet:
+        qs = self.filtered()
+        if position is not None:
+            qs = keyset.after(qs, position)
+        return with_row_keys(qs, self.etag_fields)
+
+    def stored_etag(self, keyset: Keyset, position: Sequence[Any] | None, size: int) -> str:
+        """The ETag of the page as stored now, from one aggregate query over its keys."""
+        shape = None
+        if self.key_query_static:
+            params = tuple(sorted((k, tuple(v)) for k, v in self.request.query_params.lists() if k != "cursor"))
+            shape = (type(self).__qualname__, params)
+        build = lambda at: self.keyed_rows(keyset, at)  # noqa: E731
+        return self.etag(page_key_text(build, keyset=keyset, position=position, limit=size + 1, shape=shape))
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         keyset = self.get_keyset()
         size = page_size_from(request)
         position = self.start_position(keyset)
-        qs = self.restrict(self.base_queryset())
-        if self.filterset_class is not None:
-            qs = self.filter_with(self.filterset_class, qs)
-        if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
-            keys_page = paginate(qs.values(*self.etag_fields), keyset, position=position, size=size)
-            # With If-None-Match the ETag alone decides (RFC 9110): skip the Last-Modified query.
-            validators = self.validators(keys_page, with_last_modified="If-None-Match" not in request.headers)
+        # Last-Modified is read before the rows: then every write at or before it (it is settled)
+        # is in the rows read next, and the body can only be newer than it says, never older.
+        last_modified = None
+        if "If-None-Match" in request.headers:
+            # The ETag alone decides (RFC 9110 13.2.2): one aggregate query over the page's keys.
+            validators = Validators(self.stored_etag(keyset, position, size))
             if validators.not_modified(request):
                 return validators.respond_not_modified()
-        page = paginate(self.decorate(qs), keyset, position=position, size=size)
+            last_modified = self.last_modified()
+        elif "If-Modified-Since" in request.headers:
+            last_modified = self.last_modified()
+            validators = Validators(self.stored_etag(keyset, position, size), last_modified)
+            if validators.not_modified(request):
+                return validators.respond_not_modified()
+        else:
+            last_modified = self.last_modified()
+        page = paginate(self.decorate(self.keyed_rows(keyset, position)), keyset, position=None, size=size)
         results = [self.shape(row) for row in page.rows]
         response = Response(envelope(request, page, results, **self.extra(page)))
-        return self.validators(page).apply(response)
+        return Validators(self.etag(self.page_keys(page)), last_modified).apply(response)
 
 
 __all__ = ["ApiView", "KeysetListApi", "make_etag"]

@@ -47,10 +47,10 @@ class _ClaimRowsMixin:
         return Claim.objects.all()
 
     def decorate(self, qs: QuerySet) -> QuerySet:
-        return queries.claim_list_rows(qs)
+        return queries.claim_list_values(qs, keyset_fields=self.get_keyset().fields)
 
     def shape(self, row: Any) -> dict:
-        return shapes.claim(row, self.request)
+        return shapes.claim_values(row, self.request)
 
     def last_modified_models(self) -> list[type]:
         return [Claim, Claimant]
@@ -72,6 +72,8 @@ class _ClaimRowsMixin:
     responses=serializers.page_of(serializers.ClaimOutput, "ClaimPage"),
 )
 class ClaimListApi(_ClaimRowsMixin, KeysetListApi):
+    key_query_static = True  # restrict() reads only `include_merged`
+
     def get_keyset(self) -> Keyset:
         ordering = self.request.query_params.get("ordering") or "updated"
         if ordering not in CLAIM_ORDERINGS:

@@ -1,0 +1,149 @@
+"""A list page's ETag material: one text per row, built by PostgreSQL, the same on both paths.
+
+Each row carries an `etag_key` annotation: its key fields in one text. A full response joins
+the keys of the rows it actually serialised (so the ETag always matches the body it travels
+with, same statement, same snapshot). A conditional request asks for the same join in one
+aggregate row (`page_key_text`): no row objects, no timestamps parsed in Python. Both cover the
+page's rows and the look-ahead row that decides `has_more`, so a page that gains or loses a
+successor changes its ETag too. One SQL expression on both paths: they cannot drift apart.
+
+Encoding of one value: NULL is empty; a timestamp is whole microseconds since the epoch (exact,
+independent of the session's time zone); text is `<length>/<text>`, so a value holding the
+separators cannot make two pages look alike; anything else is PostgreSQL's text form. Values
+are joined with ":" within a row and rows with ",", in the keyset's order.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import models
+from django.db.models import F, Func, QuerySet, TextField
+from django.db.models.functions import Length
+
+from . import prepared
+from .pagination import Keyset
+
+ALIAS = "etag_key"
+Build = Callable[[Sequence[Any] | None], QuerySet]  # position -> keyed, filtered rows after it
+_types: dict[tuple, list[models.Field]] = {}
+_expressions: dict[tuple, Func] = {}
+
+
+class _EpochMicros(Func):
+    # EXTRACT returns numeric on PostgreSQL 14+: exact to the microsecond.
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+    output_field = models.BigIntegerField()
+
+
+def _field_types(qs: QuerySet, fields: Sequence[str]) -> list[models.Field]:
+    key = (qs.model, tuple(fields), tuple(sorted(qs.query.annotations)))
+    found = _types.get(key)
+    if found is None:
+        probe = qs.annotate(**{f"etag_probe{i}": F(f) for i, f in enumerate(fields)})
+        found = [probe.query.annotations[f"etag_probe{i}"].output_field for i in range(len(fields))]
+        _types[key] = found
+    return found
+
+
+def row_key(qs: QuerySet, fields: Sequence[str]) -> Func:
+    """The expression of a row's key text (PostgreSQL's concat() reads NULL as empty).
+
+    Separators are SQL literals, not parameters: the statement's only parameters are the
+    filter's, so PostgreSQL can type every one of them (see `page_key_text`).
+    """
+    key = (qs.model, tuple(fields), tuple(sorted(qs.query.annotations)))
+    found = _expressions.get(key)
+    if found is None:
+        parts: list[Any] = []
+        for field, output in zip(fields, _field_types(qs, fields), strict=True):
+            if isinstance(output, models.DateTimeField):
+                parts.append(_EpochMicros(F(field)))
+            elif isinstance(output, models.CharField | models.TextField):
+                parts.append(Func(Length(F(field)), F(field), function="concat", arg_joiner=", '/', "))
+            else:
+                parts.append(F(field))
+        # Built once per list: expressions are copied, never changed, when a queryset uses them.
+        found = _expressions[key] = Func(*parts, function="concat", arg_joiner=", ':', ", output_field=TextField())
+    return found
+
+
+def with_row_keys(qs: QuerySet, fields: Sequence[str]) -> QuerySet:
+    return qs.annotate(**{ALIAS: row_key(qs, fields)})
+
+
+def key_text(rows: Iterable[Any]) -> str:
+    """The page's key text from rows fetched with `with_row_keys` (dicts or instances)."""
+    return ",".join(row[ALIAS] if isinstance(row, dict) else getattr(row, ALIAS) for row in rows)
+
+
+def _wrapped(qs: QuerySet, order_by: Sequence[str], limit: int) -> tuple[str, list[Any]]:
+    orders = {f"etag_o{i}": F(o.removeprefix("-")) for i, o in enumerate(order_by)}
+    inner = qs.annotate(**orders).order_by(*order_by).values(ALIAS, *orders)[:limit]
+    within = ", ".join(f'"etag_o{i}" {"DESC" if o.startswith("-") else "ASC"}' for i, o in enumerate(order_by))
+    sql, params = inner.query.sql_with_params()
+    return f"SELECT coalesce(string_agg(\"{ALIAS}\", ',' ORDER BY {within}), '') FROM ({sql}) AS page", list(params)
+
+
+# Compiled key queries by request shape: building and compiling the queryset costs more than
+# running it. Only for lists whose query depends on nothing but the request's parameters (the
+# caller says so by passing `shape`); the cursor's values are the only parameters that vary,
+# compiled from stand-ins and put in their slots at each request.
+_compiled: OrderedDict[tuple, tuple[str, list[Any], list[tuple[int, int]], str]] = OrderedDict()
+MAX_COMPILED = 256
+
+
+def _stand_ins(keyset: Keyset) -> list[Any]:
+    values: list[Any] = []
+    for i, name in enumerate(keyset.fields):
+        field = keyset.model._meta.get_field(name)
+        if isinstance(field, models.DateTimeField):
+            values.append(datetime(1971, 2, 3, 4, 5, 6, 654321 - i, tzinfo=UTC))
+        elif isinstance(field, models.IntegerField | models.AutoField):
+            values.append(-7_654_321_987_654 - i)
+        else:
+            values.append(f"\x1fetag-stand-in-{i}\x1f")
+    return values
+
+
+def _compile(build: Build, keyset: Keyset, with_position: bool, limit: int) -> tuple | None:
+    stand_ins = _stand_ins(keyset) if with_position else None
+    qs = build(stand_ins)
+    sql, params = _wrapped(qs, keyset.order_by(), limit)
+    slots = [
+        (i, j) for i, p in enumerate(params) for j, s in enumerate(stand_ins or ()) if type(p) is type(s) and p == s
+    ]
+    if stand_ins is not None and {j for _, j in slots} != set(range(len(stand_ins))):
+        return None  # a stand-in was transformed on its way into the SQL: do not cache
+    return sql, params, slots, qs.db
+
+
+def page_key_text(
+    build: Build, *, keyset: Keyset, position: Sequence[Any] | None, limit: int, shape: tuple | None = None
+) -> str:
+    """`key_text` of the first `limit` rows (in the keyset's order) of `build(position)`, a
+    filtered queryset after `position`, in one aggregate row.
+
+    With `shape` (everything but the cursor that decides the query), the compiled SQL is reused.
+    """
+    if shape is not None:
+        shape = (*shape, keyset.name, position is not None, limit)
+        entry = _compiled.get(shape)
+        if entry is None:
+            entry = _compile(build, keyset, position is not None, limit)
+            if entry is not None:
+                _compiled[shape] = entry
+                while len(_compiled) > MAX_COMPILED:
+                    _compiled.popitem(last=False)
+        if entry is not None:
+            sql, template, slots, using = entry
+            params = list(template)
+            for i, j in slots:
+                params[i] = position[j]  # type: ignore[index]
+            return prepared.fetch_one(sql, params, using=using)[0]
+    qs = build(position)
+    sql, params = _wrapped(qs, keyset.order_by(), limit)
+    return prepared.fetch_one(sql, params, using=qs.db)[0]
