@@ -24,13 +24,16 @@ from .lexicon import (
     PARTICIPLES,
     QUOTE_ONLY,
     STANCE_OF_FORM,
+    THAT_ONLY,
     UNVERIFIED_RE,
     VERB_RE,
     ZERO_THAT,
+    ZERO_THAT_AFTER_ADVERBIAL,
     Stance,
 )
 from .segment import Quote, QuoteIndex, Span, find_quotes, paragraphs, sentences
 from .speakers import WINDOW, SpeakerPhrase, parse_left, parse_right, sentence_subject, skip_adverbials
+from .transcript import transcript_labels
 
 MAX_CUES = 20  # per sentence and kind of cue
 MAX_STATEMENT = 1500  # characters; a longer "clause" is a run-on text, not a statement
@@ -39,6 +42,15 @@ _NOUN_CONTEXT = frozenset(
     """the a an his her its their these those such any false new similar earlier unconfirmed unverified
     initial latest conflicting competing rival those of our your my whose similar several many numerous
     media press news""".split()
+)
+# Speakers whose "found that" is a finding ("A team at UMass Amherst found that …").
+FINDING_WORDS = frozenset(
+    """study studies report survey poll analysis review paper research researchers scientists investigation
+    investigators inquiry audit team data authors experts probe""".split()
+)
+# "Ms. Price", "Mr Parish", or a full name after "by" ("chaired by Kate Dalmeny"): antecedents for "she".
+_NAME_MENTION = re.compile(
+    r"\b(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Prof)\.?(?:\s+[A-Z][\w’'-]+)+|(?<=\bby\s)[A-Z][a-z]+(?:\s+[A-Z][\w’'-]+){1,2})"
 )
 _TRAILING_PUNCT = " \t,;:.—–-"
 _COORDINATED_VERB = r"(?:,\s*|\s)(?:and|but)\s+(?:also\s+|later\s+|then\s+)?(?:" + VERB_RE.pattern[5:-3] + r")\b"
@@ -103,7 +115,12 @@ class Finder:
     def run(self) -> list[_Found]:
         previous_speaker: _Found | None = None
         pending_open: list[Quote] = []  # quote paragraphs waiting for a speaker named later
-        for para in paragraphs(self.text):
+        paras = paragraphs(self.text)
+        labels = transcript_labels(self.text, paras)
+        for para in paras:
+            self.memory.next_paragraph()
+            if para.start in labels:
+                self._transcript(para, labels[para.start])
             quote_list = find_quotes(self.text, para)
             quotes = QuoteIndex(quote_list)
             if not quote_list and not _looks_like_prose(self.text, para):
@@ -167,11 +184,18 @@ class Finder:
         in_quote = quotes.contains(sent.start) or quotes.starting_at(sent.start) is not None
         subject = None if in_quote else sentence_subject(text, sent.start, sent.end)
         if subject is not None and subject.kind == "person":
-            self.memory.mention(subject)  # "Kaja Kallas arrived in Kyiv … She said …"
+            # "Kaja Kallas arrived in Kyiv … She said …"
+            self.memory.mention(subject, appositive=text[subject.end : subject.end + 1] == ",")
+        first_cue = cues[0][0] if cues else sent.end
+        for match in _NAME_MENTION.finditer(text, sent.start, first_cue):
+            if not quotes.contains(match.start()) and (subject is None or match.start() >= subject.end):
+                self.memory.mention(SpeakerPhrase(match.start(), match.end(), match.group(), "person"))
         last_speaker: _Found | None = None
         for start, end, kind in cues:
             if quotes.contains(start):
                 continue  # a verb inside a quote is the quoted person's, not ours
+            if last_speaker is not None and last_speaker.start <= start < last_speaker.end and not last_speaker.quote:
+                continue  # "denies he ever said any of that": a verb inside a reported clause is part of it
             if kind == "according":
                 found = self._according(para, sent, quotes, start, end, last_speaker)
             else:
@@ -207,9 +231,8 @@ class Finder:
                 prev_word in _NOUN_CONTEXT or re.match(r"\s+(?:of|by|about|from)\b", next_text)
             ):
                 return None  # "Russian claims of progress", "the reported attack"
-        if form in PARTICIPLES:
-            if sentence_speaker is None or not re.search(r",\s*$|\band\s*$", text[near:vs]):
-                return None
+        if form in PARTICIPLES and not re.search(r",\s*$|\band\s*$", text[near:vs]):
+            return None
         # 1. Right after a quote: "«…» said X", "“…,” he said", "“…,” X told reporters".
         before_quote = _quote_ending_before(quotes, vs, text)
         if before_quote is not None and kind == "verb" and form not in PARTICIPLES:
@@ -217,7 +240,8 @@ class Finder:
             speaker = None
             if _PUNCT_GAP.match(gap):
                 speaker = parse_right(text, ve, para.end)
-            else:
+            elif before_quote.outer_end > sent.start or _says_nothing_after(text, quotes, ve, sent):
+                # “…” She also said her “…”: that quote ended the sentence before; “…?” X asked. is still X's.
                 left = parse_left(text, before_quote.outer_end, vs)
                 if left is not None and _PUNCT_GAP.match(text[before_quote.outer_end : left.start]):
                     speaker = left
@@ -232,17 +256,27 @@ class Finder:
         if form in PARTICIPLES or coordinated:
             if sentence_speaker is not None:
                 speaker = sentence_speaker.speaker
-            elif coordinated:
-                # "Nasser Kanaani called the sanctions illegal and said …": the sentence's subject speaks.
-                speaker = sentence_subject(text, sent.start, vs)
+            else:
+                # "Nasser Kanaani called the sanctions illegal and said …", "Bloomberg has attempted to
+                # apologize, saying that …": the sentence's subject speaks.
+                speaker = self._named_subject(text, sent.start, vs)
+            if speaker is None and form in PARTICIPLES:
+                return None
+        inverted = False
+        if speaker is None and re.search(r",\s*$", text[near:vs]):
+            # "…, reported Euro News.": a speaker after the verb that ends the sentence beats a guess on the left.
+            right = parse_right(text, ve, sent.end)
+            if right is not None and re.match(
+                r"[\s.!?”\"’»]*$", text[skip_adverbials(text, right.end, sent.end) : sent.end]
+            ):
+                speaker, inverted = right, True
         if speaker is None:
             speaker = parse_left(text, sent.start, vs)
-        inverted = False
         if speaker is None and re.search(r",\s*$", text[near:vs]):
             speaker = parse_right(text, ve, sent.end)  # "…, said the ministry."
             inverted = speaker is not None
-        if speaker is None:
-            return None
+        if speaker is None or (lemma == "find" and not FINDING_WORDS & set(speaker.text.lower().split())):
+            return None  # "found that" reports findings of studies, not what anyone found lying around
         after = skip_adverbials(text, ve if not inverted else speaker.end, sent.end, lemma=lemma)
         rest = text[after : min(sent.end, after + WINDOW)]
         # 3. A quote after the verb: "wrote on Telegram that «…»", "said: “…”", "told X: '…'".
@@ -257,6 +291,7 @@ class Finder:
             return None
         if question or lemma in QUOTE_ONLY:
             return None
+        parenthetical = re.match(r"\s*,\s+(?!(?:and|but|or|according|citing)\b|\w+ing\b)[a-z]", rest)
         clause_start = None
         pattern, confidence = "", 0.0
         that = re.match(r"\s*,?\s*that\s+", rest)
@@ -270,18 +305,25 @@ class Finder:
         ):
             # 4. Speaker last: "<clause>, Moscow's Defense Ministry said on Friday."
             statement_end = _rstrip(text, sent.start, head_start)
+            if parenthetical:
+                # "…, which, critics say, does not include …": the statement runs on after the aside.
+                lead = re.search(r"\b(?:which|that|who|and|but)\s*,?\s*$", text[sent.start : statement_end])
+                span = (after + parenthetical.end() - 1 if lead else sent.start, sent.end)
+                return self._clause(speaker, verb, stance, *span, 0.7, "parenthetical", sent, min_words=3)
             prior = _quote_ending_before(quotes, head_start, text)
             if prior is not None and prior.open_at <= sent.start + 1:
                 return self._add(speaker, verb, stance, prior, None, 0.85, "quote-then-speaker", sent)
             return self._add(
                 speaker, verb, stance, None, (sent.start, statement_end), 0.75, "clause-then-speaker", sent
             )
+        elif lemma in THAT_ONLY:
+            return None
         elif lemma in OBJECT_VERBS or kind == "unverified":
             stop = _OBJECT_STOP.search(text, after, min(sent.end, after + MAX_STATEMENT))
             clause_start, pattern, confidence = after, "verb-object", 0.6 if kind == "verb" else 0.8
             end = stop.start() if stop else sent.end
             return self._clause(speaker, verb, stance, clause_start, end, confidence, pattern, sent, min_words=2)
-        elif lemma in ZERO_THAT:
+        elif lemma in ZERO_THAT and not (lemma in ZERO_THAT_AFTER_ADVERBIAL and not text[ve:after].strip()):
             clause = rest.strip()
             # "warned residents to stay indoors" is an instruction, not a reported claim.
             if not _NOT_A_CLAUSE.match(clause) and clause[:1].isalnum() and not _OBJECT_INFINITIVE.match(clause):
@@ -312,6 +354,11 @@ class Finder:
         prior = _quote_ending_before(quotes, start, text)
         if prior is not None and prior.open_at <= sent.start + 1:
             return self._add(speaker, "according to", Stance.ASSERTS, prior, None, 0.8, "quote-according", sent)
+        if re.match(r"\s*,\s+[a-z]", text[speaker.end : sent.end]) and re.search(r",\s*$", text[sent.start : start]):
+            # "This, according to Della, does nothing to …": the aside sits inside the statement.
+            return self._clause(
+                speaker, "according to", Stance.ASSERTS, sent.start, sent.end, 0.7, "according-aside", sent, min_words=4
+            )
         return self._clause(
             speaker, "according to", Stance.ASSERTS, sent.start, start, 0.7, "according-last", sent, min_words=3
         )
@@ -322,6 +369,21 @@ class Finder:
         if quote is not None and re.match(r"^[\s,.:;—–-]*$", self.text[pos : min(quote.open_at, pos + 20)]):
             if quote.open_at - pos <= 20:
                 self._add_quote(quote, found, 0.85, "continued-quote", sent)
+
+    def _named_subject(self, text: str, start: int, end: int) -> SpeakerPhrase | None:
+        subject = sentence_subject(text, start, end)
+        if subject is None or (" " not in subject.text and subject.text not in self.memory.name_words):
+            return None  # "Explaining why …": a lone capitalised word is a name only once seen in a full name
+        return subject
+
+    def _transcript(self, para: Span, label: tuple[int, int]) -> None:
+        """ "Rick: It was a two-phase approach.": an interview answer under its speaker's label."""
+        start, end = label
+        speaker = SpeakerPhrase(start, end, self.text[start:end], "person")
+        colon = self.text.index(":", end)
+        body_start, body_end = _strip_span(self.text, colon + 1, para.end)
+        if 0 < body_end - body_start <= MAX_STATEMENT:
+            self._add(speaker, "said", Stance.ASSERTS, None, (body_start, body_end), 0.7, "transcript", para)
 
     # -- results -------------------------------------------------------------------------------------
     def _clause(self, speaker, verb, stance, start, end, confidence, pattern, sent, *, min_words: int) -> _Found | None:
@@ -368,6 +430,14 @@ class Finder:
 def _looks_like_prose(text: str, para: Span) -> bool:
     chunk = text[para.start : para.end]
     return chunk.rstrip().endswith(_TERMINAL) or len(chunk.split()) > 25
+
+
+def _says_nothing_after(text: str, quotes: QuoteIndex, pos: int, sent: Span) -> bool:
+    """No quote or "that" clause follows the verb: what was said can only be the quote before."""
+    following = quotes.first_from(pos)
+    if following is not None and following.open_at < sent.end:
+        return False
+    return not re.match(r"\s*,?\s*that\b", text[pos : sent.end])
 
 
 def _quote_only(text: str, para: Span, quote: Quote) -> bool:

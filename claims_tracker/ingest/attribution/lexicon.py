@@ -74,6 +74,11 @@ _VERBS: dict[str, tuple[str, tuple[str, ...]]] = {
     "question": (Stance.DISPUTES, ("questioned",)),
     "challenge": (Stance.DISPUTES, ("challenged",)),
     "contest": (Stance.DISPUTES, ("contested",)),
+    "counter": (Stance.DISPUTES, ("countered", "counters")),
+    # Findings of studies, surveys and data ("The survey reveals that …"); only with "that" (THAT_ONLY).
+    "reveal": (Stance.ASSERTS, ("revealed", "reveals")),
+    "show": (Stance.ASSERTS, ("showed", "shows")),
+    "find": (Stance.ASSERTS, ("found", "finds")),
 }
 # Participles continue the previous verb's speaker ("…,” he said, adding that …).
 PARTICIPLES: dict[str, str] = {
@@ -105,8 +110,14 @@ QUOTE_ONLY = frozenset({"ask", "answer", "reply", "respond", "continue", "urge",
 ZERO_THAT = frozenset({"say", "tell", "write", "add", "insist", "argue", "maintain", "warn", "claim", "believe"})
 ZERO_THAT |= {"think", "stress", "note", "explain", "suggest", "predict", "estimate", "assert", "allege"}
 ZERO_THAT |= {"emphasize", "reiterate", "indicate", "declare", "announce", "post", "tweet", "boast", "state"}
+# Verbs that report a statement only with "that" ("found that …", never "found the body").
+THAT_ONLY = frozenset({"reveal", "show", "find", "counter"})
+# Verbs that take a clause without "that" only after an adverbial ("wrote on Telegram the town fell"):
+# "wrote most of the code", "posted a video" are not statements.
+ZERO_THAT_AFTER_ADVERBIAL = frozenset({"write", "post", "tweet"})
 # Forms that are more often nouns or adjectives ("Russian claims of progress", "the reported attack").
 NOUNISH_FORMS = frozenset({"claims", "claim", "reports", "states", "notes", "estimates", "promises", "answer"})
+NOUNISH_FORMS |= {"shows", "finds", "counters"}
 NOUNISH_FORMS |= {"reported", "alleged", "claimed", "estimated", "disputed", "verified", "confirmed", "stated"}
 
 VERB_RE = re.compile(r"\b(?:" + "|".join(sorted(STANCE_OF_FORM, key=len, reverse=True)) + r")\b")
@@ -145,7 +156,7 @@ SPEAKER_WORDS = frozenset(
     official's senior-level high-ranking unnamed anonymous two three four several many some other others
     both all regime cabinet parliament kremlin pentagon mission embassy consulate headquarters command
     spokesmen chair analysts' experts' officials' chancellor premier force navy guard air coalition party
-    opposition
+    opposition one another someone somebody
     """.split()
 )
 # Head nouns that can speak on their own (a lower-case phrase needs one of these at its end).
@@ -169,6 +180,7 @@ SPEAKER_HEADS = frozenset(
     protesters demonstrators citizens mp mps commissioner inspector detective sheriff coroner trooper chairperson
     ceo cfo founder co-founder partner partners insurer insurers lender lenders retailer club coach manager
     commission bureau board panel tribunal senate house assembly ministers' agency's spokesperson's
+    someone somebody reports manifesto
     """.split()
 )
 # Every head can also stand inside a longer phrase ("the airline's chief executive").

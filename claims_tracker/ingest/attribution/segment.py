@@ -93,9 +93,16 @@ def find_quotes(text: str, para: Span) -> list[Quote]:
     if opened is not None:
         # Left open: a quote that continues in the next paragraph, or a stray mark. Single marks are
         # too often apostrophes to trust unclosed.
-        if not single:
+        if not single or _after_colon(text, opened, para):
             quotes.append(Quote(opened + 1, _rstrip(text, opened + 1, para.end), opened, None, False))
     return [q for q in quotes if q.end > q.start]
+
+
+def _after_colon(text: str, opened: int, para: Span) -> bool:
+    """A single mark right after a colon, in a paragraph ending like a sentence, opens a quote (British style:
+    "warns Mr Johnson: 'If we …" continuing in the next paragraph)."""
+    before = text[max(para.start, opened - 3) : opened].rstrip()
+    return before.endswith(":") and text[para.end - 1] in ".!?…"
 
 
 def sentences(text: str, para: Span, quotes: list[Quote]) -> list[Span]:

@@ -16,12 +16,15 @@ _CAPITALISED_FUNCTION = frozenset(
     because if as since until with without by for from to of during despite thus instead indeed later earlier
     last this that these those there here it its his her their our my your we he she they i you what why how
     where which who whom one some many most several both all no not only even just asked speaking separately
-    yesterday today according""".split()
+    yesterday today according soon amid among across under over about around against between through within
+    beyond like unlike whether even perhaps already recently finally eventually citing using following including
+    given others every each such nor except""".split()
 )
 _AUXILIARIES = frozenset(
     """has have had also later earlier previously repeatedly again would will did does do then has've already
     once first further separately subsequently initially finally quickly immediately publicly privately
-    reportedly allegedly apparently himself herself itself themselves had've has also""".split()
+    reportedly allegedly apparently himself herself itself themselves had've has also now still never ever even
+    often always usually""".split()
 )
 _PREPOSITIONS = frozenset({"of", "for", "at", "and", "from", "in", "to", "on", "with", "the", "a", "an"})
 ORG_HEADS = frozenset(
@@ -105,8 +108,8 @@ def parse_left(text: str, floor: int, pos: int) -> SpeakerPhrase | None:
     # "Ukrainian officials, who have rejected": the relative clause points back to the phrase.
     if toks[-1][2].lower() in {"who", "which"} and len(toks) > 1 and toks[-2][2] == ",":
         return parse_left(text, floor, toks[-2][0])
-    if toks[-1][2] == ",":
-        return _parse_appositive(text, floor, toks)
+    if toks[-1][2] in {",", "—", "–"}:
+        return _parse_appositive(text, floor, toks)  # "X, an expert at Oxford, said", "The letter – … – warns"
     return _phrase_from(text, toks, floor)
 
 
@@ -131,8 +134,8 @@ def _phrase_from(text: str, toks: list[tuple[int, int, str]], floor: int) -> Spe
     for tok in reversed(toks):
         word = tok[2]
         low = word.lower()
-        if low in PRONOUNS and not kept:
-            return SpeakerPhrase(tok[0], tok[1], word, "pronoun")
+        if not kept and (pronoun := _pronoun(tok)) is not None:
+            return pronoun
         if word[:1].isupper() or word[:1].isdigit() and kept or low in SPEAKER_WORDS:
             kept.append(tok)
         elif word in {"’s", "'s", "-", "’", "."} and kept:
@@ -201,13 +204,13 @@ def parse_right(text: str, pos: int, ceiling: int) -> SpeakerPhrase | None:
     for index, tok in enumerate(toks):
         word = tok[2]
         low = word.lower()
-        if not kept and low in PRONOUNS:
-            return SpeakerPhrase(tok[0], tok[1], word, "pronoun")
+        if not kept and (pronoun := _pronoun(tok)) is not None:
+            return pronoun
         if low in {"according", "adding", "saying"}:
             break
         if word[:1].isupper() or low in SPEAKER_WORDS or (word in {"’s", "'s", "-", "."} and kept):
             kept.append(tok)
-        elif kept and word[:1].islower() and _head_ahead(toks, index):
+        elif word[:1].islower() and _head_ahead(toks, index):
             kept.append(tok)  # "the health ministry", "the country's interior minister"
         else:
             break
@@ -221,6 +224,14 @@ def parse_right(text: str, pos: int, ceiling: int) -> SpeakerPhrase | None:
     if not kept:
         return None
     return _phrase_from(text, kept, pos)
+
+
+def _pronoun(tok: tuple[int, int, str]) -> SpeakerPhrase | None:
+    """ "he" or "He’d" (the contraction's pronoun): a pronoun speaker, else None."""
+    word = re.split(r"[’']", tok[2], maxsplit=1)[0]
+    if word.lower() not in PRONOUNS:
+        return None
+    return SpeakerPhrase(tok[0], tok[0] + len(word), word, "pronoun")
 
 
 def _head_ahead(toks: list[tuple[int, int, str]], index: int) -> bool:
@@ -244,6 +255,8 @@ def sentence_subject(text: str, start: int, end: int) -> SpeakerPhrase | None:
         count += 1
     if count == 0 or count >= len(toks) or not (toks[count][2][:1].islower() or toks[count][2] == ","):
         return None
+    if toks[count - 1][2].endswith(("’s", "'s")) and toks[count][2][:1].islower():
+        return None  # "Bloomberg’s presence in …": the name only modifies the subject
     phrase = _phrase_from(text, toks[:count], start)
     if phrase is None or phrase.end != toks[count - 1][1] or phrase.kind not in {"person", "org"}:
         return None
