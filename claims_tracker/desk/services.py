@@ -92,6 +92,8 @@ def candidate_accept(
         speaker=claimant,
         stance=stance,
         quote=quote,
+        # Without quotation marks in the report, the words are the reporter's paraphrase.
+        is_paraphrase=not candidate.quote,
         verb=verb,
         mode=mode,
         start_offset=candidate.start_offset,
@@ -129,6 +131,8 @@ def candidate_attach(
         speaker=speaker or candidate.claimant,
         stance=stance,
         quote=quote,
+        # Without quotation marks in the report, the words are the reporter's paraphrase.
+        is_paraphrase=not candidate.quote,
         verb=verb,
         mode=mode,
         start_offset=candidate.start_offset,

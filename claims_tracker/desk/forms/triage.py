@@ -41,7 +41,8 @@ class AcceptForm(forms.Form):
             "claimant": candidate.claimant_id,
             "new_claimant_name": "" if candidate.claimant_id else candidate.speaker_text,
             "stance": candidate.stance,
-            "quote": candidate.quote,
+            # Reported speech has no quotation marks: the report's own words are what it rests on.
+            "quote": candidate.quote or candidate.statement,
             "verb": candidate.verb,
             "mode": MODE_BY_VERB.get(candidate.verb.lower(), AppearanceMode.STATEMENT),
         }
@@ -71,7 +72,7 @@ class AttachForm(forms.Form):
         return {
             "speaker": candidate.claimant_id,
             "stance": candidate.stance,
-            "quote": candidate.quote,
+            "quote": candidate.quote or candidate.statement,
             "verb": candidate.verb,
         }
 

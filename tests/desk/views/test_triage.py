@@ -30,6 +30,12 @@ class TestTriagePage:
         assert response.context["accept_form"].initial["claimant"] == candidate.claimant_id
         assert "<kbd>a</kbd> accept" in html and "<kbd>r</kbd> reject" in html and "<kbd>j</kbd> next" in html
 
+    def test_it_prefills_the_quote_with_the_reports_words_for_reported_speech(self, editor_client, candidate):
+        response = editor_client.get(reverse("desk-triage", args=[candidate.pk]))
+        assert candidate.quote == ""
+        assert response.context["accept_form"].initial["quote"] == candidate.statement
+        assert response.context["attach_form"].initial["quote"] == candidate.statement
+
     def test_it_suggests_similar_claims_ranked_by_trigram_similarity(self, editor_client, candidate):
         close = ClaimFactory(text="Russia now controls the mining town of Soledar")
         ClaimFactory(text="Wheat exports rose in March")
@@ -62,6 +68,7 @@ class TestTriageAccept:
         appearance = claim.appearances.get()
         assert appearance.article == candidate.article and appearance.quote == "Soledar is ours"
         assert appearance.start_offset == candidate.start_offset
+        assert appearance.is_paraphrase, "reported speech (no quotation marks) is the reporter's paraphrase"
         assert claim.status_changes.count() == 1
 
     def test_it_creates_a_new_claimant_named_by_the_editor(self, editor_client, unmatched_candidate):
