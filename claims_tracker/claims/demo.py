@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from . import services
@@ -357,9 +359,25 @@ class DemoResult:
         return sum(self.created.values())
 
 
+DEMO_DESK_USERNAME = "soledar-demo-desk"
+
+
+def _demo_desk_user():
+    """The desk that logged the demo, so that pages show who set each state. It cannot log in."""
+    user, created = get_user_model().objects.get_or_create(
+        username=DEMO_DESK_USERNAME, defaults={"first_name": "Demo", "last_name": "desk"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get_or_create(name="reviewer")[0])
+    return user
+
+
 @transaction.atomic
 def load_demo() -> DemoResult:
     result = DemoResult()
+    desk = _demo_desk_user()
     outlets = {}
     for data in OUTLETS:
         outlets[data["slug"]], created = Outlet.objects.get_or_create(slug=data["slug"], defaults=data)
@@ -430,15 +448,15 @@ def load_demo() -> DemoResult:
 
     for a, b, kind in [("mod", "malyar", RelationKind.CONTRADICTS), ("mod", "prigozhin", RelationKind.FOLLOWS_UP)]:
         before = claims[a].relations_out.count()
-        services.claim_relate(from_claim=claims[a], to_claim=claims[b], kind=kind)
+        services.claim_relate(from_claim=claims[a], to_claim=claims[b], kind=kind, user=desk)
         if claims[a].relations_out.count() > before:
             result.count("relations")
 
-    _load_mod_history(claims["mod"], articles["withdrawal"], result)
+    _load_mod_history(claims["mod"], articles["withdrawal"], result, desk)
     return result
 
 
-def _load_mod_history(claim: Claim, withdrawal: Article, result: DemoResult) -> None:
+def _load_mod_history(claim: Claim, withdrawal: Article, result: DemoResult, desk) -> None:
     """Disputed the day it was made; confirmed when Ukraine conceded on 25 January 2023."""
     claim.refresh_from_db()
     if claim.status_changes.count() > 1:
@@ -451,6 +469,7 @@ def _load_mod_history(claim: Claim, withdrawal: Article, result: DemoResult) -> 
             "neither side's account was independently verified."
         ),
         changed_at=utc(2023, 1, 13, 12, 0),
+        user=desk,
     )
     evidence = services.evidence_add(
         claim=claim,
@@ -459,6 +478,7 @@ def _load_mod_history(claim: Claim, withdrawal: Article, result: DemoResult) -> 
         stance=EvidenceStance.SUPPORTS,
         summary="Ukraine's military said on 25 January 2023 that its forces had withdrawn from Soledar.",
         created_at=utc(2023, 1, 25, 12, 30),
+        added_by=desk,
     )
     services.claim_change_status(
         claim_id=claim.pk,
@@ -469,5 +489,6 @@ def _load_mod_history(claim: Claim, withdrawal: Article, result: DemoResult) -> 
         ),
         evidence_ids=[evidence.pk],
         changed_at=utc(2023, 1, 25, 13, 0),
+        user=desk,
     )
     result.count("status changes")

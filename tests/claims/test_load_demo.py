@@ -32,6 +32,7 @@ class TestLoadDemo:
         assert claim.status == Status.CONFIRMED
         last = claim.status_changes.latest()
         assert last.changed_at.date().isoformat() == "2023-01-25"
+        assert last.changed_by.get_full_name() == "Demo desk" and not last.changed_by.has_usable_password()
         assert last.evidence.get().kind == "admission"
         on_20th = claim_status_as_of(claim=claim, when=datetime(2023, 1, 20, tzinfo=UTC))
         assert on_20th.to_status == Status.DISPUTED
