@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django import forms
-from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from claims_tracker.accounts import roles
+from claims_tracker.accounts.decorators import editor_required  # noqa: F401 - re-exported
 from claims_tracker.claims.services import ServiceError
-
-
-def editor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Anonymous readers get the login page; signed-in users without the role get a 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not roles.is_editor(request.user):
-            return render(request, "desk/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def next_url(request: HttpRequest, default: str) -> str:

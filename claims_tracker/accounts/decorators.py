@@ -1,0 +1,26 @@
+"""The one gate in front of every editor page (desk and feeds)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from . import roles
+
+
+def editor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Anonymous readers get the login page; signed-in users without the role get a 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not roles.is_editor(request.user):
+            return render(request, "accounts/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
