@@ -1,10 +1,16 @@
 """Ingestion throughput: articles per second through the whole pipeline with one and two workers.
 
-The 10 corpus pages (../shared/corpus/articles/html) are served by an HTTP server on 127.0.0.1. For each
-worker count, real `celery worker` processes (solo pool, one task at a time each) run on the real Redis; every
-round submits the 10 URLs as an editor would (article_submit_url -> fetch -> extract -> dedupe -> candidates)
-and waits until all are done. Between rounds the articles are deleted so each round does the full work.
-Beside it: extraction alone (extraction.extract on the same bytes, in this process).
+The 10 corpus pages (../shared/corpus/articles/html) are served by an HTTP server on 127.0.0.1, in a process
+of its own (in this one it would wait for the GIL behind the polling loop). For each worker count, real
+`celery worker` processes (solo pool, one task at a time each) run on the real Redis; every round submits the
+10 URLs as an editor would (article_submit_url -> fetch -> extract -> dedupe -> candidates) and times from the
+first submit until all are done. Between rounds the articles are deleted so each round does the full work.
+Workers run with DEBUG off, as deployed.
+
+Beside it, extraction alone on the same bytes, measured inside the same worker processes (bench/bench_tasks.py,
+loaded with `celery worker -I`), so both figures come from the same kind of process with the same imports.
+Extraction-alone rounds and pipeline rounds alternate, so both run under the same background load on this
+shared machine; a warm-up round of each is run first and left out. The load average is printed.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ct_ingest_bench CELERY_BROKER_URL=redis://127.0.0.1:6379/3 \
         .venv/bin/python bench/bench_ingest.py [--rounds 5]
@@ -16,13 +22,16 @@ one of its own. Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+import uuid
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -35,6 +44,11 @@ os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/3")
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
 os.environ["INGEST_ALLOW_PRIVATE_NETWORKS"] = "1"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claims_tracker.settings")
+# Measured as deployed: DEBUG would make every query keep a formatted copy of its SQL (the article's whole
+# text, for the store) in connection.queries. DJANGO_DEBUG=1 in the environment measures the dev setup.
+os.environ.setdefault("DJANGO_DEBUG", "0")
+if os.environ["DJANGO_DEBUG"] == "0":
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 
 
 def ensure_database() -> None:
@@ -51,7 +65,10 @@ def ensure_database() -> None:
             conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
 
 
-def serve(pages: dict[str, bytes]) -> ThreadingHTTPServer:
+def serve_pages() -> None:
+    """`--serve`: serve the corpus pages on a free port of 127.0.0.1, print the port, run until killed."""
+    pages = {f"/p/{i}.html": path.read_bytes() for i, path in enumerate(sorted(CORPUS.glob("*.html")))}
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -70,17 +87,38 @@ def serve(pages: dict[str, bytes]) -> ThreadingHTTPServer:
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd
+    print(httpd.server_port, flush=True)
+    httpd.serve_forever()
+
+
+def start_server() -> tuple[subprocess.Popen, int]:
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    return proc, int(proc.stdout.readline())
 
 
 def start_workers(n: int, logdir: Path) -> list[subprocess.Popen]:
     celery = str(Path(sys.executable).with_name("celery"))
-    env = dict(os.environ, PYTHONPATH=str(ROOT), DB_CONN_MAX_AGE="60", LOG_LEVEL="WARNING")
+    pythonpath = os.pathsep.join([str(ROOT), str(ROOT / "bench")])
+    env = dict(os.environ, PYTHONPATH=pythonpath, DB_CONN_MAX_AGE="60", LOG_LEVEL="WARNING")
     procs = []
     for i in range(n):
         log = open(logdir / f"worker{i}.log", "wb")  # noqa: SIM115 - lives as long as the worker
-        args = [celery, "-A", "claims_tracker", "worker", "-Q", "ingest,default", "-P", "solo", "-n", f"bench{i}@%h"]
+        args = [
+            celery,
+            "-A",
+            "claims_tracker",
+            "worker",
+            "-I",
+            "bench_tasks",
+            "-Q",
+            "ingest,default",
+            "-P",
+            "solo",
+            "-n",
+            f"bench{i}@%h",
+        ]
         args += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"]
         procs.append(
             subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -101,32 +139,85 @@ def stop_workers(procs: list[subprocess.Popen]) -> None:
 
 
 def run_round(urls: list[str], timeout: float = 300) -> float:
+    """Seconds from the first submit until every article is done (or failed, which is printed)."""
     from claims_tracker.claims.models import Article, IngestState
     from claims_tracker.ingest import services
 
     Article.objects.all().delete()
+    finished = (IngestState.DONE, IngestState.FAILED)
     started = time.perf_counter()
     for url in urls:
         services.article_submit_url(url=url)
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        states = list(Article.objects.values_list("ingest_state", flat=True))
-        if len(states) >= len(urls) and all(s in (IngestState.DONE, IngestState.FAILED) for s in states):
+        # The delay in noticing the end counts against the pipeline, and polling takes CPU from the workers on
+        # a small machine: poll rarely while several articles are left, closely for the last one.
+        left = Article.objects.exclude(ingest_state__in=finished).count()
+        if not left:
             elapsed = time.perf_counter() - started
             failed = Article.objects.filter(ingest_state=IngestState.FAILED).values_list("url", "last_error")
             for url, error in failed:
                 print(f"    failed: {url}: {error}")
             return elapsed
-        time.sleep(0.025)
+        time.sleep(0.002 if left == 1 else 0.02)
     raise TimeoutError("the round did not finish")
+
+
+def alone_round(paths: list[str], urls: list[str], timeout: float = 120) -> tuple[float, float]:
+    """Extraction alone and attribution finding alone, seconds for all pages, inside a bench worker."""
+    import bench_tasks
+    import redis
+    from django.conf import settings
+
+    reply_to = f"bench:alone:{uuid.uuid4().hex}"
+    bench_tasks.extract_alone.delay(paths, urls, reply_to)
+    reply = redis.Redis.from_url(settings.CELERY_BROKER_URL).blpop(reply_to, timeout=timeout)
+    if reply is None:
+        raise TimeoutError("no worker ran the extraction-alone task")
+    times = json.loads(reply[1])
+    return sum(times["extraction"]), sum(times["attribution"])
+
+
+@dataclass
+class Figures:
+    pipeline: list[float] = field(default_factory=list)  # seconds per round
+    extraction: list[float] = field(default_factory=list)
+    attribution: list[float] = field(default_factory=list)
+    load: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+
+def measure(workers: int, rounds: int, paths: list[str], urls: list[str], logdir: Path) -> Figures:
+    figures = Figures()
+    procs = start_workers(workers, logdir)
+    try:
+        # Warm-up, left out: worker start, imports, connections, lxml and trafilatura caches.
+        run_round(urls, timeout=120)
+        alone_round(paths, urls)
+        for _ in range(rounds):
+            extraction, attribution = alone_round(paths, urls)
+            figures.extraction.append(extraction)
+            figures.attribution.append(attribution)
+            figures.pipeline.append(run_round(urls))
+        figures.load = os.getloadavg()
+    finally:
+        stop_workers(procs)
+    return figures
+
+
+def _rate(label: str, seconds: float, n: int) -> str:
+    return f"{label:<38}{n / seconds:7.1f} articles/s  ({seconds / n * 1000:6.1f} ms/article)"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the 10 pages per measurement")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not CORPUS.exists():
         sys.exit(f"No corpus at {CORPUS}")
+    if args.serve:
+        serve_pages()
+        return
     ensure_database()
     import django
 
@@ -138,62 +229,41 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("ingest", "default", "unacked", "unacked_index")
 
-    from claims_tracker.ingest.attribution import find_attributions
-    from claims_tracker.ingest.extraction import extract
-
     files = sorted(CORPUS.glob("*.html"))
-    pages = {f"/p/{i}.html": path.read_bytes() for i, path in enumerate(files)}
-    httpd = serve(pages)
-    urls = [f"http://127.0.0.1:{httpd.server_port}{path}" for path in pages]
+    server, port = start_server()
+    paths = [str(path) for path in files]
+    urls = [f"http://127.0.0.1:{port}/p/{i}.html" for i in range(len(files))]
     n = len(urls)
-    print(f"{n} corpus pages, {sum(map(len, pages.values())) / 1e6:.1f} MB; {args.rounds} rounds per figure")
+    size = sum(path.stat().st_size for path in files) / 1e6
+    print(f"{n} corpus pages, {size:.1f} MB; {args.rounds} rounds per figure, warm-up left out; {os.cpu_count()} CPUs")
+    conn_max_age = settings.DATABASES["default"]["CONN_MAX_AGE"]
+    print(f"DEBUG={settings.DEBUG}, CONN_MAX_AGE={conn_max_age} in the workers' settings")
+    print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    try:
+        with tempfile.TemporaryDirectory() as logdir:
+            runs = {workers: measure(workers, args.rounds, paths, urls, Path(logdir)) for workers in (1, 2)}
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
 
-    # Extraction alone, and attribution finding alone, in this process.
-    bodies = list(zip(urls, pages.values(), strict=True))
-    for url, body in bodies:
-        extract(body, url=url)  # warm-up: imports, lxml, trafilatura caches
-
-    def extraction_round() -> float:
-        started = time.perf_counter()
-        for url, body in bodies:
-            extract(body, url=url)
-        return time.perf_counter() - started
-
-    texts = [extract(body, url=url).text for url, body in bodies]
-    started = time.perf_counter()
-    for _ in range(args.rounds):
-        for text in texts:
-            find_attributions(text)
-    attribution = (time.perf_counter() - started) / (args.rounds * n)
-
-    # The machine is shared, so extraction-alone rounds are interleaved with pipeline rounds: both then run
-    # under the same background load, and the overhead compares like with like.
-    pipeline, alone = {}, {}
-    with tempfile.TemporaryDirectory() as logdir:
-        for workers in (1, 2):
-            procs = start_workers(workers, Path(logdir))
-            try:
-                run_round(urls, timeout=120)  # warm-up: worker start, imports, connections
-                pipe_times, alone_times = [], []
-                for _ in range(args.rounds):
-                    alone_times.append(extraction_round())
-                    pipe_times.append(run_round(urls))
-            finally:
-                stop_workers(procs)
-            pipeline[workers] = sum(pipe_times) / (args.rounds * n)
-            alone[workers] = sum(alone_times) / (args.rounds * n)
-    extraction = alone[1]
-    print(f"extraction alone:            {1 / extraction:7.1f} articles/s  ({extraction * 1000:6.1f} ms/article)")
-    print(f"attribution finding alone:   {1 / attribution:7.1f} articles/s  ({attribution * 1000:6.1f} ms/article)")
-    for workers, per_article in pipeline.items():
-        label = f"pipeline, {workers} worker{'s' if workers > 1 else ''}:"
-        print(f"{label:<29}{1 / per_article:7.1f} articles/s  ({per_article * 1000:6.1f} ms/article)")
-    overhead = pipeline[1] / extraction - 1
-    print(f"pipeline overhead over extraction alone (1 worker): {overhead * 100:+.0f}%")
-    print(f"  of which attribution finding: {attribution / extraction * 100:+.0f}% (part of the pipeline)")
-    print(f"speed-up with 2 workers: x{pipeline[1] / pipeline[2]:.2f} (machine has {os.cpu_count()} CPUs)")
-    print(f"load average during the run: {os.getloadavg()[0]:.1f}")
-    httpd.shutdown()
+    one, two = runs[1], runs[2]
+    total = args.rounds * n
+    print(_rate("extraction alone (in a worker):", sum(one.extraction), total))
+    print(_rate("attribution finding alone (in a worker):", sum(one.attribution), total))
+    print(_rate("pipeline, 1 worker:", sum(one.pipeline), total))
+    print(_rate("pipeline, 2 workers:", sum(two.pipeline), total))
+    overhead = sum(one.pipeline) / sum(one.extraction) - 1
+    per_round = sorted(p / e - 1 for p, e in zip(one.pipeline, one.extraction, strict=True))
+    low, median, high = per_round[0], per_round[len(per_round) // 2], per_round[-1]
+    print(
+        f"pipeline overhead over extraction alone (1 worker): {overhead * 100:+.0f}% "
+        f"(per round {low * 100:+.0f}% .. {high * 100:+.0f}%, median {median * 100:+.0f}%)"
+    )
+    share = sum(one.attribution) / sum(one.extraction)
+    print(f"  of which attribution finding: {share * 100:+.0f}% (part of the pipeline)")
+    print(f"speed-up with 2 workers: x{sum(one.pipeline) / sum(two.pipeline):.2f} (machine has {os.cpu_count()} CPUs)")
+    print("load average after 1 worker: {:.2f} {:.2f} {:.2f}".format(*one.load))
+    print("load average after 2 workers: {:.2f} {:.2f} {:.2f}".format(*two.load))
 
 
 if __name__ == "__main__":

@@ -2,10 +2,14 @@
 
 Each step takes an id, is idempotent, and commits its own writes, so a redelivered task redoes the work
 without doubling anything. The fetched page is handed to extraction in memory, and the extracted fields and
-the candidates are written in one transaction: the database round trips, not the queue, were what cost time
-next to extraction itself (bench/bench_ingest.py). Deduplication is decided by the unique constraints on
+the candidates are written in one transaction. Deduplication is decided by the unique constraints on
 Article.canonical_url and Article.content_hash (an IntegrityError means "a twin exists": merge into it) and on
 Candidate's (article, span) (insert ... on conflict do nothing).
+
+What an article costs beside extraction (bench/bench_ingest.py): three commits (two progress markers editors
+watch live, one result). The markers commit without waiting for the WAL flush (`_relaxed_commit`); the
+result commits synchronously. The claimant matcher is built once per worker process and rebuilt only when the
+claimants change (`_matcher`).
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
+from django.db.models.sql.subqueries import UpdateQuery
 from django.utils import timezone
 
 from claims_tracker.claims.models import Article, IngestState, Stance
@@ -33,8 +38,31 @@ ARTICLE_MAX_BYTES = 10 * 1024 * 1024
 ARTICLE_DEADLINE = 30.0
 ARTICLE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 MIN_PAGE_TEXT = 40  # fewer characters than this is a menu or an error page, not a report
-_MATCHER_TTL = 60.0
-_matcher_cache: dict[str, Any] = {"matcher": None, "at": 0.0}
+# The matcher is rebuilt when the claimants' fingerprint changes. The fingerprint is read at most once a
+# second per worker (a claimant added now is matched in articles that start a second later), and the matcher
+# is rebuilt after five minutes regardless, as a backstop for a write the fingerprint cannot see (a raw UPDATE
+# of a name that leaves updated_at alone).
+_MATCHER_RECHECK = 1.0
+_MATCHER_MAX_AGE = 300.0
+_matcher_cache: dict[str, Any] = {"matcher": None, "at": 0.0, "checked": 0.0, "fingerprint": None}
+
+
+def _relaxed_commit() -> str:
+    """A FROM item that makes the statement's own commit asynchronous, for progress markers only ('' if not).
+
+    `synchronous_commit = off` makes the commit visible at once but durable a moment later (PostgreSQL flushes
+    the WAL within wal_writer_delay). Losing a marker (fetching, extracting) in a database crash is harmless:
+    the task's message is still unacked, so it is redelivered and the idempotent task sets the marker again; and
+    the task's result commit, which is synchronous, flushes the WAL up to that point before the message is
+    acked. Results (the article's text and candidates, a failure) are never written this way.
+
+    set_config(..., true) is the statement form of SET LOCAL: the marker stays one round trip in autocommit
+    (BEGIN / SET LOCAL / UPDATE / COMMIT would be four). Inside a caller's transaction (tests, a management
+    command) it would leak into the caller's commit, so there the marker simply joins that transaction.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return ""
+    return "FROM (SELECT set_config('synchronous_commit', 'off', true) AS relaxed) AS relaxed_commit"
 
 
 def article_resolve(article_id: int) -> Article | None:
@@ -60,10 +88,10 @@ def article_note_retry(article_id: int, message: str, attempt: int, delay: float
 
 def article_fetch(article_id: int) -> fetching.FetchResult | None:
     """Mark the article fetching and fetch its page; None when it is gone or done. Raises FetchError."""
-    # One round trip: claim the state and read the URL together.
+    # One statement claims the state and reads the URL; its commit is a progress marker.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Article._meta.db_table} SET ingest_state = %s, last_error = '' "
+            f"UPDATE {Article._meta.db_table} SET ingest_state = %s, last_error = '' {_relaxed_commit()} "
             "WHERE id = %s AND ingest_state <> %s RETURNING url",
             [IngestState.FETCHING, article_id, IngestState.DONE],
         )
@@ -97,7 +125,7 @@ def article_process_page(
     """Extract, dedupe and find candidates in a fetched page. Returns the id kept (None if merged or failed)."""
     from .extraction import extract
 
-    Article.objects.filter(pk=article_id, ingest_state=IngestState.FETCHING).update(ingest_state=IngestState.EXTRACTING)
+    _mark_extracting(article_id)
     if content_type == "text/plain":
         fields: dict[str, Any] = {"text": _decode(body, encoding)}
     else:
@@ -115,6 +143,16 @@ def article_process_page(
     # A broken finder still keeps the text: the article is stored, failed with the reason.
     fields.update(ingest_state=IngestState.FAILED if error else IngestState.DONE, last_error=error[:2000])
     return _store(article_id, fields, rows)
+
+
+def _mark_extracting(article_id: int) -> None:
+    """Progress marker: fetched, now extracting (committed asynchronously, see _relaxed_commit)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Article._meta.db_table} SET ingest_state = %s {_relaxed_commit()} "
+            "WHERE id = %s AND ingest_state = %s",
+            [IngestState.EXTRACTING, article_id, IngestState.FETCHING],
+        )
 
 
 def _decode(body: bytes, encoding: str | None) -> str:
@@ -155,13 +193,24 @@ def _usable_canonical(candidate: str, final_url: str) -> str:
 
 
 def _store(article_id: int, fields: dict, rows: list[Candidate]) -> int | None:
-    """Write the extracted fields and the candidates together; a unique-constraint violation means a twin."""
+    """Write the extracted fields and the candidates together; a unique-constraint violation means a twin.
+
+    This is the result of the task, so it commits synchronously (the database default): the message is acked
+    only after this commit is on disk, which is what makes a SIGKILL at any point safe.
+    """
     for _attempt in range(3):
         try:
-            with transaction.atomic():
-                updated = Article.objects.filter(pk=article_id).exclude(ingest_state=IngestState.DONE).update(**fields)
-                if updated:
-                    Candidate.objects.bulk_create(rows, ignore_conflicts=True)
+            if connection.vendor == "postgresql" and connection.get_autocommit() and not connection.in_atomic_block:
+                # A worker: one statement is one transaction, one round trip, one commit.
+                with connection.cursor() as cursor:
+                    cursor.execute(*_store_statement(article_id, fields, rows))
+            else:
+                # Inside a caller's transaction (tests, commands) or on SQLite: the savepoint keeps a twin's
+                # IntegrityError from breaking the caller's transaction.
+                with transaction.atomic():
+                    updated = Article.objects.filter(pk=article_id).exclude(ingest_state=IngestState.DONE)
+                    if updated.update(**fields):
+                        Candidate.objects.bulk_create(rows, ignore_conflicts=True)
             return article_id
         except IntegrityError:
             twin = _find_duplicate(article_id, fields.get("canonical_url"), fields["content_hash"])
@@ -169,6 +218,35 @@ def _store(article_id: int, fields: dict, rows: list[Candidate]) -> int | None:
                 return _merge_into(article_id, twin)
     article_fail(article_id, "Could not store the article: it keeps colliding with another one.")
     return None
+
+
+def _store_statement(article_id: int, fields: dict, rows: list[Candidate]) -> tuple[str, list]:
+    """UPDATE the article unless done, and INSERT its candidates only if it was: one PostgreSQL statement.
+
+    The UPDATE is compiled by the ORM (expressions, JSON); the candidates' columns and values come from the
+    model's fields as bulk_create would write them, cast so that a column of NULLs still has its type. A span
+    already stored is skipped (ON CONFLICT DO NOTHING on the (article, span) constraint), as with bulk_create.
+    """
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: `connection` is a proxy, looked up on every use
+    query = Article.objects.filter(pk=article_id).exclude(ingest_state=IngestState.DONE).query.chain(UpdateQuery)
+    query.add_update_values(fields)
+    update_sql, update_params = query.get_compiler(connection=db).as_sql()
+    params = list(update_params)
+    if not rows:
+        return update_sql, params
+    columns = [f for f in Candidate._meta.concrete_fields if not f.primary_key]
+    for candidate in rows:
+        params += [f.get_db_prep_save(f.pre_save(candidate, True), db) for f in columns]
+    quote = db.ops.quote_name
+    names = ", ".join(quote(f.column) for f in columns)
+    row = "(" + ", ".join(f"%s::{f.db_type(db)}" for f in columns) + ")"
+    sql = (
+        f"WITH article AS ({update_sql} RETURNING 1) "
+        f"INSERT INTO {quote(Candidate._meta.db_table)} ({names}) "
+        f"SELECT * FROM (VALUES {', '.join([row] * len(rows))}) AS candidate ({names}) "
+        "WHERE EXISTS (SELECT 1 FROM article) ON CONFLICT DO NOTHING"
+    )
+    return sql, params
 
 
 def _find_duplicate(article_id: int, canonical: str | None, digest: str) -> Article | None:
@@ -199,18 +277,41 @@ def _merge_into(article_id: int, keep: Article) -> None:
     return None  # the kept article runs (or ran) its own pipeline
 
 
+def _claimants_fingerprint() -> tuple:
+    """Changes whenever a claimant or alias is added, removed or renamed; one cheap query on indexed columns.
+
+    Claimants: count and latest updated_at (auto_now, so every save counts; the admin's alias inline saves
+    the claimant too). Aliases have no timestamp: count and highest id change on every insert or delete,
+    and the services replace aliases rather than edit them.
+    """
+    from claims_tracker.claims.models import Claimant, ClaimantAlias
+
+    claimants, aliases = Claimant._meta.db_table, ClaimantAlias._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM {claimants}), (SELECT max(updated_at) FROM {claimants}), "
+            f"(SELECT count(*) FROM {aliases}), (SELECT max(id) FROM {aliases})"
+        )
+        return tuple(cursor.fetchone())
+
+
 def _matcher():
+    """This worker's ClaimantMatcher, rebuilt only when the claimants changed (building it reads every alias)."""
     from .matching import ClaimantMatcher
 
-    now = time.monotonic()
-    if _matcher_cache["matcher"] is None or now - _matcher_cache["at"] > _MATCHER_TTL:
-        _matcher_cache["matcher"] = ClaimantMatcher.from_db()
-        _matcher_cache["at"] = now
-    return _matcher_cache["matcher"]
+    cache, now = _matcher_cache, time.monotonic()
+    if cache["matcher"] is not None and now - cache["checked"] < _MATCHER_RECHECK:
+        return cache["matcher"]
+    fingerprint = _claimants_fingerprint()
+    cache["checked"] = now
+    if cache["matcher"] is None or cache["fingerprint"] != fingerprint or now - cache["at"] > _MATCHER_MAX_AGE:
+        # Read before building: a change made meanwhile is seen at the next check and rebuilds again.
+        cache.update(matcher=ClaimantMatcher.from_db(), fingerprint=fingerprint, at=now)
+    return cache["matcher"]
 
 
 def reset_matcher_cache() -> None:
-    _matcher_cache["matcher"] = None
+    _matcher_cache.update(matcher=None, fingerprint=None)
 
 
 def _candidates(article_id: int, text: str) -> tuple[list[Candidate], str]:

@@ -11,13 +11,30 @@ from __future__ import annotations
 import logging
 import random
 
-from celery import shared_task
+from celery import shared_task, signals
 from django.conf import settings
+from django.db import close_old_connections
 
 from . import polling, services
 from .fetching import FetchError
 
 log = logging.getLogger(__name__)
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def _recycle_db_connections(sender=None, **_kwargs) -> None:
+    """Around each task, Django's own connection rule, as around a request: keep a healthy connection for
+    CONN_MAX_AGE, drop a broken or expired one.
+
+    Celery's Django fixup would close the connection around every task (settings.CELERY_DB_REUSE_MAX turns that
+    into every few hundred tasks); a fresh PostgreSQL backend per article, with its cold catalogue caches,
+    cost more than all of the article's queries (bench/bench_ingest.py). In-process (eager) tasks run inside
+    the caller's connection and transaction, which are not ours to close.
+    """
+    if sender is not None and getattr(sender.request, "is_eager", False):
+        return
+    close_old_connections()
 
 
 def retry_delay(retries: int) -> float:

@@ -6,12 +6,12 @@ import threading
 import time
 
 import pytest
-from django.db import transaction
+from django.db import close_old_connections, connection, connections, transaction
 
 from claims_tracker.claims.models import Article, IngestState
 from claims_tracker.ingest import polling, services, tasks
 from claims_tracker.ingest.models import Candidate, Feed, FeedEntry
-from tests.ingest.conftest import queue_length, wait_until
+from tests.ingest.conftest import _database_url, queue_length, wait_until
 from tests.ingest.pages import rss, seed_page, seed_text, short_page
 from tests.ingest.server import LocalServer
 
@@ -133,3 +133,47 @@ def test_two_beat_processes_poll_each_feed_once(celery_procs, server: LocalServe
     assert all(n >= 3 for n in sent), sent  # both beats kept firing the fan-out
     assert fan_outs >= 6
     assert len(server.hits_for("/rss")) == 1
+
+
+def test_a_worker_keeps_its_database_connection_between_articles(celery_procs, server: LocalServer):
+    # Celery's Django fixup would open a new PostgreSQL connection for every task; a worker keeps one for
+    # CONN_MAX_AGE as a web process does. Its connections carry a name of their own, to be found.
+    name = "ct-ingest-reuse-test"
+    database_url = f"{_database_url()}?application_name={name}"
+    celery_procs.worker(DATABASE_URL=database_url, DB_CONN_MAX_AGE="60")
+
+    def worker_backends() -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [name])
+            return [row[0] for row in cursor.fetchall()]
+
+    services.article_submit_url(url=server.route("/a", short_page(1)))
+    wait_until(_all_done(1), timeout=60, message="the first article")
+    first = worker_backends()
+    services.article_submit_url(url=server.route("/b", short_page(2)))
+    wait_until(_all_done(2), timeout=60, message="the second article")
+    assert set(Article.objects.values_list("ingest_state", flat=True)) == {IngestState.DONE}
+    assert len(first) == 1 and worker_backends() == first
+
+
+def test_a_broken_connection_is_replaced_before_the_next_task(transactional_db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    tasks._recycle_db_connections(sender=tasks.fetch_article)  # a healthy connection is kept
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] == pid
+    # The server drops it (a restart, a failover); the task that noticed marked the connection as errored.
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        other.close()
+    connection.errors_occurred = True
+    tasks._recycle_db_connections(sender=tasks.fetch_article)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != pid
+    close_old_connections()

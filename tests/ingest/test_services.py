@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection, transaction
 
+from claims_tracker.claims import services as claim_services
 from claims_tracker.claims.models import Article, IngestState, Stance
-from claims_tracker.ingest import services
+from claims_tracker.ingest import pipeline, services, tasks
 from claims_tracker.ingest.models import ArticleRedirect, Candidate, FetchedPage
 from claims_tracker.ingest.services import IngestError
 from tests.factories import ClaimantFactory, UserFactory
@@ -214,3 +216,117 @@ class TestArticleSubmitUrl:
         article.refresh_from_db()
         assert article.ingest_state == IngestState.FAILED and "finder bug" in article.last_error
         assert "Soledar" in article.text and article.content_hash
+
+
+class TestPipelineCosts:
+    """What an article costs beside extraction: few statements, async progress markers, a cached matcher."""
+
+    def test_a_fetched_article_takes_six_statements(self, server, allow_private, django_assert_max_num_queries):
+        article, _created = services.article_for_url(url=server.route("/seed", seed_page()), enqueue=False)
+        pipeline._matcher()  # built once per worker, before its first article
+        # fetching marker, extracting marker, then the result: savepoint, update, insert candidates, release.
+        with django_assert_max_num_queries(6):
+            tasks.fetch_article.run(article.pk)
+        article.refresh_from_db()
+        assert article.ingest_state == IngestState.DONE, article.last_error
+        assert Candidate.objects.filter(article=article).count() >= 8
+
+    def test_the_matcher_is_reused_until_the_claimants_change(self, monkeypatch, django_assert_num_queries):
+        monkeypatch.setattr(pipeline, "_MATCHER_RECHECK", 0.0)
+        first = pipeline._matcher()
+        with django_assert_num_queries(1):  # the fingerprint only
+            assert pipeline._matcher() is first
+        claimant = claim_services.claimant_create(name="Hanna Malyar", aliases=["Malyar"])
+        second = pipeline._matcher()
+        assert second is not first and second.match("Malyar").claimant_id == claimant.pk
+        claim_services.claimant_add_aliases(claimant=claimant, aliases=["Hanna Maliar"])
+        third = pipeline._matcher()
+        assert third is not second and third.match("Hanna Maliar").claimant_id == claimant.pk
+
+    def test_the_fingerprint_is_read_at_most_once_a_second(self, django_assert_num_queries):
+        first = pipeline._matcher()
+        with django_assert_num_queries(0):
+            assert pipeline._matcher() is first
+
+
+@pytest.mark.django_db(transaction=True)
+class TestWorkerTransactions:
+    """As in a worker, in autocommit: markers are relaxed one-statement commits, the result is one statement."""
+
+    def test_a_marker_commits_asynchronously_and_only_itself(self):
+        relaxed = pipeline._relaxed_commit()
+        assert relaxed
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT current_setting('synchronous_commit') {relaxed}")
+            assert cursor.fetchone()[0] == "off"
+            cursor.execute("SELECT current_setting('synchronous_commit')")
+            assert cursor.fetchone()[0] == "on"  # the next statement, and so the result commit, is synchronous
+
+    def test_inside_a_callers_transaction_a_marker_joins_it_unchanged(self):
+        with transaction.atomic():
+            assert pipeline._relaxed_commit() == ""
+
+    def test_the_markers_are_visible_while_the_article_runs(self, server, allow_private, monkeypatch):
+        seen = []
+
+        def spy(body, *, url=""):
+            seen.append(Article.objects.get(pk=article.pk).ingest_state)  # read from outside the task
+            return extract(body, url=url)
+
+        from claims_tracker.ingest import extraction
+
+        extract = extraction.extract
+        monkeypatch.setattr(extraction, "extract", spy)
+        article, _created = services.article_for_url(url=server.route("/seed", seed_page()), enqueue=False)
+        tasks.fetch_article.run(article.pk)
+        article.refresh_from_db()
+        assert seen == [IngestState.EXTRACTING]
+        assert article.ingest_state == IngestState.DONE, article.last_error
+
+    def test_an_article_is_three_statements_each_its_own_commit(
+        self, server, allow_private, django_assert_max_num_queries
+    ):
+        article, _created = services.article_for_url(url=server.route("/seed", seed_page()), enqueue=False)
+        pipeline._matcher()
+        with django_assert_max_num_queries(3):  # fetching marker, extracting marker, the result
+            tasks.fetch_article.run(article.pk)
+        article.refresh_from_db()
+        assert article.ingest_state == IngestState.DONE, article.last_error
+        spans = list(Candidate.objects.filter(article=article).values_list("start_offset", "end_offset"))
+        assert len(spans) >= 8 and len(spans) == len(set(spans))
+
+    def test_the_result_statement_writes_what_the_orm_writes(self, server, allow_private):
+        url = server.route("/seed", seed_page())
+        article, _created = services.article_for_url(url=url, enqueue=False)
+        tasks.fetch_article.run(article.pk)  # autocommit: one statement
+        fields = ("sentence", "statement", "quote", "speaker_text", "claimant_id", "verb", "stance", "confidence")
+        fields += ("start_offset", "end_offset", "state", "reject_reason", "claim_id", "decided_by_id", "decided_at")
+        by_statement = list(Candidate.objects.filter(article=article).order_by("start_offset").values_list(*fields))
+        Article.objects.all().delete()
+        with transaction.atomic():  # inside a transaction: the ORM path
+            article, _created = services.article_for_url(url=url, enqueue=False)
+            tasks.fetch_article.run(article.pk)
+        by_orm = list(Candidate.objects.filter(article=article).order_by("start_offset").values_list(*fields))
+        assert by_statement == by_orm and len(by_orm) >= 8
+
+    def test_storing_again_changes_nothing(self, server, allow_private):
+        article, _created = services.article_for_url(url=server.route("/seed", seed_page()), enqueue=False)
+        tasks.fetch_article.run(article.pk)
+        article.refresh_from_db()
+        count = Candidate.objects.filter(article=article).count()
+        # A redelivery that got as far as the store after another delivery finished: nothing is written.
+        fields = {"text": "other text", "content_hash": "other", "ingest_state": IngestState.DONE, "last_error": ""}
+        rows = list(Candidate.objects.filter(article=article))
+        for row in rows:
+            row.pk, row.start_offset = None, row.start_offset + 100_000
+        assert pipeline._store(article.pk, fields, rows) == article.pk
+        assert Candidate.objects.filter(article=article).count() == count
+        assert Article.objects.get(pk=article.pk).text == article.text
+
+    def test_a_twin_found_by_the_statement_is_merged(self, server, allow_private):
+        first, _created = services.article_for_url(url=server.route("/a", seed_page()), enqueue=False)
+        tasks.fetch_article.run(first.pk)
+        second, _created = services.article_for_url(url=server.route("/amp/a", seed_page()), enqueue=False)
+        tasks.fetch_article.run(second.pk)
+        assert list(Article.objects.values_list("pk", flat=True)) == [first.pk]
+        assert ArticleRedirect.objects.get(from_article_id=second.pk).article_id == first.pk
