@@ -11,16 +11,20 @@ Encoding of one value: NULL is empty; a timestamp is whole microseconds since th
 independent of the session's time zone); text is `<length>/<text>`, so a value holding the
 separators cannot make two pages look alike; anything else is PostgreSQL's text form. Values
 are joined with ":" within a row and rows with ",", in the keyset's order.
+
+On other databases (the embedded SQLite default) the key fields are fetched as they are, one
+annotation each (`etag_f0`, `etag_f1`, ...), and encoded the same way in Python: the fallback
+`etag_fallback` decides, by the connection's vendor at call time.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import F, Func, QuerySet, TextField
 from django.db.models.functions import Length
 
@@ -71,13 +75,60 @@ def row_key(qs: QuerySet, fields: Sequence[str]) -> Func:
     return found
 
 
+FIELD_PREFIX = "etag_f"  # the fallback's per-field annotations
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def etag_fallback(qs: QuerySet) -> bool:
+    """True when `qs`'s database is not PostgreSQL: keys are then encoded in Python."""
+    return connections[qs.db].vendor != "postgresql"
+
+
 def with_row_keys(qs: QuerySet, fields: Sequence[str]) -> QuerySet:
+    if etag_fallback(qs):
+        return qs.annotate(**{f"{FIELD_PREFIX}{i}": F(f) for i, f in enumerate(fields)})
     return qs.annotate(**{ALIAS: row_key(qs, fields)})
+
+
+def _encoded(value: Any) -> str:
+    """One value as `row_key` encodes it in SQL."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return str((aware - _EPOCH) // timedelta(microseconds=1))
+    if isinstance(value, str):
+        return f"{len(value)}/{value}"
+    return str(value)
+
+
+def _field_values(row: Any) -> list[Any]:
+    """The fallback's `etag_f0`, `etag_f1`, ... of one row (a values() dict or an instance)."""
+    values: list[Any] = []
+    while True:
+        name = f"{FIELD_PREFIX}{len(values)}"
+        if isinstance(row, dict):
+            if name not in row:
+                return values
+            values.append(row[name])
+        else:
+            if not hasattr(row, name):
+                return values
+            values.append(getattr(row, name))
+
+
+def _row_text(row: Any) -> str:
+    if isinstance(row, dict):
+        if ALIAS in row:
+            return row[ALIAS]
+    elif hasattr(row, ALIAS):
+        return getattr(row, ALIAS)
+    return ":".join(_encoded(v) for v in _field_values(row))
 
 
 def key_text(rows: Iterable[Any]) -> str:
     """The page's key text from rows fetched with `with_row_keys` (dicts or instances)."""
-    return ",".join(row[ALIAS] if isinstance(row, dict) else getattr(row, ALIAS) for row in rows)
+    return ",".join(_row_text(row) for row in rows)
 
 
 def _wrapped(qs: QuerySet, order_by: Sequence[str], limit: int) -> tuple[str, list[Any]]:
@@ -129,6 +180,12 @@ def page_key_text(
 
     With `shape` (everything but the cursor that decides the query), the compiled SQL is reused.
     """
+    if connections[router.db_for_read(keyset.model)].vendor != "postgresql":
+        # No ordered text aggregate to rely on: the same rows' key fields, encoded in Python.
+        qs = build(position)
+        fields = [n for n in qs.query.annotations if n.startswith(FIELD_PREFIX)]
+        fields.sort(key=lambda n: int(n.removeprefix(FIELD_PREFIX)))
+        return key_text(qs.order_by(*keyset.order_by()).values(*fields)[:limit])
     if shape is not None:
         shape = (*shape, keyset.name, position is not None, limit)
         entry = _compiled.get(shape)

@@ -36,7 +36,8 @@ def fetch_one(sql: str, params: Sequence[Any], *, using: str = "default") -> tup
     connection = connections[using]
     with connection.cursor() as cursor:
         raw = connection.connection
-        names = _prepared.setdefault(raw, set()) if getattr(settings, "API_PREPARED_STATEMENTS", True) else None
+        wanted = getattr(settings, "API_PREPARED_STATEMENTS", True) and connection.vendor == "postgresql"
+        names = _prepared.setdefault(raw, set()) if wanted else None  # PREPARE is PostgreSQL's
         # PREPARE outlives the transaction it ran in (even one rolled back), so the set of
         # names stays true for as long as the session does.
         if names is None:

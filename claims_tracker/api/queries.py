@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Count, Func, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, TextField
+from django.db.models import Count, Func, IntegerField, JSONField, OuterRef, Prefetch, QuerySet, Subquery, TextField
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from claims_tracker.claims.models import (
     FINAL_STATUSES,
@@ -34,13 +36,30 @@ def claim_feed_list() -> QuerySet[Claim]:
     return claim_list_rows(Claim.objects.all())
 
 
+def is_postgresql() -> bool:
+    """Whether the default database is PostgreSQL; else (the embedded SQLite default) the API
+    takes portable paths. Read at call time: tests and tools may switch databases."""
+    return connection.vendor == "postgresql"
+
+
+class _JsonSlugs(Func):
+    # SQLite's stand-in for ARRAY(subquery): a JSON array, parsed back to a list by JSONField.
+    template = "(SELECT coalesce(json_group_array(slug), '[]') FROM (%(expressions)s))"
+    output_field = JSONField()
+
+
+def story_slugs_of_claim() -> Func:
+    """The claim's story slugs, in slug order, as one list per row."""
+    slugs = Story.objects.filter(claims=OuterRef("pk")).order_by("slug").values("slug")
+    return ArraySubquery(slugs) if is_postgresql() else _JsonSlugs(Subquery(slugs))
+
+
 def claim_list_rows(qs: QuerySet[Claim]) -> QuerySet[Claim]:
     """Add what a list row shows to an already filtered queryset."""
-    slugs = Story.objects.filter(claims=OuterRef("pk")).order_by("slug").values("slug")
     return (
         qs.select_related("claimant", "status_changed_by")
         .only(*CLAIM_LIST_FIELDS)
-        .annotate(story_slugs=ArraySubquery(slugs))
+        .annotate(story_slugs=story_slugs_of_claim())
     )
 
 
@@ -59,21 +78,25 @@ class IsoUtc(Func):
     )
     output_field = TextField()
 
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        # SQLite stores UTC as "YYYY-MM-DD HH:MM:SS[.ffffff]" (isoformat: microseconds only
+        # when not zero), so the same text is a swap of the separator and a "Z".
+        return self.as_sql(compiler, connection, template="(replace(%(expressions)s, ' ', 'T') || 'Z')", **extra)
+
 
 def claim_list_values(qs: QuerySet[Claim], *, keyset_fields: tuple[str, ...] = ()) -> QuerySet:
     """The rows of `claim_list_rows` as plain dicts for `shapes.claim_values`: no model instance
     and no datetime object per row, which were most of a list page's Python time.
 
     `keyset_fields` are also fetched as they are (the cursor is made from the last row's);
-    an `etag_key` annotation already on `qs` (see `etag_keys`) is kept.
+    an `etag_key` annotation already on `qs` (or the fallback's `etag_f*`, see `etag_keys`) is kept.
     """
-    slugs = Story.objects.filter(claims=OuterRef("pk")).order_by("slug").values("slug")
-    kept = [name for name in ("etag_key",) if name in qs.query.annotations]
+    kept = [name for name in qs.query.annotations if name == "etag_key" or name.startswith("etag_f")]
     return qs.values(
         *CLAIM_LIST_VALUES,
         *keyset_fields,
         *kept,
-        story_slugs=ArraySubquery(slugs),
+        story_slugs=story_slugs_of_claim(),
         **{f"{name}_iso": IsoUtc(name) for name in CLAIM_LIST_TIMES},
     )
 
@@ -157,6 +180,10 @@ def sync_horizon() -> datetime:
     between app servers and the database and the instant between taking the time and sending
     the first statement. Rows at or before the horizon are final for the feed.
     """
+    if not is_postgresql():
+        # SQLite runs one writer at a time and a write commits within its request: the settle
+        # lag alone covers a write whose time was taken just before now.
+        return timezone.now() - _settle()
     cached = _cached_horizon()
     if cached is None:
         with connection.cursor() as cursor:
@@ -217,17 +244,43 @@ WHERE c.id = %s
 """
 
 
+# The same for SQLite (3.40 has no ordered aggregate: the order comes from a subquery).
+_CLAIM_VALIDATORS_SQL_PORTABLE = _CLAIM_VALIDATORS_SQL.replace(
+    """(SELECT coalesce(string_agg(r.id || '-' || o.id || '-' || o.version, ',' ORDER BY r.id), '')
+     FROM claims_claimrelation r""",
+    """(SELECT coalesce(group_concat(k, ','), '') FROM (SELECT r.id || '-' || o.id || '-' || o.version AS k
+     FROM claims_claimrelation r""",
+).replace(
+    "WHERE r.from_claim_id = c.id OR r.to_claim_id = c.id),\n",
+    "WHERE r.from_claim_id = c.id OR r.to_claim_id = c.id ORDER BY r.id)),\n",
+    1,
+)
+assert "string_agg" not in _CLAIM_VALIDATORS_SQL_PORTABLE and "ORDER BY r.id))" in _CLAIM_VALIDATORS_SQL_PORTABLE
+
+
+def _aware(value: Any) -> datetime | None:
+    """A timestamp from raw SQL as an aware datetime: SQLite hands back naive values for
+    columns and text for aggregates (both UTC); PostgreSQL's are already aware."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value if isinstance(value, datetime) else None
+
+
 def claim_validators(pk: int) -> tuple[tuple, datetime] | None:
     """Everything the claim detail shows that can change, in one query: (fingerprint, last change).
 
     None when there is no such claim.
     """
+    postgresql = is_postgresql()
     with connection.cursor() as cursor:
-        cursor.execute(_CLAIM_VALIDATORS_SQL, [pk])
+        cursor.execute(_CLAIM_VALIDATORS_SQL if postgresql else _CLAIM_VALIDATORS_SQL_PORTABLE, [pk])
         row = cursor.fetchone()
     if row is None:
         return None
-    times = [t for t in (row[1], row[2], row[3], row[7]) if isinstance(t, datetime)]
+    candidates = (row[1], row[2], row[3], row[7])
+    times = [t for t in (candidates if postgresql else map(_aware, candidates)) if isinstance(t, datetime)]
     return tuple(str(v) for v in row), max(times)
 
 
@@ -239,6 +292,12 @@ def latest_and_horizon(models: list[Any]) -> tuple[datetime | None, datetime]:
     """
     pairs = [m if isinstance(m, tuple) else (m, "updated_at") for m in models]
     columns = [f'(SELECT max("{field}") FROM "{m._meta.db_table}")' for m, field in pairs]
+    if not is_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(columns))
+            found = [_aware(t) for t in cursor.fetchone()]
+        times = [t for t in found if t is not None]
+        return (max(times) if times else None), sync_horizon()
     cached = _cached_horizon()
     sql = "SELECT " + ", ".join(columns if cached is not None else [*columns, f"({_HORIZON_SQL})"])
     with connection.cursor() as cursor:

@@ -20,7 +20,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -129,11 +129,20 @@ def event_payload(event: str, *, claim_id: int, status_change_id: int | None = N
     return key, data
 
 
+def _subscribed_to(event: str) -> list[Subscription]:
+    active = Subscription.objects.filter(active=True)
+    if connections[active.db].vendor == "postgresql":
+        return list(active.filter(events__contains=[event]))  # JSON containment, in the database
+    # Elsewhere (the embedded SQLite default) JSON containment is not supported: a handful of
+    # subscriptions are filtered here instead.
+    return [sub for sub in active if event in (sub.events or [])]
+
+
 def deliveries_create(*, event: str, claim_id: int, status_change_id: int | None = None) -> list[Delivery]:
     """One delivery per active subscription that wants `event`; enqueued once the rows commit."""
     from .tasks import deliver_webhook
 
-    subscriptions = list(Subscription.objects.filter(active=True, events__contains=[event]))
+    subscriptions = _subscribed_to(event)
     if not subscriptions:
         return []
     found = event_payload(event, claim_id=claim_id, status_change_id=status_change_id)
