@@ -10,7 +10,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/claims_tracker
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: run install install-dev migrate demo serve test check lint fmt services shell worker beat bench clean
+.PHONY: run install install-dev migrate demo serve test check lint fmt services shell worker beat bench up down clean
 
 run: install migrate demo serve
 
@@ -65,8 +65,23 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A claims_tracker beat -l info
 
+up:
+	docker compose up --build -d
+
+down:
+	docker compose down
+
+# Benchmarks print figures (they are not tests). Each size gets a database of its own; the first
+# run loads the synthetic claims (about 4 minutes for 1M), later runs reuse them.
+BENCH_DB := postgres://postgres@127.0.0.1:5432
 bench: install-dev services
-	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/run_all.py
+	DATABASE_URL=$(BENCH_DB)/ct_bench_100k $(PY) bench/bench_reader.py 100000
+	DATABASE_URL=$(BENCH_DB)/ct_bench_1m $(PY) bench/bench_reader.py 1000000
+	DATABASE_URL=$(BENCH_DB)/ct_bench_100k $(PY) bench/bench_api.py 100000
+	DATABASE_URL=$(BENCH_DB)/ct_bench_1m $(PY) bench/bench_api.py 1000000
+	DATABASE_URL=$(BENCH_DB)/ct_bench_ingest CELERY_BROKER_URL=redis://127.0.0.1:6379/14 $(PY) bench/bench_ingest.py
+	$(PY) bench/eval_extraction.py
+	$(PY) bench/eval_attribution.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 tests/artifacts

@@ -161,6 +161,9 @@ def run_size(n: int) -> None:
 
 
 def main() -> None:
+    from bench.dbsetup import ensure_migrated_database
+
+    ensure_migrated_database()
     sizes = [int(a) for a in sys.argv[1:]] or [100_000, 1_000_000]
     for n in sizes:
         run_size(n)

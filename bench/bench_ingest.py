@@ -51,20 +51,6 @@ if os.environ["DJANGO_DEBUG"] == "0":
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 
 
-def ensure_database() -> None:
-    import psycopg
-    from dj_database_url import parse
-
-    cfg = parse(os.environ["DATABASE_URL"])
-    admin = (
-        f"host={cfg['HOST'] or '127.0.0.1'} port={cfg['PORT'] or 5432} user={cfg['USER'] or 'postgres'} dbname=postgres"
-    )
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
-
-
 def serve_pages() -> None:
     """`--serve`: serve the corpus pages on a free port of 127.0.0.1, print the port, run until killed."""
     pages = {f"/p/{i}.html": path.read_bytes() for i, path in enumerate(sorted(CORPUS.glob("*.html")))}
@@ -218,6 +204,8 @@ def main() -> None:
     if args.serve:
         serve_pages()
         return
+    from bench.dbsetup import ensure_database
+
     ensure_database()
     import django
 

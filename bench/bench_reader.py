@@ -146,7 +146,9 @@ def main() -> None:
         f"database {settings.DATABASES['default']['NAME']}; timings: in-process django.test.Client, "
         f"{RUNS} runs after {WARMUP} warm-up, DEBUG={settings.DEBUG}"
     )
-    call_command("migrate", verbosity=0)
+    from bench.dbsetup import ensure_migrated_database
+
+    ensure_migrated_database()
     if not settings.DEBUG:
         call_command("collectstatic", interactive=False, verbosity=0)  # hashed names, as in production
     client = Client(HTTP_HOST="127.0.0.1")
