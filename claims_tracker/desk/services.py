@@ -57,6 +57,26 @@ def _decide(candidate: Candidate, *, state: str, user, claim: Claim | None = Non
     candidate.save(update_fields=fields)
 
 
+def _candidate_appearance(
+    candidate: Candidate, *, claim: Claim, speaker, stance, quote, verb, mode, user
+) -> Appearance:
+    """The appearance a triaged candidate becomes: in its article, at its span."""
+    return claims.appearance_add(
+        claim=claim,
+        article=candidate.article,
+        speaker=speaker,
+        stance=stance,
+        quote=quote,
+        # Without quotation marks in the report, the words are the reporter's paraphrase.
+        is_paraphrase=not candidate.quote,
+        verb=verb,
+        mode=mode,
+        start_offset=candidate.start_offset,
+        end_offset=candidate.end_offset,
+        created_by=user,
+    )
+
+
 @transaction.atomic
 def candidate_accept(
     *,
@@ -86,19 +106,8 @@ def candidate_accept(
         stories=stories,
         created_by=user,
     )
-    claims.appearance_add(
-        claim=claim,
-        article=article,
-        speaker=claimant,
-        stance=stance,
-        quote=quote,
-        # Without quotation marks in the report, the words are the reporter's paraphrase.
-        is_paraphrase=not candidate.quote,
-        verb=verb,
-        mode=mode,
-        start_offset=candidate.start_offset,
-        end_offset=candidate.end_offset,
-        created_by=user,
+    _candidate_appearance(
+        candidate, claim=claim, speaker=claimant, stance=stance, quote=quote, verb=verb, mode=mode, user=user
     )
     if candidate.claimant_id is None:
         candidate.claimant = claimant
@@ -125,19 +134,15 @@ def candidate_attach(
         raise ServiceError(
             f"Claim #{claim.pk} was merged into #{claim.merged_into_id}; attach to that one.", field="claim"
         )
-    appearance = claims.appearance_add(
+    appearance = _candidate_appearance(
+        candidate,
         claim=claim,
-        article=candidate.article,
         speaker=speaker or candidate.claimant,
         stance=stance,
         quote=quote,
-        # Without quotation marks in the report, the words are the reporter's paraphrase.
-        is_paraphrase=not candidate.quote,
         verb=verb,
         mode=mode,
-        start_offset=candidate.start_offset,
-        end_offset=candidate.end_offset,
-        created_by=user,
+        user=user,
     )
     _decide(candidate, state=CandidateState.MERGED, user=user, claim=claim)
     return appearance

@@ -139,23 +139,31 @@ def story_list(request: HttpRequest) -> HttpResponse:
     return render(request, "desk/story_list.html", {"stories": qs.order_by("-started_on", "title")[:200], "q": query})
 
 
-@require_http_methods(["GET", "POST"])
-@editor_required
-def story_create(request: HttpRequest) -> HttpResponse:
-    form = StoryForm(request.POST or None)
+def _simple_create(request: HttpRequest, *, form_class, create, what: str, list_name: str) -> HttpResponse:
+    """A create page for stories and outlets: the service writes, refusals land on the form."""
+    form = form_class(request.POST or None)
+    list_url = reverse(list_name)
     if request.method == "POST" and form.is_valid():
         try:
-            story = claims.story_create(**form.cleaned_data)
+            created = create(**form.cleaned_data)
         except ServiceError as exc:
             apply_error(form, exc)
         else:
-            messages.success(request, f"Story “{story.title}” added.")
-            return redirect(next_url(request, reverse("desk-story-list")))
+            messages.success(request, f"{what.capitalize()} “{created}” added.")
+            return redirect(next_url(request, list_url))
     return render(
         request,
         "desk/entity_form.html",
-        {"form": form, "what": "story", "title": "New story", "cancel": reverse("desk-story-list")},
+        {"form": form, "what": what, "title": f"New {what}", "cancel": list_url},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def story_create(request: HttpRequest) -> HttpResponse:
+    return _simple_create(
+        request, form_class=StoryForm, create=claims.story_create, what="story", list_name="desk-story-list"
     )
 
 
@@ -233,20 +241,8 @@ def outlet_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @editor_required
 def outlet_create(request: HttpRequest) -> HttpResponse:
-    form = OutletForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            outlet = services.outlet_create(**form.cleaned_data)
-        except ServiceError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, f"Outlet “{outlet.name}” added.")
-            return redirect(next_url(request, reverse("desk-outlet-list")))
-    return render(
-        request,
-        "desk/entity_form.html",
-        {"form": form, "what": "outlet", "title": "New outlet", "cancel": reverse("desk-outlet-list")},
-        status=400 if request.method == "POST" else 200,
+    return _simple_create(
+        request, form_class=OutletForm, create=services.outlet_create, what="outlet", list_name="desk-outlet-list"
     )
 
 
