@@ -1,5 +1,11 @@
 """What every API view shares: the error handler, JSON-only errors, throttles, the schema class,
 and the keyset list with conditional requests.
+
+A conditional read (GET/HEAD with If-None-Match or If-Modified-Since on a `conditional` view) is
+answered before throttling and content negotiation: authentication and permissions run first, as
+always, but a 304 does not count against the rate limit (as on GitHub's API: polling with the
+validator is what we want clients to do) and has no body to negotiate. When the client's copy is
+stale, `not_modified()` runs the deferred checks before anything is serialised.
 """
 
 from __future__ import annotations
@@ -9,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,18 +29,65 @@ from ..queries import latest_and_horizon
 from ..schema import ApiAutoSchema
 from ..throttling import AnonThrottle, UserThrottle
 
+CONDITIONAL_HEADERS = ("If-None-Match", "If-Modified-Since")
+
 
 class ApiView(APIView):
     throttle_classes = [AnonThrottle, UserThrottle]
     schema = ApiAutoSchema()
     conditional = False
+    _deferred_checks = False
 
     def get_exception_handler(self):
         return errors.exception_handler
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        self._deferred_checks = (
+            self.conditional
+            and request.method in ("GET", "HEAD")
+            and any(h in request.headers for h in CONDITIONAL_HEADERS)
+        )
+        if not self._deferred_checks:
+            super().initial(request, *args, **kwargs)
+            return
+        # DRF's initial() without its throttles and content negotiation (see the module docstring).
+        self.format_kwarg = self.get_format_suffix(**kwargs)
+        request.version, request.versioning_scheme = self.determine_version(request, *args, **kwargs)
+        self.perform_authentication(request)
+        self.check_permissions(request)
+
+    def not_modified(self, validators: Validators) -> Response | None:
+        """The 304 when the client's copy is current; otherwise None, after the checks a
+        conditional request deferred (throttles, content negotiation) have run."""
+        request = self.request
+        if self._deferred_checks and validators.not_modified(request):
+            return validators.respond_not_modified()
+        self.run_deferred_checks()
+        return None
+
+    def run_deferred_checks(self) -> None:
+        if not self._deferred_checks:
+            return
+        self._deferred_checks = False
+        negotiated = self.perform_content_negotiation(self.request)
+        self.request.accepted_renderer, self.request.accepted_media_type = negotiated
+        self.check_throttles(self.request)
+
+    def handle_exception(self, exc: Exception) -> Any:
+        # An error raised before the deferred checks ran (a 404, a bad filter) is still throttled.
+        if self._deferred_checks and not isinstance(exc, Throttled):
+            try:
+                self.run_deferred_checks()
+            except Throttled as throttled:
+                exc = throttled
+            except Exception:  # noqa: BLE001 - the original error is the one to report
+                self._deferred_checks = False
+        return super().handle_exception(exc)
+
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
-        # Errors are JSON whatever the client accepts: never the browsable API's HTML page.
-        if isinstance(response, Response) and response.status_code >= 400:
+        # Errors are JSON whatever the client accepts: never the browsable API's HTML page. A 304
+        # has no body, so it was never negotiated (see `initial`).
+        if isinstance(response, Response) and (response.status_code >= 400 or response.status_code == 304):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = "application/json"
         return super().finalize_response(request, response, *args, **kwargs)
@@ -142,14 +195,14 @@ class KeysetListApi(ApiView):
         if "If-None-Match" in request.headers:
             # The ETag alone decides (RFC 9110 13.2.2): one aggregate query over the page's keys.
             validators = Validators(self.stored_etag(keyset, position, size))
-            if validators.not_modified(request):
-                return validators.respond_not_modified()
+            if (not_modified := self.not_modified(validators)) is not None:
+                return not_modified
             last_modified = self.last_modified()
         elif "If-Modified-Since" in request.headers:
             last_modified = self.last_modified()
             validators = Validators(self.stored_etag(keyset, position, size), last_modified)
-            if validators.not_modified(request):
-                return validators.respond_not_modified()
+            if (not_modified := self.not_modified(validators)) is not None:
+                return not_modified
         else:
             last_modified = self.last_modified()
         page = paginate(self.decorate(self.keyed_rows(keyset, position)), keyset, position=None, size=size)

@@ -43,8 +43,8 @@ class _DetailApi(ApiView):
         fingerprint = tuple(field_value(obj, f) for f in self.etag_fields)
         times = [t for t in (field_value(obj, f) for f in self.time_fields) if t is not None]
         validators = Validators(make_etag(self.model.__name__, fingerprint), settled_last_modified(max(times)))
-        if validators.not_modified(request):
-            return validators.respond_not_modified()
+        if (not_modified := self.not_modified(validators)) is not None:
+            return not_modified
         return validators.apply(Response(self.shape(obj)))
 
 

@@ -40,8 +40,8 @@ class ClaimClaimReviewApi(ApiView):
             raise NotFound("No claim with this id.")
         fingerprint, latest = found
         validators = Validators(make_etag("claimreview", pk, fingerprint), settled_last_modified(latest))
-        if validators.not_modified(request):
-            return validators.respond_not_modified()
+        if (not_modified := self.not_modified(validators)) is not None:
+            return not_modified
         claim = selectors.claim_get(pk=pk)
         return validators.apply(Response(jsonld.claim_jsonld(claim, base_url=request.build_absolute_uri("/"))))
 
@@ -62,7 +62,7 @@ class ClaimReviewFeedApi(ApiView):
         validators = Validators(
             make_etag("claimreview-feed", latest, verdicts.count()), settled_last_modified(latest, horizon)
         )
-        if validators.not_modified(request):
-            return validators.respond_not_modified()
+        if (not_modified := self.not_modified(validators)) is not None:
+            return not_modified
         feed = jsonld.claimreview_datafeed(verdicts, base_url=request.build_absolute_uri("/"))
         return validators.apply(Response(feed))

@@ -196,8 +196,8 @@ class ClaimDetailApi(ApiView):
         validators = Validators(
             make_etag("claim", pk, fingerprint, as_of.isoformat() if as_of else ""), settled_last_modified(latest)
         )
-        if validators.not_modified(request):
-            return validators.respond_not_modified()
+        if (not_modified := self.not_modified(validators)) is not None:
+            return not_modified
         claim = selectors.claim_get(pk=pk)
         if as_of is not None:
             claim.api_status_as_of = selectors.claim_status_as_of(claim=claim, when=as_of)
