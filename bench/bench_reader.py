@@ -115,6 +115,7 @@ def run(size: int, client: Client) -> dict[str, tuple[float, float, int]]:
         "search 'Soledar' (best match)": ["/?q=Soledar", "/?q=Bakhmut", "/?q=Kherson"],
         "search 'Soledar' (newest)": ["/?q=Soledar&sort=claimed", "/?q=Bakhmut&sort=claimed"],
         "search 'encircled Avdiivka'": ["/?q=encircled+Avdiivka"],
+        "search a word no claim has (newest)": ["/?q=Zzyzx&sort=claimed", "/?q=Qwertyuiop&sort=claimed"],
         "claim page": [f"/claims/{pk}/" for pk in claim_ids],
     }
     results = {}

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import time
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from .models import (
@@ -140,8 +145,9 @@ HIGHLIGHT_START = "\ue000"
 HIGHLIGHT_STOP = "\ue001"
 
 
-def claim_search(qs: QuerySet[Claim], query: str) -> QuerySet[Claim]:
-    """Full-text search: PostgreSQL FTS with ranking; a plain substring match on SQLite."""
+def claim_search(qs: QuerySet[Claim], query: str, *, ranked: bool = True) -> QuerySet[Claim]:
+    """Full-text search: PostgreSQL FTS with ranking (`rank`, unless not `ranked`); a plain
+    substring match on SQLite."""
     query = (query or "").strip()
     if not query:
         return qs
@@ -151,11 +157,122 @@ def claim_search(qs: QuerySet[Claim], query: str) -> QuerySet[Claim]:
         search_query = SearchQuery(query, config="english", search_type="websearch")
         # F(), not the field's name: given a name, SearchRank wraps it in to_tsvector(coalesce(
         # search_vector::text)) and re-parses every match's stored vector before ranking it.
-        return qs.filter(search_vector=search_query).annotate(rank=SearchRank(F("search_vector"), search_query))
+        found = qs.filter(search_vector=search_query)
+        return found.annotate(rank=SearchRank(F("search_vector"), search_query)) if ranked else found
     words = query.split()
     for word in words:
         qs = qs.filter(Q(text__icontains=word) | Q(search_document__icontains=word))
     return qs
+
+
+class _StatementVector(Func):
+    """The part of the stored search vector that came from the statement (weight A, see the trigger)."""
+
+    template = "ts_filter(%(expressions)s, '{a}'::\"char\"[])"
+    output_field = SearchVectorField()
+
+
+def claim_search_tiers(qs: QuerySet[Claim], query: str) -> list[tuple[QuerySet[Claim], bool]]:
+    """ "Best match" as tiers of relevance, each read newest first, with its `fenced` flag
+    (pagination.tiered_page).
+
+    On PostgreSQL: claims whose statement has the words first, then those found only by who made
+    them (claimant names, aliases, quotes): the weights the search vector carries (A, B). Within a
+    tier ts_rank would only separate statements by how often a word recurs, which for a
+    one-sentence claim is noise, while ranking every match is what a search for a common place
+    name cannot afford at a million claims; newest first is what a newsroom reads. So a page
+    costs the same however many claims match. On SQLite (no weights) there is one tier.
+    """
+    query = (query or "").strip()
+    found = claim_search(qs, query, ranked=False)
+    if not query or not is_postgresql():
+        return [(found, False)]
+    from django.contrib.postgres.search import SearchQuery
+
+    search_query = SearchQuery(query, config="english", search_type="websearch")
+
+    def in_statement(rows: QuerySet[Claim]) -> QuerySet[Claim]:
+        return rows.alias(statement_vector=_StatementVector(F("search_vector"))).filter(statement_vector=search_query)
+
+    # The second tier is always fenced: the planner cannot tell how few matches lack the words in
+    # their statement (for a place name, none), and walking the date index for them would read
+    # every claim.
+    others = found.alias(statement_vector=_StatementVector(F("search_vector"))).exclude(statement_vector=search_query)
+    if claim_search_is_sparse(query):
+        return [(in_statement(found), True), (others, True)]
+    # Common words, only AND-ed (so a statement that has them all is a match): the statement
+    # condition alone, which the planner reads along the date index until the page is full.
+    return [(in_statement(qs), False), (others, True)]
+
+
+_STATS_TTL = 600.0
+_stats_cache: dict[str, Any] = {"at": None, "claims": 0.0, "frequency": {}}
+
+
+def _word_statistics() -> tuple[float, dict[str, float]]:
+    """How many claims there are and the share of them each common search word is in, from
+    PostgreSQL's own statistics (pg_class.reltuples, pg_stats most_common_elems); read at most
+    every ten minutes per process."""
+    cache, now = _stats_cache, time.monotonic()
+    if cache["at"] is None or now - cache["at"] > _STATS_TTL:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.reltuples, s.most_common_elems::text::text[], s.most_common_elem_freqs FROM pg_class c "
+                "LEFT JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = c.relname "
+                "AND s.attname = 'search_vector' WHERE c.oid = %s::regclass",
+                [Claim._meta.db_table],
+            )
+            row = cursor.fetchone() or (0, None, None)
+        claims, words, shares = row
+        cache.update(
+            at=now, claims=max(float(claims or 0), 0.0), frequency=dict(zip(words or (), shares or (), strict=False))
+        )
+    return cache["claims"], cache["frequency"]
+
+
+@lru_cache(maxsize=1024)
+def _query_shape(query: str) -> tuple[tuple[str, ...], bool]:
+    """The lexemes of a search (as PostgreSQL's english configuration makes them) and whether
+    they are only AND-ed (no OR, NOT or phrase)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT websearch_to_tsquery('english', %s)::text", [query])
+        text = cursor.fetchone()[0]
+    quoted = r"'(?:[^']|'')*'"
+    lexemes = tuple(m[1:-1].replace("''", "'") for m in re.findall(quoted, text))
+    return lexemes, set(re.sub(quoted, "", text)) <= set("& ()")
+
+
+def search_statistics_reset() -> None:
+    """Forget the cached word statistics and query shapes (tests; after a bulk load)."""
+    _stats_cache["at"] = None
+    _query_shape.cache_clear()
+
+
+# A row read from the matches (bitmap over the search index, then sorted) costs about this many
+# rows read along the date index (index entry, heap row, vector test).
+_MATCH_ROW_COST = 3.0
+
+
+def claim_search_is_sparse(query: str, page_rows: int = 31) -> bool:
+    """True when a page of this search is cheaper picked from all its matches than found by
+    walking the date index until the page is full (pagination `fenced`). PostgreSQL only.
+
+    Walking reads about page_rows / share rows; picking reads share * claims. The share is the
+    product of each word's share in PostgreSQL's statistics (the planner's own assumption for an
+    AND); a word they do not list is rare, so the search is sparse; so is an OR, NOT or phrase,
+    which the planner estimates poorly. Left to itself the planner walks the index whenever it
+    guesses many matches, and for a word that matches nothing that reads every claim.
+    """
+    lexemes, and_only = _query_shape((query or "").strip())
+    if not lexemes or not and_only:
+        return True
+    claims, frequency = _word_statistics()
+    share = 1.0
+    for lexeme in lexemes:
+        if lexeme not in frequency:
+            return True
+        share *= frequency[lexeme]
+    return share <= 0 or _MATCH_ROW_COST * share * claims < page_rows / share
 
 
 def claim_search_headlines(claim_ids: list[int], query: str) -> dict[int, str]:

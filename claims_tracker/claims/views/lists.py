@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 
 from django import forms
 from django.core.cache import cache
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from .. import selectors
 from ..models import Claimant, Outlet, Status, Story
-from ..pagination import SORTS, CursorError, keyset_page
+from ..pagination import SORTS, CursorError, keyset_page, tiered_page
 
 PAGE_SIZE = 30
 # Filter menus list this many choices; a longer tail is reached from claimant/story/outlet pages.
@@ -110,19 +111,22 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         sort_key = "claimed"
     sort = SORTS[sort_key]
 
-    lean = ["pk"] if sort.field == "rank" else ["pk", sort.field]  # what keyset_page reads
+    lean = ["pk", sort.field]  # what the page reads
     qs = selectors.claim_filter(selectors.claim_list(annotate=False).select_related(None).only(*lean), filters)
-    qs = selectors.claim_search(qs, query)
+    if sort.tiered:
+        tiers = selectors.claim_search_tiers(qs, query)
+        read = partial(tiered_page, tiers, sort=sort, size=PAGE_SIZE)
+    else:
+        qs = selectors.claim_search(qs, query, ranked=False)
+        fenced = searching and selectors.is_postgresql() and selectors.claim_search_is_sparse(query)
+        read = partial(keyset_page, qs, sort=sort, size=PAGE_SIZE, fenced=fenced)
     cursor_error = ""
     try:
-        page = keyset_page(
-            qs, sort=sort, after=request.GET.get("after"), before=request.GET.get("before"), size=PAGE_SIZE
-        )
+        page = read(after=request.GET.get("after"), before=request.GET.get("before"))
     except CursorError as exc:
         cursor_error = str(exc)
-        page = keyset_page(qs, sort=sort, size=PAGE_SIZE)
-    # The page was picked on bare claim rows (ranking thousands of matches joined to claimants
-    # costs more than ranking them alone); now load the chosen rows with their joins.
+        page = read()
+    # The page was picked on bare claim rows; now load the chosen rows with their joins.
     by_id = selectors.claim_list(annotate=False, include_merged=True).in_bulk([c.pk for c in page.items])
     claims = selectors.claim_attach_row_facts([by_id[c.pk] for c in page.items if c.pk in by_id])
     headlines = selectors.claim_search_headlines([c.pk for c in claims], query) if searching else {}
