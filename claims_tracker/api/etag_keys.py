@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, router
 from django.db.models import F, Func, QuerySet, TextField
 from django.db.models.functions import Length
@@ -202,5 +203,8 @@ def page_key_text(
                 params[i] = position[j]  # type: ignore[index]
             return prepared.fetch_one(sql, params, using=using)[0]
     qs = build(position)
-    sql, params = _wrapped(qs, keyset.order_by(), limit)
+    try:
+        sql, params = _wrapped(qs, keyset.order_by(), limit)
+    except EmptyResultSet:  # a filter that can match nothing (an empty id list): no rows, no keys
+        return ""
     return prepared.fetch_one(sql, params, using=qs.db)[0]

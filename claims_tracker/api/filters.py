@@ -74,7 +74,7 @@ class ClaimFilter(filters.FilterSet):
         return qs.filter(Exists(found))
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return selectors.claim_search(qs, value)
+        return selectors.claim_search_pinned(qs, value)
 
     def filter_merged(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
         return qs  # applied by the view, which knows its default

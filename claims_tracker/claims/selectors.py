@@ -242,6 +242,26 @@ def _query_shape(query: str) -> tuple[tuple[str, ...], bool]:
     return lexemes, set(re.sub(quoted, "", text)) <= set("& ()")
 
 
+SEARCH_PIN_LIMIT = 5000
+
+
+def claim_search_pinned(qs: QuerySet[Claim], query: str) -> QuerySet[Claim]:
+    """claim_search(qs, query) for lists ordered along another index (the API's keyset).
+
+    A sparse search (claim_search_is_sparse) is pinned to the ids of its matches, read once from
+    the search index: the planner then knows how few rows it has to sort, instead of walking the
+    whole list for them (a word no claim has would read every claim). More matches than
+    SEARCH_PIN_LIMIT were not sparse after all: walking finds a page of them soon. PostgreSQL
+    only; elsewhere the plain search."""
+    found = claim_search(qs, query, ranked=False)
+    if not (query or "").strip() or not is_postgresql() or not claim_search_is_sparse(query):
+        return found
+    ids = list(found.order_by().values_list("pk", flat=True)[: SEARCH_PIN_LIMIT + 1])
+    if len(ids) > SEARCH_PIN_LIMIT:
+        return found
+    return qs.filter(pk__in=ids) if ids else qs.none()
+
+
 def search_statistics_reset() -> None:
     """Forget the cached word statistics and query shapes (tests; after a bulk load)."""
     _stats_cache["at"] = None

@@ -191,3 +191,44 @@ class TestClaimListConditional:
         assert "Last-Modified" not in response and response["ETag"]
         future = http_date((datetime.now(UTC) + timedelta(days=1)).timestamp())
         assert api.get(URL, HTTP_IF_MODIFIED_SINCE=future).status_code == 200
+
+
+class TestClaimSearchPinned:
+    """`q` with a sparse search is pinned to the ids of its matches (selectors.claim_search_pinned)."""
+
+    @pytest.fixture
+    def claims(self):
+        soledar = [ClaimFactory(text=f"Soledar report {i}.") for i in range(7)]
+        ClaimFactory(text="Bakhmut report.")
+        return soledar
+
+    def test_pinned_and_plain_searches_list_the_same_claims(self, api, claims, monkeypatch):
+        from claims_tracker.claims import selectors
+
+        pinned = _walk(api, URL, q="Soledar", page_size=3)
+        monkeypatch.setattr(selectors, "claim_search_is_sparse", lambda query, page_rows=31: False)
+        plain = _walk(api, URL, q="Soledar", page_size=3)
+        assert pinned == plain and sorted(pinned) == sorted(c.pk for c in claims)
+
+    def test_a_word_no_claim_has_lists_nothing_and_answers_304(self, api, claims):
+        response = api.get(URL, {"q": "zzyzx"})
+        assert response.status_code == 200 and response.json()["results"] == []
+        assert api.get(URL, {"q": "zzyzx"}, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+        ClaimFactory(text="Zzyzx road.")
+        assert api.get(URL, {"q": "zzyzx"}, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 200
+
+    def test_a_new_match_changes_the_etag_of_a_pinned_search(self, api, claims):
+        first = api.get(URL, {"q": "Soledar"})
+        assert api.get(URL, {"q": "Soledar"}, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+        fresh = ClaimFactory(text="Soledar again.")
+        again = api.get(URL, {"q": "Soledar"}, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 200 and fresh.pk in _ids(again)
+
+    def test_too_many_matches_are_not_pinned(self, api, claims, monkeypatch):
+        from claims_tracker.claims import selectors
+
+        monkeypatch.setattr(selectors, "SEARCH_PIN_LIMIT", 3)
+        with CaptureQueriesContext(connection) as ctx:
+            response = api.get(URL, {"q": "Soledar", "page_size": 100})
+        assert sorted(_ids(response)) == sorted(c.pk for c in claims)
+        assert not any(" IN (" in q["sql"] and '"claims_claim"."id" IN' in q["sql"] for q in ctx.captured_queries)

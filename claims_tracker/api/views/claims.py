@@ -72,7 +72,11 @@ class _ClaimRowsMixin:
     responses=serializers.page_of(serializers.ClaimOutput, "ClaimPage"),
 )
 class ClaimListApi(_ClaimRowsMixin, KeysetListApi):
-    key_query_static = True  # restrict() reads only `include_merged`
+    @property
+    def key_query_static(self) -> bool:
+        # restrict() reads only `include_merged`; a search may be pinned to the ids it matches
+        # now (selectors.claim_search_pinned), which a compiled query must not keep.
+        return "q" not in self.request.query_params
 
     def get_keyset(self) -> Keyset:
         ordering = self.request.query_params.get("ordering") or "updated"
