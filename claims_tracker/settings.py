@@ -197,6 +197,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Celery: Redis (or RabbitMQ) when CELERY_BROKER_URL is set, else tasks run eagerly in-process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "")
+# kombu's Redis transport with one redis-py client reused for its per-task commands (claims_tracker/celery.py).
+CELERY_BROKER_TRANSPORT = "claims_tracker.celery:RedisTransport" if CELERY_BROKER_URL.startswith("redis://") else None
 # Tests set CELERY_TASK_ALWAYS_EAGER=1 to run tasks in-process while a broker is configured.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -14,7 +14,10 @@ ranges; link-local (metadata), unspecified, multicast and reserved addresses sta
 
 from __future__ import annotations
 
+import heapq
 import ipaddress
+import itertools
+import os
 import re
 import socket
 import threading
@@ -245,17 +248,65 @@ def resolve(host: str, port: int) -> list[IPAddress]:
 # The connection ----------------------------------------------------------------------------------------------
 
 
+class _Deadlines:
+    """One thread per process fires every fetch's watchdog when its deadline passes.
+
+    A threading.Timer per fetch started a thread per fetch, and Thread.start() waits until the new thread runs:
+    on a busy two-core worker that cost about as much as fetching a local page. Forked children (prefork
+    workers) start with an empty heap and start their own thread on their first fetch.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, _Watchdog]] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def add(self, watchdog: _Watchdog) -> None:
+        with self._cond:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="fetch-deadlines", daemon=True)
+                self._thread.start()
+            heapq.heappush(self._heap, (watchdog.deadline, next(self._order), watchdog))
+            if self._heap[0][2] is watchdog:
+                self._cond.notify()  # the new deadline is the earliest: wake the thread to wait less
+
+    def _run(self) -> None:
+        while True:
+            due = []
+            with self._cond:
+                now = time.monotonic()
+                while self._heap and (self._heap[0][0] <= now or self._heap[0][2].cancelled):
+                    watchdog = heapq.heappop(self._heap)[2]
+                    if not watchdog.cancelled:
+                        due.append(watchdog)
+                if not due:
+                    self._cond.wait(self._heap[0][0] - now if self._heap else None)
+            for watchdog in due:
+                watchdog.fire()
+
+
+_deadlines = _Deadlines()
+
+
+def _reset_deadlines_after_fork() -> None:
+    global _deadlines
+    _deadlines = _Deadlines()  # the parent's thread did not survive the fork, and its lock may be held
+
+
+os.register_at_fork(after_in_child=_reset_deadlines_after_fork)
+
+
 class _Watchdog:
     """Shuts every socket of one fetch down when the total deadline passes."""
 
     def __init__(self, seconds: float):
         self.deadline = time.monotonic() + seconds
         self.fired = False
+        self.cancelled = False
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
-        self._timer.start()
+        _deadlines.add(self)
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -266,8 +317,10 @@ class _Watchdog:
             if self.fired:
                 self._shutdown(sock)
 
-    def _fire(self) -> None:
+    def fire(self) -> None:
         with self._lock:
+            if self.cancelled:
+                return
             self.fired = True
             for sock in self._sockets:
                 self._shutdown(sock)
@@ -280,7 +333,9 @@ class _Watchdog:
             pass
 
     def cancel(self) -> None:
-        self._timer.cancel()
+        with self._lock:
+            self.cancelled = True
+            self._sockets.clear()  # the entry waits in the heap until its deadline; keep it small
 
 
 class _PinnedMixin:

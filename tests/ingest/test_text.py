@@ -1,0 +1,71 @@
+"""The article text's hash form and the finder's regexes were rewritten for speed: same results, always."""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from claims_tracker.ingest.attribution.lexicon import STANCE_OF_FORM, UNVERIFIED_RE, VERB_RE, alternation
+from claims_tracker.lib.text import content_hash, normalize_for_hash, normalize_whitespace
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "soledar-nbc-2023-01-13.txt"
+_EVERY_CHAR = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+
+
+def _reference_normalize_for_hash(text: str) -> str:
+    """The original definition; stored content hashes were made with it."""
+    apostrophes = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
+    text = unicodedata.normalize("NFKC", text).translate(apostrophes)
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def test_str_split_and_regex_agree_on_every_whitespace_character():
+    assert [c for c in _EVERY_CHAR if c.isspace()] == re.findall(r"\s", _EVERY_CHAR)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "  Russia’s ‘Defence’ Ministry ʼsaid` it´s\u00a0taken\u2003Soledar.\n\n\tUkraine   denies it.  ",
+        "ﬁve ＡＢＣ Straße İstanbul \u2028 line\u2029para\x1c\x85 end",
+        "no marks at all",
+        _EVERY_CHAR[:5000],
+    ],
+)
+def test_the_hash_form_is_unchanged(text):
+    assert normalize_for_hash(text) == _reference_normalize_for_hash(text)
+    assert normalize_whitespace(text) == re.sub(r"\s+", " ", text).strip()
+
+
+def test_a_stored_hash_stays_valid():
+    if not SEED.exists():
+        pytest.skip("no shared seed text")
+    assert content_hash(SEED.read_text(encoding="utf-8")) == (
+        "40219e9edc725f7980f918dc1e9fa26a3f26575ccade4c6d2459d3321090f623"
+    )
+
+
+def test_the_verb_alternation_matches_the_same_words():
+    plain = re.compile(r"\b(?:" + "|".join(sorted(STANCE_OF_FORM, key=len, reverse=True)) + r")\b")
+    text = " ".join(f"{f} {f}s {f}ed x{f} {f.title()}, ({f})" for f in STANCE_OF_FORM) + " said."
+    assert [m.span() for m in VERB_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    for start in range(0, len(text), 97):  # bounded searches, as the finder runs them per sentence
+        assert [m.span() for m in VERB_RE.finditer(text, start, start + 41)] == [
+            m.span() for m in plain.finditer(text, start, start + 41)
+        ]
+    assert re.fullmatch(alternation(["add", "added", "adds", "argued"]), "added")
+
+
+def test_the_unverified_lookahead_lets_every_auxiliary_through():
+    # The lookahead's class must accept every character the case-insensitive auxiliaries start with.
+    firsts = re.compile("(?:h|c|d|i|a|w)", re.I)
+    lookahead = re.compile("[acdhiw]", re.I)
+    assert [c for c in _EVERY_CHAR if firsts.fullmatch(c)] == [c for c in _EVERY_CHAR if lookahead.fullmatch(c)]
+    for phrase in ("has not verified", "HAVEN'T CONFIRMED", "could not independently confirm", "Is not verified"):
+        assert UNVERIFIED_RE.search(f"The outlet {phrase} it.")
