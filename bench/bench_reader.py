@@ -1,6 +1,11 @@
 """Reader-site benchmark: server time of the claims list, a deep keyset page, a search and a claim page.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ct_bench .venv/bin/python bench/bench_reader.py [100000 1000000]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_reader.py --pair \
+        100000=postgres://postgres@127.0.0.1:5432/ct_bench_100k 1000000=postgres://postgres@127.0.0.1:5432/ct_bench_1m
+
+With --pair, each size has its own database and both are timed in one process in alternating
+rounds (a shared machine's slow spells then fall on both sizes alike); the ratio is printed per page.
 
 Loads synthetic claims (bench/synthetic.py) up to each size in turn, then times requests made
 in-process with django.test.Client (the full Django stack: URL resolution, view, ORM, template
@@ -32,11 +37,13 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.dbsetup import ensure_migrated_database  # noqa: E402
 from bench.synthetic import ensure_synthetic_claims  # noqa: E402
 from claims_tracker.claims.models import Claim  # noqa: E402
 from claims_tracker.claims.pagination import SORTS, encode_cursor  # noqa: E402
@@ -53,16 +60,21 @@ def percentile(values: list[float], p: float) -> float:
 def time_page(client: Client, urls: list[str]) -> tuple[float, float, int]:
     for url in urls[:WARMUP]:
         client.get(url)
+    timings = time_rounds(client, urls, RUNS)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(urls[0])
+    return statistics.median(timings), percentile(timings, 95), len(ctx.captured_queries)
+
+
+def time_rounds(client: Client, urls: list[str], runs: int, start: int = 0) -> list[float]:
     timings = []
-    for i in range(RUNS):
+    for i in range(start, start + runs):
         url = urls[i % len(urls)]
         started = time.perf_counter()
         response = client.get(url)
         timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(urls[0])
-    return statistics.median(timings), percentile(timings, 95), len(ctx.captured_queries)
+    return timings
 
 
 def explain_queries(client: Client, url: str) -> list[tuple[str, str]]:
@@ -93,8 +105,8 @@ def deep_cursor(depth: int) -> str:
     return encode_cursor(SORTS["claimed"], claim)
 
 
-def run(size: int, client: Client) -> dict[str, tuple[float, float, int]]:
-    print(f"\n=== {size:,} synthetic claims ===", flush=True)
+def prepare(size: int) -> dict[str, list[str]]:
+    """Load `size` synthetic claims (if missing) and return the pages to time, by name."""
     started = time.monotonic()
     added = ensure_synthetic_claims(size)
     print(f"  ready ({added:,} added in {time.monotonic() - started:.0f}s)", flush=True)
@@ -108,7 +120,7 @@ def run(size: int, client: Client) -> dict[str, tuple[float, float, int]]:
     print(f"  {total:,} claims in the database")
     claim_ids = [top - (k * 7919) % max(1, total - 1) for k in range(20)]
     deep = deep_cursor(int(total * 0.9))
-    pages = {
+    return {
         "claims list (newest)": ["/"],
         "claims list (state=disputed, latest change)": ["/?status=disputed&sort=changed"],
         "deep keyset page (90% down)": [f"/?after={deep}"],
@@ -118,12 +130,70 @@ def run(size: int, client: Client) -> dict[str, tuple[float, float, int]]:
         "search a word no claim has (newest)": ["/?q=Zzyzx&sort=claimed", "/?q=Qwertyuiop&sort=claimed"],
         "claim page": [f"/claims/{pk}/" for pk in claim_ids],
     }
+
+
+def run(size: int, client: Client) -> dict[str, tuple[float, float, int]]:
+    print(f"\n=== {size:,} synthetic claims ===", flush=True)
+    pages = prepare(size)
     results = {}
     print(f"  {'page':46} {'median ms':>10} {'p95 ms':>9} {'queries':>8}")
     for name, urls in pages.items():
         median, p95, queries = time_page(client, urls)
         results[name] = (median, p95, queries)
         print(f"  {name:46} {median:10.1f} {p95:9.1f} {queries:8d}", flush=True)
+    explain(client, pages)
+    return results
+
+
+def use_database(url: str) -> None:
+    """Point the default connection at another database (the next query reconnects)."""
+    from dj_database_url import parse
+
+    from claims_tracker.claims import selectors
+
+    connection.close()
+    connection.settings_dict["NAME"] = parse(url)["NAME"]
+    os.environ["DATABASE_URL"] = url  # for ensure_migrated_database
+    selectors.search_statistics_reset()  # word statistics are per database
+    cache.clear()  # the cached filter menus too
+
+
+def run_pair(small: tuple[int, str], large: tuple[int, str], client: Client) -> None:
+    """Both sizes in one process, in alternating rounds of 10 requests per page, so a slow spell of
+    a shared machine falls on both alike and the ratio compares like with like."""
+    pages = {}
+    for size, url in (small, large):
+        use_database(url)
+        print(f"\n=== {size:,} synthetic claims ({connection.settings_dict['NAME']}) ===", flush=True)
+        ensure_migrated_database()
+        pages[size] = prepare(size)
+    sizes = [small[0], large[0]]
+    urls_of = dict([small, large])
+    print(f"\n  interleaved: {RUNS} runs per page and size, alternating rounds of 10 after {WARMUP} warm-up each")
+    head = f"  {'page':46}" + "".join(f" {f'{n // 1000}k median/p95':>19}" for n in sizes)
+    print(head + f" {'ratio median/p95':>18} {'queries':>8}")
+    for name in pages[sizes[0]]:
+        timings: dict[int, list[float]] = {n: [] for n in sizes}
+        for n in sizes:
+            use_database(urls_of[n])
+            for url in pages[n][name][:WARMUP]:
+                client.get(url)
+        for start in range(0, RUNS, 10):
+            for n in sizes:
+                use_database(urls_of[n])
+                client.get(pages[n][name][0])  # the reconnect and first-query caches stay out of the timing
+                timings[n] += time_rounds(client, pages[n][name], min(10, RUNS - start), start)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(pages[sizes[-1]][name][0])
+        figures = {n: (statistics.median(t), percentile(t, 95)) for n, t in timings.items()}
+        cells = "".join(f" {figures[n][0]:9.1f}/{figures[n][1]:<9.1f}" for n in sizes)
+        ratio = figures[sizes[1]][0] / figures[sizes[0]][0], figures[sizes[1]][1] / figures[sizes[0]][1]
+        print(f"  {name:46}{cells} {ratio[0]:8.2f}x/{ratio[1]:.2f}x {len(ctx.captured_queries):8d}", flush=True)
+    print(f"\n  EXPLAIN ANALYZE at {sizes[-1]:,}")
+    explain(client, pages[sizes[-1]])
+
+
+def explain(client: Client, pages: dict[str, list[str]]) -> None:
     print("\n  EXPLAIN ANALYZE per page: every query's time and indexes, the main claims query in full")
     for name, urls in pages.items():
         plans = explain_queries(client, urls[0])
@@ -136,19 +206,24 @@ def run(size: int, client: Client) -> dict[str, tuple[float, float, int]]:
                 f"  indexes: {', '.join(indexes_in(plan)) or 'none (seq scan)'}"
             )
         print("\n".join("        " + line for line in plans[0][1].splitlines()))
-    return results
 
 
 def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL bench database, e.g. postgres://postgres@127.0.0.1:5432/ct_bench")
+    if sys.argv[1:2] == ["--pair"]:
+        # --pair SIZE=DATABASE_URL SIZE=DATABASE_URL: two databases, timed in alternating rounds.
+        (small, small_url), (large, large_url) = (a.split("=", 1) for a in sys.argv[2:4])
+        print(f"timings: in-process django.test.Client, DEBUG={settings.DEBUG}")
+        if not settings.DEBUG:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        run_pair((int(small), small_url), (int(large), large_url), Client(HTTP_HOST="127.0.0.1"))
+        return
     sizes = [int(a) for a in sys.argv[1:]] or [100_000, 1_000_000]
     print(
         f"database {settings.DATABASES['default']['NAME']}; timings: in-process django.test.Client, "
         f"{RUNS} runs after {WARMUP} warm-up, DEBUG={settings.DEBUG}"
     )
-    from bench.dbsetup import ensure_migrated_database
-
     ensure_migrated_database()
     if not settings.DEBUG:
         call_command("collectstatic", interactive=False, verbosity=0)  # hashed names, as in production

@@ -135,7 +135,7 @@ class TestClaimList:
             [Appearance(claim=c, article=article, stance=Stance.DISPUTES, quote="No.") for c in claims]
         )
         # Page ids, their rows, their facts, and the three filter menus (cold cache).
-        cache.delete("claims:list-menus:v1")
+        cache.delete("claims:list-menus:v2")
         with django_assert_max_num_queries(6):
             client.get(URL)
         # Search adds the headline query, the words' shape and statistics (each cached per process,
@@ -160,3 +160,26 @@ class TestCursor:
 
         assert decode_cursor(SORTS["claimed"], encode_cursor(SORTS["claimed"], claim)) == (claim.claimed_at, 7)
         assert re.fullmatch(r"[A-Za-z0-9_-]+", encode_cursor(SORTS["claimed"], claim))
+
+
+class TestFilterMenus:
+    def test_the_chosen_claimant_is_selected_and_names_are_escaped(self, client, db):
+        cache.delete("claims:list-menus:v2")
+        chosen = ClaimantFactory(name="<b>Malyar</b> & co", slug="malyar")
+        other = ClaimantFactory(name="Prigozhin", slug="prigozhin")
+        ClaimFactory(claimant=chosen)
+        html = client.get(URL, {"claimant": "malyar"}).content.decode()
+        assert '<option value="malyar" selected>&lt;b&gt;Malyar&lt;/b&gt; &amp; co</option>' in html
+        assert f'<option value="{other.slug}">Prigozhin</option>' in html
+        assert html.count(" selected>") == 1 + 1  # the claimant, and the sort menu's choice
+
+    def test_a_choice_past_the_menu_limit_is_still_shown_selected(self, client, db, monkeypatch):
+        from claims_tracker.claims.views import lists
+
+        cache.delete("claims:list-menus:v2")
+        monkeypatch.setattr(lists, "MENU_LIMIT", 1)
+        ClaimantFactory(name="Aaa first", slug="aaa")
+        ClaimantFactory(name="Zzz last", slug="zzz")
+        html = client.get(URL, {"claimant": "zzz"}).content.decode()
+        assert '<option value="zzz" selected>Zzz last</option>' in html
+        assert '<option value="aaa">Aaa first</option>' in html
