@@ -15,4 +15,5 @@ RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only-not-secret-build-only-not-secret
 RUN useradd --create-home app && chown -R app /app
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "claims_tracker.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# gunicorn.conf.py (in /app, read by default): threaded workers with keep-alive.
+CMD ["gunicorn", "claims_tracker.wsgi:application"]

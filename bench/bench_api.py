@@ -1,4 +1,4 @@
-"""API benchmark on a real server (gunicorn, one sync worker) at 100k and 1M claims.
+"""API benchmark on a real server (gunicorn as deployed, gunicorn.conf.py, with one worker) at 100k and 1M claims.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ct_api_bench .venv/bin/python bench/bench_api.py [100000 1000000]
 
@@ -108,7 +108,8 @@ def run_size(n: int) -> None:
            "AXES_ENABLED": "0"}  # fmt: skip
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "bench.bench_api:application", "-b", f"127.0.0.1:{port}",
-         "-w", "1", "--log-level", "warning"],
+         "-c", str(ROOT / "gunicorn.conf.py"), "-w", "1", "--log-level", "warning",
+         *os.environ.get("BENCH_GUNICORN_ARGS", "").split()],
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:

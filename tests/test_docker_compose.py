@@ -73,3 +73,13 @@ def test_the_image_build_exists():
     assert (ROOT / "Dockerfile").exists()
     for name in ("web", "worker", "beat"):
         assert SERVICES[name]["build"] == "."
+
+
+def test_gunicorn_runs_threaded_workers_with_keep_alive():
+    import runpy
+
+    config_file = ROOT / "gunicorn.conf.py"
+    assert "gunicorn.conf.py" in " ".join(_command(SERVICES["web"]))
+    config = runpy.run_path(str(config_file))
+    assert config["worker_class"] == "gthread" and config["threads"] >= 2
+    assert config["keepalive"] > 0 and config["workers"] >= 1
