@@ -226,7 +226,15 @@ def ensure_synthetic_claims(n: int, *, verbose: bool = True) -> int:
         # skewed by it: statistics for the planner, the visibility map, and the search index's
         # pending list merged (GIN's fast update defers new entries to a list every search scans).
         with connection.cursor() as cursor:
-            for table in ("claims_claim", "claims_appearance", "claims_statuschange", "claims_article"):
+            for table in (
+                "claims_claim",
+                "claims_claimant",
+                "claims_outlet",
+                "claims_story",
+                "claims_appearance",
+                "claims_statuschange",
+                "claims_article",
+            ):
                 cursor.execute(f"VACUUM ANALYZE {table}")
             cursor.execute("VACUUM ANALYZE claims_claim_stories")
     return added

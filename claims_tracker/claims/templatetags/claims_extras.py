@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.timesince import timesince
 
 from claims_tracker.claims.models import Status
 from claims_tracker.claims.selectors import HIGHLIGHT_START, HIGHLIGHT_STOP
@@ -51,17 +50,50 @@ def status_badge_tag(status: str, small: bool = False) -> str:
     )
 
 
+MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# (seconds, singular, plural), largest first: the relative time names its largest whole unit.
+_UNITS = (
+    (365 * 86400, "year", "years"),
+    (30 * 86400, "month", "months"),
+    (7 * 86400, "week", "weeks"),
+    (86400, "day", "days"),
+    (3600, "hour", "hours"),
+    (60, "minute", "minutes"),
+)
+
+
+def relative_time(value: datetime, now: datetime) -> str:
+    """'3 days ago', 'in the future', 'just now': the tooltip of a date."""
+    seconds = (now - value).total_seconds()
+    if seconds < 0:
+        return "in the future"
+    for size, one, many in _UNITS:
+        if seconds >= size:
+            n = int(seconds // size)
+            return f"{n} {one if n == 1 else many} ago"
+    return "just now"
+
+
 @register.simple_tag
 def when(value: datetime | None, with_time: bool = True) -> str:
-    """Absolute UTC date, with the relative time in a tooltip."""
+    """Absolute UTC date, with the relative time in a tooltip.
+
+    Built by hand rather than with dateformat and timesince: lists show two dates per row, and
+    those two, with their translation lookups, cost more than the rest of a row. The site's
+    dates are English and UTC (LANGUAGE_CODE, TIME_ZONE); every part is our own text.
+    """
     if value is None:
         return mark_safe('<span class="muted">—</span>')  # a constant, no outside text
     if not isinstance(value, datetime):  # a plain date
-        return format_html('<time datetime="{}">{}</time>', value.isoformat(), dateformat.format(value, "j M Y"))
-    relative = f"{timesince(value)} ago" if value <= timezone.now() else "in the future"
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    shown = dateformat.format(local, "j M Y, H:i") + " UTC" if with_time else dateformat.format(local, "j M Y")
-    return format_html('<time datetime="{}" title="{}">{}</time>', local.isoformat(), relative, shown)
+        shown = f"{value.day} {MONTHS[value.month]} {value.year}"
+        return mark_safe(f'<time datetime="{value.isoformat()}">{shown}</time>')  # noqa: S308 - our own text
+    aware = timezone.is_aware(value)
+    local = value.astimezone(UTC) if aware else value
+    relative = relative_time(local, timezone.now() if aware else datetime.now())  # noqa: DTZ005 - naive stays naive
+    shown = f"{local.day} {MONTHS[local.month]} {local.year}"
+    if with_time:
+        shown += f", {local.hour:02d}:{local.minute:02d} UTC"
+    return mark_safe(f'<time datetime="{local.isoformat()}" title="{relative}">{shown}</time>')  # noqa: S308
 
 
 # Characters JSON may carry that would end or confuse a <script> element; the same set Django's
