@@ -75,8 +75,8 @@ down:
 # run loads the synthetic claims (about 4 minutes for 1M), later runs reuse them.
 BENCH_DB := postgres://postgres@127.0.0.1:5432
 bench: install-dev services
-	DATABASE_URL=$(BENCH_DB)/ct_bench_100k $(PY) bench/bench_reader.py 100000
-	DATABASE_URL=$(BENCH_DB)/ct_bench_1m $(PY) bench/bench_reader.py 1000000
+	DATABASE_URL=$(BENCH_DB)/ct_bench_100k $(PY) bench/bench_reader.py --pair \
+		100000=$(BENCH_DB)/ct_bench_100k 1000000=$(BENCH_DB)/ct_bench_1m
 	DATABASE_URL=$(BENCH_DB)/ct_bench_100k $(PY) bench/bench_api.py 100000
 	DATABASE_URL=$(BENCH_DB)/ct_bench_1m $(PY) bench/bench_api.py 1000000
 	DATABASE_URL=$(BENCH_DB)/ct_bench_ingest CELERY_BROKER_URL=redis://127.0.0.1:6379/14 $(PY) bench/bench_ingest.py
