@@ -26,7 +26,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, router
-from django.db.models import F, Func, QuerySet, TextField
+from django.db.models import F, Func, Max, QuerySet, TextField
 from django.db.models.functions import Length
 
 from . import prepared
@@ -132,12 +132,38 @@ def key_text(rows: Iterable[Any]) -> str:
     return ",".join(_row_text(row) for row in rows)
 
 
-def _wrapped(qs: QuerySet, order_by: Sequence[str], limit: int) -> tuple[str, list[Any]]:
+def _wrapped(qs: QuerySet, order_by: Sequence[str], limit: int, extra: str | None = None) -> tuple[str, list[Any]]:
     orders = {f"etag_o{i}": F(o.removeprefix("-")) for i, o in enumerate(order_by)}
     inner = qs.annotate(**orders).order_by(*order_by).values(ALIAS, *orders)[:limit]
     within = ", ".join(f'"etag_o{i}" {"DESC" if o.startswith("-") else "ASC"}' for i, o in enumerate(order_by))
     sql, params = inner.query.sql_with_params()
-    return f"SELECT coalesce(string_agg(\"{ALIAS}\", ',' ORDER BY {within}), '') FROM ({sql}) AS page", list(params)
+    keys = f"coalesce(string_agg(\"{ALIAS}\", ',' ORDER BY {within}), '')"
+    if extra:
+        keys = f"concat({keys}, ';', ({extra}))"
+    return f"SELECT {keys} FROM ({sql}) AS page", list(params)
+
+
+Newest = tuple[type[models.Model], str]  # (model, timestamp field): see `newest_key`
+
+
+def newest_key(newest: Newest | None) -> str:
+    """The page-independent part of a list's key text: ";" and the newest value of a timestamp
+    over a whole table (a list showing claimant names: the last claimant change), encoded as in
+    `row_key`. One max() over an index instead of a join per row."""
+    if newest is None:
+        return ""
+    model, field = newest
+    return ";" + _encoded(model.objects.aggregate(newest=Max(field))["newest"])
+
+
+def _newest_sql(newest: Newest | None) -> str | None:
+    """`newest_key`'s value as a scalar subquery, for the key query's own statement."""
+    if newest is None:
+        return None
+    model, field = newest
+    column = connections[router.db_for_read(model)].ops.quote_name(model._meta.get_field(field).column)
+    table = connections[router.db_for_read(model)].ops.quote_name(model._meta.db_table)
+    return f"SELECT (EXTRACT(EPOCH FROM max({column})) * 1000000)::bigint FROM {table}"
 
 
 # Compiled key queries by request shape: building and compiling the queryset costs more than
@@ -161,10 +187,10 @@ def _stand_ins(keyset: Keyset) -> list[Any]:
     return values
 
 
-def _compile(build: Build, keyset: Keyset, with_position: bool, limit: int) -> tuple | None:
+def _compile(build: Build, keyset: Keyset, with_position: bool, limit: int, extra: str | None) -> tuple | None:
     stand_ins = _stand_ins(keyset) if with_position else None
     qs = build(stand_ins)
-    sql, params = _wrapped(qs, keyset.order_by(), limit)
+    sql, params = _wrapped(qs, keyset.order_by(), limit, extra)
     slots = [
         (i, j) for i, p in enumerate(params) for j, s in enumerate(stand_ins or ()) if type(p) is type(s) and p == s
     ]
@@ -174,10 +200,16 @@ def _compile(build: Build, keyset: Keyset, with_position: bool, limit: int) -> t
 
 
 def page_key_text(
-    build: Build, *, keyset: Keyset, position: Sequence[Any] | None, limit: int, shape: tuple | None = None
+    build: Build,
+    *,
+    keyset: Keyset,
+    position: Sequence[Any] | None,
+    limit: int,
+    shape: tuple | None = None,
+    newest: Newest | None = None,
 ) -> str:
     """`key_text` of the first `limit` rows (in the keyset's order) of `build(position)`, a
-    filtered queryset after `position`, in one aggregate row.
+    filtered queryset after `position`, followed by `newest_key(newest)`, in one aggregate row.
 
     With `shape` (everything but the cursor that decides the query), the compiled SQL is reused.
     """
@@ -186,12 +218,12 @@ def page_key_text(
         qs = build(position)
         fields = [n for n in qs.query.annotations if n.startswith(FIELD_PREFIX)]
         fields.sort(key=lambda n: int(n.removeprefix(FIELD_PREFIX)))
-        return key_text(qs.order_by(*keyset.order_by()).values(*fields)[:limit])
+        return key_text(qs.order_by(*keyset.order_by()).values(*fields)[:limit]) + newest_key(newest)
     if shape is not None:
         shape = (*shape, keyset.name, position is not None, limit)
         entry = _compiled.get(shape)
         if entry is None:
-            entry = _compile(build, keyset, position is not None, limit)
+            entry = _compile(build, keyset, position is not None, limit, _newest_sql(newest))
             if entry is not None:
                 _compiled[shape] = entry
                 while len(_compiled) > MAX_COMPILED:
@@ -204,7 +236,7 @@ def page_key_text(
             return prepared.fetch_one(sql, params, using=using)[0]
     qs = build(position)
     try:
-        sql, params = _wrapped(qs, keyset.order_by(), limit)
+        sql, params = _wrapped(qs, keyset.order_by(), limit, _newest_sql(newest))
     except EmptyResultSet:  # a filter that can match nothing (an empty id list): no rows, no keys
-        return ""
+        return newest_key(newest)
     return prepared.fetch_one(sql, params, using=qs.db)[0]

@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from .. import errors
 from ..conditional import Validators, make_etag, rows_etag, settled_last_modified
-from ..etag_keys import key_text, page_key_text, with_row_keys
+from ..etag_keys import Newest, key_text, newest_key, page_key_text, with_row_keys
 from ..pagination import Keyset, Page, envelope, page_size_from, paginate
 from ..queries import latest_and_horizon
 from ..schema import ApiAutoSchema
@@ -142,9 +142,14 @@ class KeysetListApi(ApiView):
     def restrict(self, qs: QuerySet) -> QuerySet:
         return qs
 
-    def page_keys(self, page: Page) -> str:
-        """The ETag key text of a fetched page: its rows and the look-ahead row (`has_more`)."""
-        return key_text([*page.rows, *([page.lookahead] if page.has_more else [])])
+    # A table whose newest timestamp is part of every page's key (etag_keys.newest_key): what
+    # rows show of a related row (a claimant's name) without a join per row in the key query.
+    etag_newest: Newest | None = None
+
+    def page_keys(self, page: Page, newest: str = "") -> str:
+        """The ETag key text of a fetched page: its rows and the look-ahead row (`has_more`),
+        then `newest` (read before the rows: the ETag may be older than the body, never newer)."""
+        return key_text([*page.rows, *([page.lookahead] if page.has_more else [])]) + newest
 
     def last_modified(self) -> datetime | None:
         models = self.last_modified_models()
@@ -183,7 +188,10 @@ class KeysetListApi(ApiView):
             params = tuple(sorted((k, tuple(v)) for k, v in self.request.query_params.lists() if k != "cursor"))
             shape = (type(self).__qualname__, params)
         build = lambda at: self.keyed_rows(keyset, at)  # noqa: E731
-        return self.etag(page_key_text(build, keyset=keyset, position=position, limit=size + 1, shape=shape))
+        key = page_key_text(
+            build, keyset=keyset, position=position, limit=size + 1, shape=shape, newest=self.etag_newest
+        )
+        return self.etag(key)
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         keyset = self.get_keyset()
@@ -205,10 +213,11 @@ class KeysetListApi(ApiView):
                 return not_modified
         else:
             last_modified = self.last_modified()
+        newest = newest_key(self.etag_newest)
         page = paginate(self.decorate(self.keyed_rows(keyset, position)), keyset, position=None, size=size)
         results = [self.shape(row) for row in page.rows]
         response = Response(envelope(request, page, results, **self.extra(page)))
-        return Validators(self.etag(self.page_keys(page)), last_modified).apply(response)
+        return Validators(self.etag(self.page_keys(page, newest)), last_modified).apply(response)
 
 
 __all__ = ["ApiView", "KeysetListApi", "make_etag"]

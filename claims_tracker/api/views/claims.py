@@ -34,13 +34,14 @@ PAGE_PARAMS = [
     OpenApiParameter("cursor", OpenApiTypes.STR, description="`next_cursor` of the previous page."),
     OpenApiParameter("page_size", OpenApiTypes.INT, description="Rows per page, 1 to 500 (default 50)."),
 ]
-CLAIM_KEYS = ("id", "version", "updated_at", "claimed_at", "status_changed_at", "claimant__updated_at")
+CLAIM_KEYS = ("id", "version", "updated_at", "claimed_at", "status_changed_at")
 
 
 class _ClaimRowsMixin:
     filterset_class = ClaimFilter
     output_serializer = serializers.ClaimOutput
     etag_fields = CLAIM_KEYS
+    etag_newest = (Claimant, "updated_at")  # rows show the claimant's name and slug
     request: Request
 
     def base_queryset(self) -> QuerySet:
