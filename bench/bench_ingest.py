@@ -247,6 +247,9 @@ def main() -> None:
         f"pipeline overhead over extraction alone (1 worker): {overhead * 100:+.0f}% "
         f"(per round {low * 100:+.0f}% .. {high * 100:+.0f}%, median {median * 100:+.0f}%)"
     )
+    # Best round of each (as timeit reports): the least disturbed by other work on a shared machine.
+    best = min(one.pipeline) / min(one.extraction) - 1
+    print(f"  best pipeline round vs best extraction round: {best * 100:+.0f}%")
     share = sum(one.attribution) / sum(one.extraction)
     print(f"  of which attribution finding: {share * 100:+.0f}% (part of the pipeline)")
     print(f"speed-up with 2 workers: x{sum(one.pipeline) / sum(two.pipeline):.2f} (machine has {os.cpu_count()} CPUs)")
