@@ -163,7 +163,7 @@ def _newest_sql(newest: Newest | None) -> str | None:
     model, field = newest
     column = connections[router.db_for_read(model)].ops.quote_name(model._meta.get_field(field).column)
     table = connections[router.db_for_read(model)].ops.quote_name(model._meta.db_table)
-    return f"SELECT (EXTRACT(EPOCH FROM max({column})) * 1000000)::bigint FROM {table}"
+    return f"SELECT {_EpochMicros.template % {'expressions': f'max({column})'}} FROM {table}"
 
 
 # Compiled key queries by request shape: building and compiling the queryset costs more than

@@ -127,30 +127,7 @@ def keyset_page(
     fenced: bool = False,
 ) -> Page:
     """One page of `qs` ordered by (sort.field, id) descending, after or before a cursor."""
-    f = sort.field
-    if before:
-        value, pk = decode_cursor(sort, before)
-        rows = _read(qs.filter(_newer(f, value, pk)), f, newest_first=False, limit=size + 1, fenced=fenced)
-        more_newer = len(rows) > size
-        items = list(reversed(rows[:size]))
-        if not items:
-            return Page()
-        return Page(
-            items=items,
-            next_cursor=encode_cursor(sort, items[-1]),
-            prev_cursor=encode_cursor(sort, items[0]) if more_newer else None,
-        )
-    if after:
-        value, pk = decode_cursor(sort, after)
-        qs = qs.filter(_older(f, value, pk))
-    rows = _read(qs, f, newest_first=True, limit=size + 1, fenced=fenced)
-    items = rows[:size]
-    return Page(
-        items=items,
-        next_cursor=encode_cursor(sort, items[-1]) if len(rows) > size else None,
-        # Coming from a newer page means there is one to go back to.
-        prev_cursor=encode_cursor(sort, items[0]) if after and items else None,
-    )
+    return _page([(qs, fenced)], sort=sort, after=after, before=before, size=size, tiered=False)
 
 
 def tiered_page(
@@ -169,10 +146,26 @@ def tiered_page(
     one query (two where it straddles a boundary) and no ranking of every match. Tiers must not
     share rows.
     """
+    return _page(tiers, sort=sort, after=after, before=before, size=size, tiered=True)
+
+
+def _page(
+    tiers: list[tuple[QuerySet, bool]], *, sort: Sort, after: str | None, before: str | None, size: int, tiered: bool
+) -> Page:
+    """Both of the above: a plain keyset list is one tier whose cursors do not name it."""
     f = sort.field
+
+    def decode(cursor: str) -> tuple[Any, int, int]:
+        if tiered:
+            return decode_cursor(sort, cursor, tiers=len(tiers))
+        return (*decode_cursor(sort, cursor), 0)
+
+    def encode(tier: int, item: Any) -> str:
+        return encode_cursor(sort, item, tier if tiered else None)
+
+    rows: list[tuple[int, Any]] = []
     if before:
-        value, pk, start = decode_cursor(sort, before, tiers=len(tiers))
-        rows: list[tuple[int, Any]] = []
+        value, pk, start = decode(before)
         for tier in range(start, -1, -1):  # newer rows: up this tier, then up the better ones
             qs, fenced = tiers[tier]
             qs = qs.filter(_newer(f, value, pk)) if tier == start else qs
@@ -180,20 +173,18 @@ def tiered_page(
             rows += [(tier, item) for item in found]
             if len(rows) > size:
                 break
-        more_newer = len(rows) > size
         shown = list(reversed(rows[:size]))
         if not shown:
             return Page()
         return Page(
             items=[item for _, item in shown],
-            next_cursor=encode_cursor(sort, shown[-1][1], shown[-1][0]),
-            prev_cursor=encode_cursor(sort, shown[0][1], shown[0][0]) if more_newer else None,
+            next_cursor=encode(*shown[-1]),
+            prev_cursor=encode(*shown[0]) if len(rows) > size else None,
         )
     start, position = 0, None
     if after:
-        value, pk, start = decode_cursor(sort, after, tiers=len(tiers))
+        value, pk, start = decode(after)
         position = (value, pk)
-    rows = []
     for tier in range(start, len(tiers)):
         qs, fenced = tiers[tier]
         qs = qs.filter(_older(f, *position)) if position and tier == start else qs
@@ -204,6 +195,7 @@ def tiered_page(
     shown = rows[:size]
     return Page(
         items=[item for _, item in shown],
-        next_cursor=encode_cursor(sort, shown[-1][1], shown[-1][0]) if len(rows) > size else None,
-        prev_cursor=encode_cursor(sort, shown[0][1], shown[0][0]) if after and shown else None,
+        next_cursor=encode(*shown[-1]) if len(rows) > size else None,
+        # Coming from a newer page means there is one to go back to.
+        prev_cursor=encode(*shown[0]) if after and shown else None,
     )

@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
@@ -145,6 +145,11 @@ HIGHLIGHT_START = "\ue000"
 HIGHLIGHT_STOP = "\ue001"
 
 
+def _search_query(query: str) -> SearchQuery:
+    """The reader's search words as PostgreSQL reads them (web search syntax, English stemming)."""
+    return SearchQuery(query, config="english", search_type="websearch")
+
+
 def claim_search(qs: QuerySet[Claim], query: str, *, ranked: bool = True) -> QuerySet[Claim]:
     """Full-text search: PostgreSQL FTS with ranking (`rank`, unless not `ranked`); a plain
     substring match on SQLite."""
@@ -152,9 +157,7 @@ def claim_search(qs: QuerySet[Claim], query: str, *, ranked: bool = True) -> Que
     if not query:
         return qs
     if is_postgresql():
-        from django.contrib.postgres.search import SearchQuery, SearchRank
-
-        search_query = SearchQuery(query, config="english", search_type="websearch")
+        search_query = _search_query(query)
         # F(), not the field's name: given a name, SearchRank wraps it in to_tsvector(coalesce(
         # search_vector::text)) and re-parses every match's stored vector before ranking it.
         found = qs.filter(search_vector=search_query)
@@ -187,17 +190,16 @@ def claim_search_tiers(qs: QuerySet[Claim], query: str) -> list[tuple[QuerySet[C
     found = claim_search(qs, query, ranked=False)
     if not query or not is_postgresql():
         return [(found, False)]
-    from django.contrib.postgres.search import SearchQuery
-
-    search_query = SearchQuery(query, config="english", search_type="websearch")
+    search_query = _search_query(query)
+    statement = {"statement_vector": _StatementVector(F("search_vector"))}
 
     def in_statement(rows: QuerySet[Claim]) -> QuerySet[Claim]:
-        return rows.alias(statement_vector=_StatementVector(F("search_vector"))).filter(statement_vector=search_query)
+        return rows.alias(**statement).filter(statement_vector=search_query)
 
     # The second tier is always fenced: the planner cannot tell how few matches lack the words in
     # their statement (for a place name, none), and walking the date index for them would read
     # every claim.
-    others = found.alias(statement_vector=_StatementVector(F("search_vector"))).exclude(statement_vector=search_query)
+    others = found.alias(**statement).exclude(statement_vector=search_query)
     if claim_search_is_sparse(query):
         return [(in_statement(found), True), (others, True)]
     # Common words, only AND-ed (so a statement that has them all is a match): the statement
@@ -251,10 +253,9 @@ def claim_search_pinned(qs: QuerySet[Claim], query: str) -> QuerySet[Claim]:
     A sparse search (claim_search_is_sparse) is pinned to the ids of its matches, read once from
     the search index: the planner then knows how few rows it has to sort, instead of walking the
     whole list for them (a word no claim has would read every claim). More matches than
-    SEARCH_PIN_LIMIT were not sparse after all: walking finds a page of them soon. PostgreSQL
-    only; elsewhere the plain search."""
+    SEARCH_PIN_LIMIT were not sparse after all: walking finds a page of them soon."""
     found = claim_search(qs, query, ranked=False)
-    if not (query or "").strip() or not is_postgresql() or not claim_search_is_sparse(query):
+    if not claim_search_is_sparse(query):
         return found
     ids = list(found.order_by().values_list("pk", flat=True)[: SEARCH_PIN_LIMIT + 1])
     if len(ids) > SEARCH_PIN_LIMIT:
@@ -275,7 +276,8 @@ _MATCH_ROW_COST = 3.0
 
 def claim_search_is_sparse(query: str, page_rows: int = 31) -> bool:
     """True when a page of this search is cheaper picked from all its matches than found by
-    walking the date index until the page is full (pagination `fenced`). PostgreSQL only.
+    walking the date index until the page is full (pagination `fenced`). False for no search and
+    off PostgreSQL, where there is no search index to pick from.
 
     Walking reads about page_rows / share rows; picking reads share * claims. The share is the
     product of each word's share in PostgreSQL's statistics (the planner's own assumption for an
@@ -283,7 +285,10 @@ def claim_search_is_sparse(query: str, page_rows: int = 31) -> bool:
     which the planner estimates poorly. Left to itself the planner walks the index whenever it
     guesses many matches, and for a word that matches nothing that reads every claim.
     """
-    lexemes, and_only = _query_shape((query or "").strip())
+    query = (query or "").strip()
+    if not query or not is_postgresql():
+        return False
+    lexemes, and_only = _query_shape(query)
     if not lexemes or not and_only:
         return True
     claims, frequency = _word_statistics()
@@ -304,9 +309,7 @@ def claim_search_headlines(claim_ids: list[int], query: str) -> dict[int, str]:
     query = (query or "").strip()
     if not query or not claim_ids or not is_postgresql():
         return {}
-    from django.contrib.postgres.search import SearchHeadline, SearchQuery
-
-    search_query = SearchQuery(query, config="english", search_type="websearch")
+    search_query = _search_query(query)
     rows = (
         Claim.objects.filter(pk__in=claim_ids)
         .order_by()

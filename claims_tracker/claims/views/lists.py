@@ -120,7 +120,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         read = partial(tiered_page, tiers, sort=sort, size=PAGE_SIZE)
     else:
         qs = selectors.claim_search(qs, query, ranked=False)
-        fenced = searching and selectors.is_postgresql() and selectors.claim_search_is_sparse(query)
+        fenced = selectors.claim_search_is_sparse(query)
         read = partial(keyset_page, qs, sort=sort, size=PAGE_SIZE, fenced=fenced)
     cursor_error = ""
     try:
