@@ -127,4 +127,4 @@ class TestKeyText:
         ClaimantFactory(name="a")
         keys = etag_keys.with_row_keys(Claimant.objects.order_by("id"), ("name", "id"))
         texts = list(keys.values_list(etag_keys.ALIAS, flat=True))
-        assert texts[0].startswith("3/a:1:") and texts[1].startswith("1/a:")
+        assert texts[0].startswith("3/a:1|") and texts[1].startswith("1/a|")
