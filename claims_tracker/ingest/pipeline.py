@@ -15,16 +15,17 @@ fetch (fetching._Deadlines), one redis-py client per broker channel rather than 
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
-from django.db.models import DateTimeField, F, Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
-from django.db.models.sql.subqueries import UpdateQuery
 from django.utils import timezone
 
 from claims_tracker.claims.models import Article, IngestState, Stance
@@ -174,8 +175,7 @@ def _fields_from_extraction(extracted, final_url: str) -> dict:
     if extracted.language:
         fields["language"] = extracted.language[:20]
     if extracted.published:
-        # A feed's own date wins: the page's is often the last update.
-        fields["published_at"] = Coalesce(F("published_at"), Value(extracted.published, DateTimeField()))
+        fields["published_at"] = extracted.published  # unless the article has one (_KEEP_EXISTING)
     if extracted.claimreview:
         fields["claimreview"] = extracted.claimreview
     return fields
@@ -208,9 +208,13 @@ def _store(article_id: int, fields: dict, rows: list[Candidate]) -> int | None:
             else:
                 # Inside a caller's transaction (tests, commands) or on SQLite: the savepoint keeps a twin's
                 # IntegrityError from breaking the caller's transaction.
+                updates = {name: value for name, value in fields.items() if value is not None}
+                for name in _KEEP_EXISTING:
+                    if name in updates:
+                        updates[name] = Coalesce(F(name), Value(updates[name], Article._meta.get_field(name)))
                 with transaction.atomic():
                     updated = Article.objects.filter(pk=article_id).exclude(ingest_state=IngestState.DONE)
-                    if updated.update(**fields):
+                    if updated.update(**updates):
                         Candidate.objects.bulk_create(rows, ignore_conflicts=True)
             return article_id
         except IntegrityError:
@@ -221,33 +225,74 @@ def _store(article_id: int, fields: dict, rows: list[Candidate]) -> int | None:
     return None
 
 
+# What the result may set on the article. A name missing from `fields` (or None) leaves the column as it is;
+# a name in _KEEP_EXISTING is only filled when empty (a feed's own date wins: the page's is often the last update).
+_STORED_FIELDS = (
+    "text", "content_hash", "fetched_at", "ingest_state", "last_error",
+    "canonical_url", "title", "byline", "language", "published_at", "claimreview",
+)  # fmt: skip
+_KEEP_EXISTING = ("published_at",)
+_store_sql: dict[str, str] = {}  # by database alias: the statement's text, the same for every article
+
+
 def _store_statement(article_id: int, fields: dict, rows: list[Candidate]) -> tuple[str, list]:
     """UPDATE the article unless done, and INSERT its candidates only if it was: one PostgreSQL statement.
 
-    The UPDATE is compiled by the ORM (expressions, JSON); the candidates' columns and values come from the
-    model's fields as bulk_create would write them, cast so that a column of NULLs still has its type. A span
-    already stored is skipped (ON CONFLICT DO NOTHING on the (article, span) constraint), as with bulk_create.
+    The text is the same for every article: the candidates travel as one JSON array, unpacked by
+    jsonb_to_recordset into the model's columns and types, and every article column is set with COALESCE, so a
+    field not given is left alone. So nothing is compiled per article, and psycopg reuses its parse of the
+    statement. A span already stored is skipped (ON CONFLICT DO NOTHING on the (article, span) constraint), as with
+    bulk_create. Data-modifying WITH runs once whatever the INSERT reads, so with no candidates it still updates.
     """
+    unknown = fields.keys() - set(_STORED_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a stored article field: {', '.join(sorted(unknown))}")
     db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: `connection` is a proxy, looked up on every use
-    query = Article.objects.filter(pk=article_id).exclude(ingest_state=IngestState.DONE).query.chain(UpdateQuery)
-    query.add_update_values(fields)
-    update_sql, update_params = query.get_compiler(connection=db).as_sql()
-    params = list(update_params)
-    if not rows:
-        return update_sql, params
-    columns = [f for f in Candidate._meta.concrete_fields if not f.primary_key]
-    for candidate in rows:
-        params += [f.get_db_prep_save(f.pre_save(candidate, True), db) for f in columns]
+    sql = _store_sql.get(db.alias)
+    if sql is None:
+        sql = _store_sql[db.alias] = _store_sql_text(db)
+    params: list[Any] = []
+    for name in _STORED_FIELDS:
+        value = fields.get(name)
+        if value is not None:
+            value = Article._meta.get_field(name).get_db_prep_save(value, db)
+        params.append(value)
+    params.append(article_id)
+    params.append(json.dumps([_candidate_row(candidate) for candidate in rows], default=_json_value))
+    return sql, params
+
+
+_CANDIDATE_COLUMNS = [f for f in Candidate._meta.concrete_fields if not f.primary_key]
+
+
+def _candidate_row(candidate: Candidate) -> dict:
+    return {f.column: getattr(candidate, f.attname) for f in _CANDIDATE_COLUMNS}
+
+
+def _json_value(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} in a candidate row")
+
+
+def _store_sql_text(db) -> str:
     quote = db.ops.quote_name
-    names = ", ".join(quote(f.column) for f in columns)
-    row = "(" + ", ".join(f"%s::{f.db_type(db)}" for f in columns) + ")"
-    sql = (
-        f"WITH article AS ({update_sql} RETURNING 1) "
+    sets = []
+    for name in _STORED_FIELDS:
+        field = Article._meta.get_field(name)
+        column, given = quote(field.column), f"%s::{field.db_type(db)}"
+        first, second = (column, given) if name in _KEEP_EXISTING else (given, column)
+        sets.append(f"{column} = COALESCE({first}, {second})")
+    names = ", ".join(quote(f.column) for f in _CANDIDATE_COLUMNS)
+    types = ", ".join(f"{quote(f.column)} {f.db_type(db)}" for f in _CANDIDATE_COLUMNS)
+    state = quote(Article._meta.get_field("ingest_state").column)
+    return (
+        f"WITH article AS (UPDATE {quote(Article._meta.db_table)} SET {', '.join(sets)} "
+        f"WHERE {quote(Article._meta.pk.column)} = %s AND {state} <> '{IngestState.DONE.value}' RETURNING 1) "
         f"INSERT INTO {quote(Candidate._meta.db_table)} ({names}) "
-        f"SELECT * FROM (VALUES {', '.join([row] * len(rows))}) AS candidate ({names}) "
+        f"SELECT {names} FROM jsonb_to_recordset(%s::jsonb) AS candidate ({types}) "
         "WHERE EXISTS (SELECT 1 FROM article) ON CONFLICT DO NOTHING"
     )
-    return sql, params
 
 
 def _find_duplicate(article_id: int, canonical: str | None, digest: str) -> Article | None:

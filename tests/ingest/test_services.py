@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection, transaction
 
@@ -15,6 +19,20 @@ from tests.ingest.pages import seed_page, seed_text, short_page
 from tests.ingest.server import LocalServer
 
 pytestmark = pytest.mark.django_db
+ARTICLE_RESULT = ("text", "content_hash", "ingest_state", "last_error", "canonical_url", "title", "byline")
+ARTICLE_RESULT += ("language", "published_at", "claimreview")
+
+
+def _page_with_metadata(server: LocalServer) -> str:
+    """The seed page with everything extraction reads besides the text: a date, a language, a canonical
+    address and another fact-checker's ClaimReview."""
+    review = {"@context": "https://schema.org", "@type": "ClaimReview", "claimReviewed": "Soledar is taken"}
+    head = (
+        "<meta property='article:published_time' content='2023-01-13T09:40:00+00:00'>"
+        f"<link rel='canonical' href='{server.url('/canonical/soledar')}'>"
+        f"<script type='application/ld+json'>{json.dumps(review)}</script></head>"
+    )
+    return seed_page().replace("</head>", head, 1).replace("<html lang='en'>", "<html lang='uk'>", 1)
 
 
 @pytest.fixture
@@ -296,18 +314,52 @@ class TestWorkerTransactions:
         assert len(spans) >= 8 and len(spans) == len(set(spans))
 
     def test_the_result_statement_writes_what_the_orm_writes(self, server, allow_private):
-        url = server.route("/seed", seed_page())
+        url = server.route("/seed", _page_with_metadata(server))
         article, _created = services.article_for_url(url=url, enqueue=False)
         tasks.fetch_article.run(article.pk)  # autocommit: one statement
         fields = ("sentence", "statement", "quote", "speaker_text", "claimant_id", "verb", "stance", "confidence")
         fields += ("start_offset", "end_offset", "state", "reject_reason", "claim_id", "decided_by_id", "decided_at")
         by_statement = list(Candidate.objects.filter(article=article).order_by("start_offset").values_list(*fields))
+        stored = Article.objects.values(*ARTICLE_RESULT).get(pk=article.pk)
         Article.objects.all().delete()
         with transaction.atomic():  # inside a transaction: the ORM path
             article, _created = services.article_for_url(url=url, enqueue=False)
             tasks.fetch_article.run(article.pk)
         by_orm = list(Candidate.objects.filter(article=article).order_by("start_offset").values_list(*fields))
         assert by_statement == by_orm and len(by_orm) >= 8
+        assert stored == Article.objects.values(*ARTICLE_RESULT).get(pk=article.pk)
+        assert stored["ingest_state"] == IngestState.DONE and stored["language"] == "uk"
+        assert stored["published_at"] == datetime(2023, 1, 13, 9, 40, tzinfo=UTC)
+        assert stored["claimreview"][0]["claimReviewed"] == "Soledar is taken"
+        assert stored["canonical_url"] == server.url("/canonical/soledar")
+
+    @pytest.mark.parametrize("in_transaction", [False, True], ids=["statement", "orm"])
+    def test_a_feeds_own_date_wins_over_the_pages(self, server, allow_private, in_transaction):
+        feed_date = datetime(2023, 1, 14, 8, 0, tzinfo=UTC)
+        dated, _created = services.article_for_url(
+            url=server.route("/dated", _page_with_metadata(server)), published_at=feed_date, enqueue=False
+        )
+        page = seed_page(marker="This report was updated with the regional figures.")
+        undated, _created = services.article_for_url(url=server.route("/undated", page), enqueue=False)
+        with transaction.atomic() if in_transaction else contextlib.nullcontext():
+            tasks.fetch_article.run(dated.pk)
+            tasks.fetch_article.run(undated.pk)
+        dated.refresh_from_db()
+        undated.refresh_from_db()
+        assert dated.ingest_state == IngestState.DONE and dated.published_at == feed_date
+        assert dated.title == "Russia claims control of Soledar" and dated.byline
+        assert undated.ingest_state == IngestState.DONE and undated.published_at is None
+        assert undated.claimreview is None and undated.language == "en"
+
+    def test_the_result_statement_is_one_text_for_every_article(self, server, allow_private):
+        article, _created = services.article_for_url(url=server.route("/seed", seed_page()), enqueue=False)
+        bare = pipeline._store_statement(article.pk, {"text": "x", "ingest_state": IngestState.DONE}, [])
+        full = pipeline._store_statement(
+            article.pk, {"text": "y", "title": "T", "published_at": datetime.now(UTC)}, [Candidate(sentence="s")]
+        )
+        assert bare[0] == full[0]  # parsed once by psycopg, whatever the article carries
+        with pytest.raises(ValueError, match="Not a stored article field: url"):
+            pipeline._store_statement(article.pk, {"url": "http://elsewhere.example/"}, [])
 
     def test_storing_again_changes_nothing(self, server, allow_private):
         article, _created = services.article_for_url(url=server.route("/seed", seed_page()), enqueue=False)
