@@ -1,22 +1,71 @@
-"""Bench-only Celery task, loaded into the benchmark's workers with `celery worker -I bench_tasks`.
+"""Bench-only Celery task and signals, loaded into the benchmark's workers with `celery worker -I bench_tasks`.
 
-It times extraction alone (and attribution finding alone) on the corpus pages inside a worker process, the
-same kind of process, with the same imports and settings, that runs the pipeline; the timings go back through
-Redis because the project runs without a result backend. Never part of the deployed app.
+- `extract_alone` times extraction alone (and attribution finding alone) on the corpus pages inside a worker
+  process, the same kind of process, with the same imports and settings, that runs the pipeline.
+- Each finished `fetch_article` is announced on a Redis list (DONE_KEY) with the task's own timings: when it
+  started and ended, and how much of it was extraction (`extraction.extract`, timed by a wrapper installed here).
+  The benchmark waits on that list instead of polling the database, and reads from it what the pipeline spent
+  beside extraction, measured inside the same run.
+Timings go back through Redis because the project runs without a result backend. Never part of the deployed app.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from pathlib import Path
 
 import redis
+from celery import signals
 from django.conf import settings
 
 from claims_tracker.celery import app
+from claims_tracker.ingest import extraction
 
 _pages: dict[str, bytes] = {}
+DONE_KEY = "bench:ingest:done"  # a Redis list: one JSON item each time an article's task ends
+PIPELINE_TASK = "claims_tracker.ingest.tasks.fetch_article"
+_client: list[redis.Redis] = []
+_current: dict[str, float] = {}  # the running task: wall-clock start, perf_counter start, extraction seconds
+
+
+def _redis() -> redis.Redis:
+    if not _client:
+        _client.append(redis.Redis.from_url(settings.CELERY_BROKER_URL))
+    return _client[0]
+
+
+def _timed_extract(extract):
+    @functools.wraps(extract)
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return extract(*args, **kwargs)
+        finally:
+            _current["extraction"] = _current.get("extraction", 0.0) + time.perf_counter() - started
+
+    return timed
+
+
+# The pipeline imports `extract` from the module when it runs, so it gets the timed one.
+extraction.extract = _timed_extract(extraction.extract)
+
+
+@signals.task_prerun.connect
+def _task_started(task=None, **_kwargs) -> None:
+    _current.clear()
+    _current.update(start=time.time(), counter=time.perf_counter())
+
+
+@signals.task_postrun.connect
+def _announce_task_end(task=None, **_kwargs) -> None:
+    """Wake the benchmark when an article's task ends, with its timings."""
+    if task is None or task.name != PIPELINE_TASK or "counter" not in _current:
+        return
+    took = time.perf_counter() - _current["counter"]
+    item = {"start": _current["start"], "end": _current["start"] + took, "extraction": _current.get("extraction", 0.0)}
+    _redis().rpush(DONE_KEY, json.dumps(item))
 
 
 def _load(paths: list[str]) -> list[tuple[str, bytes]]:
@@ -30,15 +79,13 @@ def _load(paths: list[str]) -> list[tuple[str, bytes]]:
 def extract_alone(paths: list[str], urls: list[str], reply_to: str) -> None:
     """Extract each page (the bytes the pipeline fetches, with the URL it passes), then find attributions."""
     from claims_tracker.ingest.attribution import find_attributions
-    from claims_tracker.ingest.extraction import extract
 
-    extraction, attribution = [], []
+    extracted, attribution = [], []
     for (_path, body), url in zip(_load(paths), urls, strict=True):
         started = time.perf_counter()
-        text = extract(body, url=url).text
-        extraction.append(time.perf_counter() - started)
+        text = extraction.extract(body, url=url).text
+        extracted.append(time.perf_counter() - started)
         started = time.perf_counter()
         find_attributions(text)
         attribution.append(time.perf_counter() - started)
-    reply = json.dumps({"extraction": extraction, "attribution": attribution})
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).rpush(reply_to, reply)
+    _redis().rpush(reply_to, json.dumps({"extraction": extracted, "attribution": attribution}))
