@@ -7,9 +7,10 @@ For each size: fills the database with synthetic claims (bench/synthetic.py), st
 no DRF), and prints:
   - list throughput at page size 100: /api/v1/claims/ vs the bare view (goal: >= 0.5x);
   - p50/p95 of the first page and of a page deep in the cursor (goal: deep p95 <= 1.5x first);
-  - 304 (If-None-Match) throughput vs full responses (goal: >= 5x).
+  - 304 (If-None-Match) throughput vs full responses (goal: >= 5x);
+  - for scale, the server's floor: an empty JSON view behind the same middleware.
 Requests are sequential over one keep-alive connection, so the figures are per-request cost. The
-four variants run interleaved in rounds of 25, and the load average is printed beside them: on
+five variants run interleaved in rounds of 25, and the load average is printed beside them: on
 a shared machine, compare ratios from one run rather than absolute figures across runs.
 Set REDIS_URL to measure with the Redis cache (throttle counters) as deployed.
 """
@@ -53,8 +54,13 @@ def bare_list(request):
     return JsonResponse({"results": rows})
 
 
-urlpatterns = [path("bench/bare/", bare_list), path("", include("claims_tracker.urls"))]
-# Inside gunicorn this module is the URLconf: the project's URLs plus the bare view.
+def empty(request):
+    """The server's floor: HTTP, gunicorn and the middleware, no query, no work."""
+    return JsonResponse({})
+
+
+urlpatterns = [path("bench/bare/", bare_list), path("bench/empty/", empty), path("", include("claims_tracker.urls"))]
+# Inside gunicorn this module is the URLconf: the project's URLs plus the two bench views.
 if os.environ.get("BENCH_API_SERVER") == "1":
     settings.ROOT_URLCONF = "bench.bench_api"
     from django.core.wsgi import get_wsgi_application
@@ -130,7 +136,7 @@ def run_size(n: int) -> None:
         etag = response.getheader("ETag")
         # Interleaved in rounds, so a burst of load from elsewhere on the machine hits every
         # variant alike rather than whichever happened to run during it.
-        bare, first, deep, not_modified = [], [], [], []
+        bare, first, deep, not_modified, floor = [], [], [], [], []
         rounds = max(1, REQUESTS // 25)
         load_before = os.getloadavg()
         for i in range(rounds):
@@ -139,6 +145,7 @@ def run_size(n: int) -> None:
             first += timed(conn, api_first, n_round)
             deep += timed(conn, api_deep, n_round)
             not_modified += timed(conn, api_first, n_round, {"If-None-Match": etag}, expect=304)
+            floor += timed(conn, "/bench/empty/", n_round)
         load_after = os.getloadavg()
         rps = lambda t: len(t) / sum(t)  # noqa: E731
         print(f"\n== {n:,} synthetic claims ({total:,} listed), page size {PAGE}, {REQUESTS} requests each ==")
@@ -148,6 +155,7 @@ def run_size(n: int) -> None:
             ("API list, first page", first),
             ("API list, page at 90% depth", deep),
             ("API list, 304 If-None-Match", not_modified),
+            ("floor: empty JSON view", floor),
         ):
             print(f"{label:<28}: {rps(t):7.1f} req/s  p50 {p(t, 50):6.1f} ms  p95 {p(t, 95):6.1f} ms")  # fmt: skip
         print(f"-> API / bare throughput    : {rps(first) / rps(bare):.2f}x (goal >= 0.5x)")
