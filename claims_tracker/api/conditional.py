@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import TypeVar
 
+from django.http import HttpResponseBase, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
-from rest_framework import status
 from rest_framework.request import Request
-from rest_framework.response import Response
 
 from .queries import sync_horizon
+
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 
 
 def make_etag(*parts: object) -> str:
@@ -59,7 +61,7 @@ class Validators:
             return False  # unparseable or in the future: ignore it, as the RFC says
         return self.last_modified.timestamp() <= since
 
-    def apply(self, response: Response) -> Response:
+    def apply(self, response: _Response) -> _Response:
         response["ETag"] = self.etag
         if self.last_modified is not None:
             response["Last-Modified"] = http_date(self.last_modified.timestamp())
@@ -67,8 +69,9 @@ class Validators:
         response["Cache-Control"] = "no-cache"
         return response
 
-    def respond_not_modified(self) -> Response:
-        return self.apply(Response(status=status.HTTP_304_NOT_MODIFIED))
+    def respond_not_modified(self) -> HttpResponseNotModified:
+        # A plain 304: nothing to render or negotiate (DRF still adds its Allow and Vary headers).
+        return self.apply(HttpResponseNotModified())
 
 
 def rows_etag(prefix: str, request: Request, key_text: str) -> str:

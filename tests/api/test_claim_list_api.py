@@ -155,6 +155,9 @@ class TestClaimListConditional:
         etag = first["ETag"]
         again = api.get(URL, HTTP_IF_NONE_MATCH=etag)
         assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+        # The headers a 200 would carry that describe the resource (RFC 9110 15.4.5), none of the body's.
+        assert again["Cache-Control"] == first["Cache-Control"] == "no-cache"
+        assert again["Vary"] == first["Vary"] and "Content-Type" not in again
         add_evidence(claim)  # bumps the claim's version
         changed = api.get(URL, HTTP_IF_NONE_MATCH=etag)
         assert changed.status_code == 200 and changed["ETag"] != etag
