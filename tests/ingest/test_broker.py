@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import sys
 
 import pytest
+from celery import signals
 from django.conf import settings
 from kombu import Connection
 
@@ -59,3 +62,15 @@ def test_a_message_stays_unacked_until_acked(connection):
     finally:
         queue.clear()
         queue.close()
+
+
+@pytest.mark.parametrize("signal", [signals.worker_ready, signals.worker_process_init], ids=lambda s: s.name)
+def test_a_worker_freezes_its_heap_once_started(signal):
+    # A full collection then walks only what the worker made since (claims_tracker.celery._freeze_startup_heap).
+    gc.unfreeze()
+    try:
+        signal.send(sender=None)
+        assert gc.get_freeze_count() > 10_000
+        assert "trafilatura" in sys.modules  # the ingestion modules were imported first, and frozen with the rest
+    finally:
+        gc.unfreeze()
