@@ -12,8 +12,8 @@ loaded with `celery worker -I`), so both figures come from the same kind of proc
 Extraction-alone rounds and pipeline rounds alternate, so both run under the same background load on this
 shared machine; a warm-up round of each is run first and left out. The load average is printed. Where the
 machine's speed drifts within seconds, that comparison is noisy; so the workers also time the extraction inside
-each pipeline task, and the overhead is printed a second way: the workers' span of a round against the
-extraction within it (bench_tasks.py).
+each pipeline task, and the overhead is printed a second way: each pipeline round against the extraction
+done within it (bench_tasks.py).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ct_ingest_bench CELERY_BROKER_URL=redis://127.0.0.1:6379/3 \
         .venv/bin/python bench/bench_ingest.py [--rounds 15]
@@ -131,8 +131,7 @@ def stop_workers(procs: list[subprocess.Popen]) -> None:
 @dataclass
 class Round:
     seconds: float  # from the first submit until every article is done
-    span: float  # inside the workers: from the first task's start to the last task's end
-    extraction: float  # inside the workers: the part of the tasks spent in extraction
+    extraction: float  # inside the workers: the part of the round's tasks spent in extraction
 
 
 def run_round(urls: list[str], timeout: float = 300) -> Round:
@@ -167,8 +166,7 @@ def run_round(urls: list[str], timeout: float = 300) -> Round:
             failed = Article.objects.filter(ingest_state=IngestState.FAILED).values_list("url", "last_error")
             for url, error in failed:
                 print(f"    failed: {url}: {error}")
-            span = max(t["end"] for t in tasks) - min(t["start"] for t in tasks)
-            return Round(elapsed, span, sum(t["extraction"] for t in tasks))
+            return Round(elapsed, sum(t["extraction"] for t in tasks))
     raise TimeoutError("the round did not finish")
 
 
@@ -276,16 +274,16 @@ def main() -> None:
     # Best round of each (as timeit reports): the least disturbed by other work on a shared machine.
     best = min(one.pipeline) / min(one.extraction) - 1
     print(f"  best pipeline round vs best extraction round: {best * 100:+.0f}%")
-    # The same question asked inside each pipeline round: the workers' time from the first task's start to the
-    # last one's end against the extraction inside those tasks. Both halves come from the same seconds, so a
-    # slow spell of the machine scales both instead of landing on one side of the comparison.
-    inside = sorted(r.span / r.extraction - 1 for r in one.inside)
-    span, extracting = sum(r.span for r in one.inside), sum(r.extraction for r in one.inside)
+    # The same question asked inside each pipeline round: the round's time against the extraction the workers
+    # did in it. Both halves come from the same seconds, so a slow spell of the machine scales both instead of
+    # landing on one side of the comparison.
+    inside = sorted(r.seconds / r.extraction - 1 for r in one.inside)
+    seconds, extracting = sum(one.pipeline), sum(r.extraction for r in one.inside)
     low, median, high = inside[0], inside[len(inside) // 2], inside[-1]
     print(
-        f"  inside each round (workers' span vs the extraction in it): {(span / extracting - 1) * 100:+.0f}% "
+        f"  the same, against the extraction inside each round: {(seconds / extracting - 1) * 100:+.0f}% "
         f"(per round {low * 100:+.0f}% .. {high * 100:+.0f}%, median {median * 100:+.0f}%; "
-        f"{(span - extracting) / total * 1000:.1f} ms/article beside {extracting / total * 1000:.1f} ms of extraction)"
+        f"{(seconds - extracting) / total * 1000:.1f} ms/article beside {extracting / total * 1000:.1f} ms extracting)"
     )
     share = sum(one.attribution) / sum(one.extraction)
     print(f"  of which attribution finding: {share * 100:+.0f}% (part of the pipeline)")

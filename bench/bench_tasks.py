@@ -2,8 +2,8 @@
 
 - `extract_alone` times extraction alone (and attribution finding alone) on the corpus pages inside a worker
   process, the same kind of process, with the same imports and settings, that runs the pipeline.
-- Each finished `fetch_article` is announced on a Redis list (DONE_KEY) with the task's own timings: when it
-  started and ended, and how much of it was extraction (`extraction.extract`, timed by a wrapper installed here).
+- Each finished `fetch_article` is announced on a Redis list (DONE_KEY) with how much of the task was extraction
+  (`extraction.extract`, timed by a wrapper installed here).
   The benchmark waits on that list instead of polling the database, and reads from it what the pipeline spent
   beside extraction, measured inside the same run.
 Timings go back through Redis because the project runs without a result backend. Never part of the deployed app.
@@ -27,7 +27,7 @@ _pages: dict[str, bytes] = {}
 DONE_KEY = "bench:ingest:done"  # a Redis list: one JSON item each time an article's task ends
 PIPELINE_TASK = "claims_tracker.ingest.tasks.fetch_article"
 _client: list[redis.Redis] = []
-_current: dict[str, float] = {}  # the running task: wall-clock start, perf_counter start, extraction seconds
+_current: dict[str, float] = {}  # the running task's extraction seconds
 
 
 def _redis() -> redis.Redis:
@@ -55,17 +55,13 @@ extraction.extract = _timed_extract(extraction.extract)
 @signals.task_prerun.connect
 def _task_started(task=None, **_kwargs) -> None:
     _current.clear()
-    _current.update(start=time.time(), counter=time.perf_counter())
 
 
 @signals.task_postrun.connect
 def _announce_task_end(task=None, **_kwargs) -> None:
-    """Wake the benchmark when an article's task ends, with its timings."""
-    if task is None or task.name != PIPELINE_TASK or "counter" not in _current:
-        return
-    took = time.perf_counter() - _current["counter"]
-    item = {"start": _current["start"], "end": _current["start"] + took, "extraction": _current.get("extraction", 0.0)}
-    _redis().rpush(DONE_KEY, json.dumps(item))
+    """Wake the benchmark when an article's task ends, with its extraction time."""
+    if task is not None and task.name == PIPELINE_TASK:
+        _redis().rpush(DONE_KEY, json.dumps({"extraction": _current.get("extraction", 0.0)}))
 
 
 def _load(paths: list[str]) -> list[tuple[str, bytes]]:
