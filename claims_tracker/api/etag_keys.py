@@ -15,8 +15,8 @@ row and rows with ",", in the keyset's order. PostgreSQL's own output is the che
 build: arithmetic on EXTRACT(EPOCH ...), which is numeric, made the key query a third slower.
 
 On other databases (the embedded SQLite default) the key fields are fetched as they are, one
-annotation each (`etag_f0`, `etag_f1`, ...), and encoded the same way in Python: the fallback
-`etag_fallback` decides, by the connection's vendor at call time.
+annotation each (`etag_f0`, `etag_f1`, ...), and encoded in Python on both paths (`_encoded`, a
+timestamp as epoch microseconds): `etag_fallback` decides, by the connection's vendor at call time.
 """
 
 from __future__ import annotations
