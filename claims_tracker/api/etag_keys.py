@@ -163,8 +163,8 @@ def _newest_sql(newest: Newest | None) -> str | None:
     if newest is None:
         return None
     model, field = newest
-    column = connections[router.db_for_read(model)].ops.quote_name(model._meta.get_field(field).column)
-    table = connections[router.db_for_read(model)].ops.quote_name(model._meta.db_table)
+    quote = connections[router.db_for_read(model)].ops.quote_name
+    column, table = quote(model._meta.get_field(field).column), quote(model._meta.db_table)
     return f"SELECT {_EPOCH_MICROS_SQL.format(f'max({column})')} FROM {table}"
 
 

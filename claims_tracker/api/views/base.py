@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponseNotModified
 from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -56,7 +57,7 @@ class ApiView(APIView):
         self.perform_authentication(request)
         self.check_permissions(request)
 
-    def not_modified(self, validators: Validators) -> Response | None:
+    def not_modified(self, validators: Validators) -> HttpResponseNotModified | None:
         """The 304 when the client's copy is current; otherwise None, after the checks a
         conditional request deferred (throttles, content negotiation) have run."""
         request = self.request
@@ -85,9 +86,9 @@ class ApiView(APIView):
         return super().handle_exception(exc)
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
-        # Errors are JSON whatever the client accepts: never the browsable API's HTML page. A 304
-        # has no body, so it was never negotiated (see `initial`).
-        if isinstance(response, Response) and (response.status_code >= 400 or response.status_code == 304):
+        # Errors are JSON whatever the client accepts: never the browsable API's HTML page. (A 304
+        # is a plain HttpResponseNotModified: nothing to render, see `initial`.)
+        if isinstance(response, Response) and response.status_code >= 400:
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = "application/json"
         return super().finalize_response(request, response, *args, **kwargs)

@@ -76,9 +76,10 @@ def _menus(filters: selectors.ClaimFilters) -> dict[str, str]:
     claimant = (filters.claimant.slug, filters.claimant.name) if filters.claimant else None
     story = (filters.story.slug, filters.story.title) if filters.story else None
     outlet = (filters.outlet.slug, filters.outlet.name) if filters.outlet else None
+    menus = _menu_options()  # one cache read for the three menus
     built = {}
     for key, current in (("claimant", claimant), ("story", story), ("outlet", outlet)):
-        pairs, options = _menu_options()[key]
+        pairs, options = menus[key]
         if current is None:
             html = options
         elif current in pairs:
