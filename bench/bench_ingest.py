@@ -29,13 +29,13 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,29 +56,37 @@ if os.environ["DJANGO_DEBUG"] == "0":
 
 
 def serve_pages() -> None:
-    """`--serve`: serve the corpus pages on a free port of 127.0.0.1, print the port, run until killed."""
-    pages = {f"/p/{i}.html": path.read_bytes() for i, path in enumerate(sorted(CORPUS.glob("*.html")))}
+    """`--serve`: serve the corpus pages on a free port of 127.0.0.1, print the port, run until killed.
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    It stands in for the news sites, so it should cost the pipeline as little as it can: asyncio in one thread,
+    every response built once (a thread per connection and http.server's parsing cost more than the fetch).
+    """
+    import asyncio
 
-        def log_message(self, *args) -> None:
+    responses = {}
+    for i, path in enumerate(sorted(CORPUS.glob("*.html"))):
+        body = path.read_bytes()
+        head = f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
+        responses[f"/p/{i}.html".encode()] = head.encode() + b"Connection: close\r\n\r\n" + body
+    missing = b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found"
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+            target = head.split(b" ", 2)[1].split(b"?")[0]
+            writer.write(responses.get(target, missing))
+            await writer.drain()
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, IndexError, ConnectionError):
             pass
+        finally:
+            writer.close()
 
-        def do_GET(self) -> None:
-            body = pages.get(self.path.split("?")[0])
-            status = 200 if body is not None else 404
-            body = body if body is not None else b"not found"
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    async def main() -> None:
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        print(server.sockets[0].getsockname()[1], flush=True)
+        await server.serve_forever()
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    print(httpd.server_port, flush=True)
-    httpd.serve_forever()
+    asyncio.run(main())
 
 
 def start_server() -> tuple[subprocess.Popen, int]:
@@ -88,10 +96,13 @@ def start_server() -> tuple[subprocess.Popen, int]:
     return proc, int(proc.stdout.readline())
 
 
-def start_workers(n: int, logdir: Path) -> list[subprocess.Popen]:
+def start_workers(n: int, logdir: Path, announcements: socket.socket) -> list[subprocess.Popen]:
+    import bench_tasks
+
     celery = str(Path(sys.executable).with_name("celery"))
     pythonpath = os.pathsep.join([str(ROOT), str(ROOT / "bench")])
     env = dict(os.environ, PYTHONPATH=pythonpath, DB_CONN_MAX_AGE="60", LOG_LEVEL="WARNING")
+    env[bench_tasks.ANNOUNCE_SOCKET_ENV] = str(announcements.getsockname())
     procs = []
     for i in range(n):
         log = open(logdir / f"worker{i}.log", "wb")  # noqa: SIM115 - lives as long as the worker
@@ -134,22 +145,18 @@ class Round:
     extraction: float  # inside the workers: the part of the round's tasks spent in extraction
 
 
-def run_round(urls: list[str], timeout: float = 300) -> Round:
+def run_round(urls: list[str], announcements: socket.socket, timeout: float = 300) -> Round:
     """One round of the pipeline; failed articles are printed.
 
-    The workers announce each finished task on a Redis list (bench_tasks.DONE_KEY) with its timings; the round
-    waits on it and looks at the database only then, so watching takes no CPU from the pipeline.
+    The workers announce each finished task on the benchmark's Unix datagram socket with its timings; the round
+    waits on it and looks at the database only once as many tasks as articles have ended, so watching takes
+    no CPU from the pipeline.
     """
-    import bench_tasks
-    import redis
-    from django.conf import settings
-
     from claims_tracker.claims.models import Article, IngestState
     from claims_tracker.ingest import services
 
-    announced = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     Article.objects.all().delete()
-    announced.delete(bench_tasks.DONE_KEY)
+    _drain(announcements)
     finished = (IngestState.DONE, IngestState.FAILED)
     tasks: list[dict] = []
     started = time.perf_counter()
@@ -157,17 +164,30 @@ def run_round(urls: list[str], timeout: float = 300) -> Round:
         services.article_submit_url(url=url)
     end = time.monotonic() + timeout
     while (left := end - time.monotonic()) > 0:
-        item = announced.blpop(bench_tasks.DONE_KEY, timeout=max(1, int(left)))
-        if item is None:
+        announcements.settimeout(max(0.01, left))
+        try:
+            tasks.append(json.loads(announcements.recv(4096)))
+        except TimeoutError:
             continue
-        tasks.append(json.loads(item[1]))
-        if not Article.objects.exclude(ingest_state__in=finished).exists():
+        if len(tasks) >= len(urls) and not Article.objects.exclude(ingest_state__in=finished).exists():
             elapsed = time.perf_counter() - started
             failed = Article.objects.filter(ingest_state=IngestState.FAILED).values_list("url", "last_error")
             for url, error in failed:
                 print(f"    failed: {url}: {error}")
             return Round(elapsed, sum(t["extraction"] for t in tasks))
     raise TimeoutError("the round did not finish")
+
+
+def _drain(announcements: socket.socket) -> None:
+    """Drop announcements left from an earlier round (a task that ended after its round was timed)."""
+    announcements.setblocking(False)
+    try:
+        while True:
+            announcements.recv(4096)
+    except BlockingIOError:
+        pass
+    finally:
+        announcements.setblocking(True)
 
 
 def alone_round(paths: list[str], urls: list[str], timeout: float = 120) -> tuple[float, float]:
@@ -196,21 +216,24 @@ class Figures:
 
 def measure(workers: int, rounds: int, paths: list[str], urls: list[str], logdir: Path) -> Figures:
     figures = Figures()
-    procs = start_workers(workers, logdir)
+    announcements = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    announcements.bind(str(logdir / f"announce-{workers}.sock"))
+    procs = start_workers(workers, logdir, announcements)
     try:
         # Warm-up, left out: worker start, imports, connections, lxml and trafilatura caches.
-        run_round(urls, timeout=120)
+        run_round(urls, announcements, timeout=120)
         alone_round(paths, urls)
         for _ in range(rounds):
             extraction, attribution = alone_round(paths, urls)
             figures.extraction.append(extraction)
             figures.attribution.append(attribution)
-            measured = run_round(urls)
+            measured = run_round(urls, announcements)
             figures.pipeline.append(measured.seconds)
             figures.inside.append(measured)
         figures.load = os.getloadavg()
     finally:
         stop_workers(procs)
+        announcements.close()
     return figures
 
 
