@@ -8,18 +8,22 @@ Candidate's (article, span) (insert ... on conflict do nothing).
 
 What an article costs beside extraction (bench/bench_ingest.py): three commits (two progress markers editors
 watch live, one result). The markers commit without waiting for the WAL flush (`_relaxed_commit`); the
-result commits synchronously. The claimant matcher is built once per worker process and rebuilt only when the
-claimants change (`_matcher`). Around the task: one deadline thread per process rather than a timer thread per
-fetch (fetching._Deadlines), one redis-py client per broker channel rather than one per ack (celery.RedisTransport).
+result commits synchronously. In a worker the claim and the result are prepared statements (parsed and planned
+once per connection, `_execute`), and the extracting marker is sent without waiting for its answer, which is
+read once extraction is done (`_extracting`), so the article waits for one round trip fewer. Candidates go to
+the result statement as plain rows, not model instances (`candidate_fields`). The claimant matcher is built once
+per worker process and rebuilt only when the claimants change (`_matcher`). Around the task: one deadline thread
+per process rather than a timer thread per fetch (fetching._Deadlines), one redis-py client per broker channel
+rather than one per ack (celery.RedisTransport).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -67,6 +71,38 @@ def _relaxed_commit() -> str:
     return "FROM (SELECT set_config('synchronous_commit', 'off', true) AS relaxed) AS relaxed_commit"
 
 
+def _worker_connection():
+    """The default connection when it is a worker's (PostgreSQL, autocommit, no caller's transaction), else None.
+
+    Only there does one statement make one transaction of its own, which the prepared and in-flight statements
+    below rely on; tests, management commands and the embedded SQLite default take the ORM's paths.
+    """
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: `connection` is a proxy, looked up on every use
+    if db.vendor != "postgresql" or db.in_atomic_block or not db.get_autocommit():
+        return None
+    return db
+
+
+def _execute(db, sql: str, params: list) -> tuple | None:
+    """Run one statement as a prepared statement of this connection; its first row, if it returns rows.
+
+    Django's psycopg cursors bind parameters client-side, so PostgreSQL parses and plans every statement anew
+    (a third of the result statement's time on the server). A server-side-binding cursor with prepare=True
+    makes psycopg prepare it once per connection and then only bind and execute. Errors are Django's
+    (IntegrityError for a twin), and the statement is logged where Django logs queries (DEBUG, query counts).
+    """
+    import psycopg
+
+    db.ensure_connection()
+    started = time.monotonic()
+    with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        row = cursor.fetchone() if cursor.description else None
+    if db.queries_logged:
+        db.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+    return row
+
+
 def article_resolve(article_id: int) -> Article | None:
     """The article with this id, following a merge into its duplicate."""
     article = Article.objects.filter(pk=article_id).first()
@@ -91,13 +127,18 @@ def article_note_retry(article_id: int, message: str, attempt: int, delay: float
 def article_fetch(article_id: int) -> fetching.FetchResult | None:
     """Mark the article fetching and fetch its page; None when it is gone or done. Raises FetchError."""
     # One statement claims the state and reads the URL; its commit is a progress marker.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {Article._meta.db_table} SET ingest_state = %s, last_error = '' {_relaxed_commit()} "
-            "WHERE id = %s AND ingest_state <> %s RETURNING url",
-            [IngestState.FETCHING, article_id, IngestState.DONE],
-        )
-        row = cursor.fetchone()
+    sql = (
+        f"UPDATE {Article._meta.db_table} SET ingest_state = %s, last_error = '' {_relaxed_commit()} "
+        "WHERE id = %s AND ingest_state <> %s RETURNING url"
+    )
+    params = [IngestState.FETCHING.value, article_id, IngestState.DONE.value]
+    db = _worker_connection()
+    if db is not None:
+        row = _execute(db, sql, params)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
     if row is None:
         return None
     if not row[0]:
@@ -127,12 +168,14 @@ def article_process_page(
     """Extract, dedupe and find candidates in a fetched page. Returns the id kept (None if merged or failed)."""
     from .extraction import extract
 
-    _mark_extracting(article_id)
     if content_type == "text/plain":
+        _mark_extracting(article_id)
         fields: dict[str, Any] = {"text": _decode(body, encoding)}
     else:
         try:
-            fields = _fields_from_extraction(extract(body, url=url), url)
+            with _extracting(article_id):  # nothing in here may use the database: the marker is in flight
+                extracted = extract(body, url=url)
+            fields = _fields_from_extraction(extracted, url)
         except ValueError as exc:
             article_fail(article_id, f"Could not read the page: {exc}")
             return None
@@ -147,14 +190,67 @@ def article_process_page(
     return _store(article_id, fields, rows)
 
 
+def _mark_extracting_sql() -> str:
+    return (
+        f"UPDATE {Article._meta.db_table} SET ingest_state = %s {_relaxed_commit()} WHERE id = %s AND ingest_state = %s"
+    )
+
+
 def _mark_extracting(article_id: int) -> None:
     """Progress marker: fetched, now extracting (committed asynchronously, see _relaxed_commit)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {Article._meta.db_table} SET ingest_state = %s {_relaxed_commit()} "
-            "WHERE id = %s AND ingest_state = %s",
-            [IngestState.EXTRACTING, article_id, IngestState.FETCHING],
-        )
+        cursor.execute(_mark_extracting_sql(), [IngestState.EXTRACTING, article_id, IngestState.FETCHING])
+
+
+@contextlib.contextmanager
+def _extracting(article_id: int) -> Iterator[None]:
+    """Mark the article extracting while the block runs, without waiting for the marker's round trip.
+
+    In a worker the marker is sent through libpq's asynchronous interface (PQsendQueryParams: parse, bind,
+    execute and sync in one message, so PostgreSQL runs and commits it at once, as any autocommit statement) and
+    its answer is read when the block ends, by which time it has long arrived. Until then the connection is busy,
+    so the block must not use the database: it is only ever extraction. The statement's WHERE makes a marker
+    that lands late harmless (it only turns fetching into extracting). Elsewhere the marker is an ordinary
+    statement before the block.
+    """
+    db = _worker_connection()
+    if db is None:
+        _mark_extracting(article_id)
+        yield
+        return
+    db.ensure_connection()
+    pgconn = db.connection.pgconn
+    sql = _mark_extracting_sql().replace("%s", "$1", 1).replace("%s", "$2", 1).replace("%s", "$3", 1)
+    values = [IngestState.EXTRACTING.value.encode(), str(article_id).encode(), IngestState.FETCHING.value.encode()]
+    try:
+        pgconn.send_query_params(sql.encode(), values)
+        while pgconn.flush():  # the connection is non-blocking; a marker this small is written at once
+            pass
+    except Exception:
+        log.warning("could not send the extracting marker of article %s", article_id, exc_info=True)
+        db.close()  # the next statement opens a fresh connection
+        yield
+        return
+    if db.queries_logged:
+        db.queries_log.append({"sql": sql, "time": "0.000"})
+    try:
+        yield
+    finally:
+        _read_in_flight(db, article_id)
+
+
+def _read_in_flight(db, article_id: int) -> None:
+    """Read the answer of the marker in flight, leaving the connection idle for the next statement."""
+    import psycopg
+
+    try:
+        while (result := db.connection.pgconn.get_result()) is not None:
+            if result.status != psycopg.pq.ExecStatus.COMMAND_OK:
+                message = (result.error_message or b"").decode(errors="replace").strip()
+                log.warning("the extracting marker of article %s failed: %s", article_id, message)
+    except Exception:
+        log.warning("lost the connection with the extracting marker of article %s", article_id, exc_info=True)
+        db.close()
 
 
 def _decode(body: bytes, encoding: str | None) -> str:
@@ -193,7 +289,7 @@ def _usable_canonical(candidate: str, final_url: str) -> str:
     return "" if urlsplit(normalized).path in ("", "/") else normalized
 
 
-def _store(article_id: int, fields: dict, rows: list[Candidate]) -> int | None:
+def _store(article_id: int, fields: dict, rows: list[dict]) -> int | None:
     """Write the extracted fields and the candidates together; a unique-constraint violation means a twin.
 
     This is the result of the task, so it commits synchronously (the database default): the message is acked
@@ -201,10 +297,10 @@ def _store(article_id: int, fields: dict, rows: list[Candidate]) -> int | None:
     """
     for _attempt in range(3):
         try:
-            if connection.vendor == "postgresql" and connection.get_autocommit() and not connection.in_atomic_block:
-                # A worker: one statement is one transaction, one round trip, one commit.
-                with connection.cursor() as cursor:
-                    cursor.execute(*_store_statement(article_id, fields, rows))
+            db = _worker_connection()
+            if db is not None:
+                # A worker: one prepared statement is one transaction, one round trip, one commit.
+                _execute(db, *_store_statement(article_id, fields, rows))
             else:
                 # Inside a caller's transaction (tests, commands) or on SQLite: the savepoint keeps a twin's
                 # IntegrityError from breaking the caller's transaction.
@@ -215,7 +311,7 @@ def _store(article_id: int, fields: dict, rows: list[Candidate]) -> int | None:
                 with transaction.atomic():
                     updated = Article.objects.filter(pk=article_id).exclude(ingest_state=IngestState.DONE)
                     if updated.update(**updates):
-                        Candidate.objects.bulk_create(rows, ignore_conflicts=True)
+                        Candidate.objects.bulk_create([Candidate(**row) for row in rows], ignore_conflicts=True)
             return article_id
         except IntegrityError:
             twin = _find_duplicate(article_id, fields.get("canonical_url"), fields["content_hash"])
@@ -235,12 +331,13 @@ _KEEP_EXISTING = ("published_at",)
 _store_sql: dict[str, str] = {}  # by database alias: the statement's text, the same for every article
 
 
-def _store_statement(article_id: int, fields: dict, rows: list[Candidate]) -> tuple[str, list]:
+def _store_statement(article_id: int, fields: dict, rows: list[dict]) -> tuple[str, list]:
     """UPDATE the article unless done, and INSERT its candidates only if it was: one PostgreSQL statement.
 
-    The text is the same for every article: the candidates travel as one JSON array, unpacked by
-    jsonb_to_recordset into the model's columns and types, and every article column is set with COALESCE, so a
-    field not given is left alone. So nothing is compiled per article, and psycopg reuses its parse of the
+    The text is the same for every article: the candidates (candidate_fields rows) travel as one JSON array,
+    unpacked by jsonb_to_recordset into the model's columns and types, with the columns the finder does not set
+    bound once to their model defaults, and every article column is set with COALESCE, so a field not given is
+    left alone. So nothing is compiled per article, and psycopg reuses its parse of the
     statement. A span already stored is skipped (ON CONFLICT DO NOTHING on the (article, span) constraint), as with
     bulk_create. Data-modifying WITH runs once whatever the INSERT reads, so with no candidates it still updates.
     """
@@ -258,21 +355,20 @@ def _store_statement(article_id: int, fields: dict, rows: list[Candidate]) -> tu
             value = Article._meta.get_field(name).get_db_prep_save(value, db)
         params.append(value)
     params.append(article_id)
-    params.append(json.dumps([_candidate_row(candidate) for candidate in rows], default=_json_value))
+    params.extend(f.get_db_prep_save(f.get_default(), db) for f in _CANDIDATE_DEFAULTED)
+    params.append(json.dumps(rows))
     return sql, params
 
 
-_CANDIDATE_COLUMNS = [f for f in Candidate._meta.concrete_fields if not f.primary_key]
-
-
-def _candidate_row(candidate: Candidate) -> dict:
-    return {f.column: getattr(candidate, f.attname) for f in _CANDIDATE_COLUMNS}
-
-
-def _json_value(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} in a candidate row")
+# What the finder gives each candidate travels as JSON; every other column is its model default, bound once.
+_CANDIDATE_FOUND = (
+    "article_id", "sentence", "statement", "quote", "speaker_text", "claimant_id", "verb", "stance", "confidence",
+    "start_offset", "end_offset",
+)  # fmt: skip
+_CANDIDATE_FOUND_FIELDS = [Candidate._meta.get_field(name) for name in _CANDIDATE_FOUND]
+_CANDIDATE_DEFAULTED = [
+    f for f in Candidate._meta.concrete_fields if not f.primary_key and f.attname not in _CANDIDATE_FOUND
+]
 
 
 def _store_sql_text(db) -> str:
@@ -283,14 +379,16 @@ def _store_sql_text(db) -> str:
         column, given = quote(field.column), f"%s::{field.db_type(db)}"
         first, second = (column, given) if name in _KEEP_EXISTING else (given, column)
         sets.append(f"{column} = COALESCE({first}, {second})")
-    names = ", ".join(quote(f.column) for f in _CANDIDATE_COLUMNS)
-    types = ", ".join(f"{quote(f.column)} {f.db_type(db)}" for f in _CANDIDATE_COLUMNS)
+    found = ", ".join(quote(f.column) for f in _CANDIDATE_FOUND_FIELDS)
+    names = ", ".join([found] + [quote(f.column) for f in _CANDIDATE_DEFAULTED])
+    values = ", ".join([found] + [f"%s::{f.db_type(db)}" for f in _CANDIDATE_DEFAULTED])
+    types = ", ".join(f"{quote(f.column)} {f.db_type(db)}" for f in _CANDIDATE_FOUND_FIELDS)
     state = quote(Article._meta.get_field("ingest_state").column)
     return (
         f"WITH article AS (UPDATE {quote(Article._meta.db_table)} SET {', '.join(sets)} "
         f"WHERE {quote(Article._meta.pk.column)} = %s AND {state} <> '{IngestState.DONE.value}' RETURNING 1) "
         f"INSERT INTO {quote(Candidate._meta.db_table)} ({names}) "
-        f"SELECT {names} FROM jsonb_to_recordset(%s::jsonb) AS candidate ({types}) "
+        f"SELECT {values} FROM jsonb_to_recordset(%s::jsonb) AS candidate ({types}) "
         "WHERE EXISTS (SELECT 1 FROM article) ON CONFLICT DO NOTHING"
     )
 
@@ -360,8 +458,8 @@ def reset_matcher_cache() -> None:
     _matcher_cache.update(matcher=None, fingerprint=None)
 
 
-def _candidates(article_id: int, text: str) -> tuple[list[Candidate], str]:
-    """Candidates from the attribution finder, or ([], reason) when the finder broke."""
+def _candidates(article_id: int, text: str) -> tuple[list[dict], str]:
+    """Candidates from the attribution finder as candidate_fields rows, or ([], reason) when the finder broke."""
     from . import attribution
 
     try:
@@ -369,7 +467,7 @@ def _candidates(article_id: int, text: str) -> tuple[list[Candidate], str]:
     except Exception as exc:  # a bug in the finder must fail this article visibly, not the worker
         log.exception("attribution finding failed for article %s", article_id)
         return [], f"Finding attributions failed: {exc.__class__.__name__}: {exc}"
-    return [candidate_from_attribution(article_id, a) for a in found], ""
+    return [candidate_fields(article_id, a) for a in found], ""
 
 
 def article_find_candidates(article_id: int) -> int:
@@ -384,26 +482,29 @@ def article_find_candidates(article_id: int) -> int:
         article_fail(article_id, error)
         return 0
     with transaction.atomic():
-        Candidate.objects.bulk_create(rows, ignore_conflicts=True)
+        Candidate.objects.bulk_create([Candidate(**row) for row in rows], ignore_conflicts=True)
         Article.objects.filter(pk=article_id).update(ingest_state=IngestState.DONE, last_error="")
-    return len({(r.start_offset, r.end_offset) for r in rows})
+    return len({(r["start_offset"], r["end_offset"]) for r in rows})
 
 
-def candidate_from_attribution(article_id: int, a) -> Candidate:
-    stance = a.stance if a.stance in Stance.values else Stance.ASSERTS
-    return Candidate(
-        article_id=article_id,
-        sentence=a.sentence or a.statement or a.quote,
-        statement=a.statement or "",
-        quote=a.quote or "",
-        speaker_text=(a.speaker_text or "")[:300],
-        claimant_id=a.claimant_id,
-        verb=(a.verb or "")[:50],
-        stance=stance,
-        confidence=min(1.0, max(0.0, float(a.confidence))),
-        start_offset=a.start,
-        end_offset=a.end,
-    )
+def candidate_fields(article_id: int, a) -> dict:
+    """A found attribution as the Candidate fields it sets (_CANDIDATE_FOUND), cut to the columns' limits."""
+    return {
+        "article_id": article_id,
+        "sentence": a.sentence or a.statement or a.quote,
+        "statement": a.statement or "",
+        "quote": a.quote or "",
+        "speaker_text": (a.speaker_text or "")[:300],
+        "claimant_id": a.claimant_id,
+        "verb": (a.verb or "")[:50],
+        "stance": a.stance if a.stance in _STANCES else Stance.ASSERTS.value,
+        "confidence": min(1.0, max(0.0, float(a.confidence))),
+        "start_offset": a.start,
+        "end_offset": a.end,
+    }
+
+
+_STANCES = frozenset(Stance.values)
 
 
 def article_run_inline(article_id: int, *, progress: Callable[[str], None] | None = None) -> Article | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -287,8 +289,22 @@ class TestWorkerTransactions:
     def test_the_markers_are_visible_while_the_article_runs(self, server, allow_private, monkeypatch):
         seen = []
 
+        def read_state_elsewhere() -> str:
+            # As an editor's page would: another connection, while the task runs. The extracting marker is sent
+            # without waiting for its answer, so it may land a moment after extraction starts.
+            deadline = time.monotonic() + 5
+            try:
+                while True:
+                    state = Article.objects.get(pk=article.pk).ingest_state
+                    if state != IngestState.FETCHING or time.monotonic() > deadline:
+                        return state
+                    time.sleep(0.005)
+            finally:
+                connection.close()
+
         def spy(body, *, url=""):
-            seen.append(Article.objects.get(pk=article.pk).ingest_state)  # read from outside the task
+            with ThreadPoolExecutor(1) as reader:
+                seen.append(reader.submit(read_state_elsewhere).result(timeout=10))
             return extract(body, url=url)
 
         from claims_tracker.ingest import extraction
@@ -354,8 +370,9 @@ class TestWorkerTransactions:
     def test_the_result_statement_is_one_text_for_every_article(self, server, allow_private):
         article, _created = services.article_for_url(url=server.route("/seed", seed_page()), enqueue=False)
         bare = pipeline._store_statement(article.pk, {"text": "x", "ingest_state": IngestState.DONE}, [])
+        row = dict.fromkeys(pipeline._CANDIDATE_FOUND, "s") | {"article_id": article.pk, "claimant_id": None}
         full = pipeline._store_statement(
-            article.pk, {"text": "y", "title": "T", "published_at": datetime.now(UTC)}, [Candidate(sentence="s")]
+            article.pk, {"text": "y", "title": "T", "published_at": datetime.now(UTC)}, [row]
         )
         assert bare[0] == full[0]  # parsed once by psycopg, whatever the article carries
         with pytest.raises(ValueError, match="Not a stored article field: url"):
@@ -368,9 +385,9 @@ class TestWorkerTransactions:
         count = Candidate.objects.filter(article=article).count()
         # A redelivery that got as far as the store after another delivery finished: nothing is written.
         fields = {"text": "other text", "content_hash": "other", "ingest_state": IngestState.DONE, "last_error": ""}
-        rows = list(Candidate.objects.filter(article=article))
+        rows = list(Candidate.objects.filter(article=article).values(*pipeline._CANDIDATE_FOUND))
         for row in rows:
-            row.pk, row.start_offset = None, row.start_offset + 100_000
+            row["start_offset"] += 100_000
         assert pipeline._store(article.pk, fields, rows) == article.pk
         assert Candidate.objects.filter(article=article).count() == count
         assert Article.objects.get(pk=article.pk).text == article.text
