@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
@@ -83,20 +84,30 @@ def _worker_connection():
     return db
 
 
+_NEVER_BY_COUNT = 2**31 - 1  # psycopg prepares a statement after this many runs: only prepare=True does here
+
+
 def _execute(db, sql: str, params: list) -> tuple | None:
     """Run one statement as a prepared statement of this connection; its first row, if it returns rows.
 
     Django's psycopg cursors bind parameters client-side, so PostgreSQL parses and plans every statement anew
     (a third of the result statement's time on the server). A server-side-binding cursor with prepare=True
-    makes psycopg prepare it once per connection and then only bind and execute. Errors are Django's
-    (IntegrityError for a twin), and the statement is logged where Django logs queries (DEBUG, query counts).
+    makes psycopg prepare it once per connection and then only bind and execute. Django turns psycopg's
+    prepared statements off for the connection (prepare_threshold None); a threshold no statement reaches turns
+    them on for the statements asked for here alone (Django's own cursors never prepare). Off with
+    INGEST_PREPARED_STATEMENTS=0, for a connection pooler that cannot keep them (PgBouncer in transaction mode
+    before 1.21). Errors are Django's (IntegrityError for a twin), and the statement is logged where Django logs
+    queries (DEBUG, query counts).
     """
     import psycopg
 
     db.ensure_connection()
+    prepare = settings.INGEST_PREPARED_STATEMENTS
+    if prepare and db.connection.prepare_threshold is None:
+        db.connection.prepare_threshold = _NEVER_BY_COUNT
     started = time.monotonic()
     with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
+        cursor.execute(sql, params, prepare=prepare or None)
         row = cursor.fetchone() if cursor.description else None
     if db.queries_logged:
         db.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})

@@ -329,6 +329,21 @@ class TestWorkerTransactions:
         spans = list(Candidate.objects.filter(article=article).values_list("start_offset", "end_offset"))
         assert len(spans) >= 8 and len(spans) == len(set(spans))
 
+    @pytest.mark.parametrize("prepared", [True, False], ids=["prepared", "not-prepared"])
+    def test_the_claim_and_the_result_are_prepared_once_per_connection(self, server, allow_private, settings, prepared):
+        settings.INGEST_PREPARED_STATEMENTS = prepared
+        connection.close()  # a fresh connection: nothing prepared on it yet
+        for path in ("/one", "/two"):
+            article, _created = services.article_for_url(url=server.route(path, seed_page(marker=path)), enqueue=False)
+            tasks.fetch_article.run(article.pk)
+            assert Article.objects.get(pk=article.pk).ingest_state == IngestState.DONE
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FILTER (WHERE statement LIKE 'WITH article AS (UPDATE%%'), "
+                "count(*) FILTER (WHERE statement LIKE '%%RETURNING url') FROM pg_prepared_statements"
+            )
+            assert cursor.fetchone() == ((1, 1) if prepared else (0, 0))  # one each, whatever the article
+
     def test_the_result_statement_writes_what_the_orm_writes(self, server, allow_private):
         url = server.route("/seed", _page_with_metadata(server))
         article, _created = services.article_for_url(url=url, enqueue=False)
