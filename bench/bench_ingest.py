@@ -16,7 +16,7 @@ each pipeline task, and the overhead is printed a second way: each pipeline roun
 done within it (bench_tasks.py).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ct_ingest_bench CELERY_BROKER_URL=redis://127.0.0.1:6379/3 \
-        .venv/bin/python bench/bench_ingest.py [--rounds 15]
+        .venv/bin/python bench/bench_ingest.py [--rounds 30]
 
 The database named in DATABASE_URL is created and migrated if missing, and its articles are deleted: give it
 one of its own. Prints figures; asserts nothing.
@@ -243,7 +243,7 @@ def _rate(label: str, seconds: float, n: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=15, help="rounds of the 10 pages per measurement")
+    parser.add_argument("--rounds", type=int, default=30, help="rounds of the 10 pages per measurement")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not CORPUS.exists():

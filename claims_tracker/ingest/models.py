@@ -83,13 +83,17 @@ class CandidateState(models.TextChoices):
 class Candidate(models.Model):
     """A claim the extractor found in an article and an editor has not triaged yet."""
 
-    article = models.ForeignKey("claims.Article", on_delete=models.CASCADE, related_name="candidates")
+    # Indexes: the article's candidates are read through the (article, span) constraint, whose first column
+    # is the article; the claimant, claim and decider are set on few candidates (and the last two only at
+    # triage), so their indexes skip the rows where they are null. Each new candidate updates three indexes
+    # (primary key, span, triage queue) instead of seven.
+    article = models.ForeignKey("claims.Article", on_delete=models.CASCADE, related_name="candidates", db_index=False)
     sentence = models.TextField()
     statement = models.TextField(blank=True)
     quote = models.TextField(blank=True)
     speaker_text = models.CharField(max_length=300, blank=True)
     claimant = models.ForeignKey(
-        "claims.Claimant", on_delete=models.SET_NULL, null=True, blank=True, related_name="candidates"
+        "claims.Claimant", on_delete=models.SET_NULL, null=True, blank=True, related_name="candidates", db_index=False
     )
     verb = models.CharField(max_length=50, blank=True)
     stance = models.CharField(max_length=20, choices=Stance.choices, default=Stance.ASSERTS)
@@ -99,10 +103,10 @@ class Candidate(models.Model):
     state = models.CharField(max_length=20, choices=CandidateState.choices, default=CandidateState.NEW)
     reject_reason = models.TextField(blank=True)
     claim = models.ForeignKey(
-        "claims.Claim", on_delete=models.SET_NULL, null=True, blank=True, related_name="candidates"
+        "claims.Claim", on_delete=models.SET_NULL, null=True, blank=True, related_name="candidates", db_index=False
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -120,7 +124,13 @@ class Candidate(models.Model):
                 fields=["article", "start_offset", "end_offset"], name="candidate_article_span_unique"
             ),
         ]
-        indexes = [models.Index(fields=["state", "-created_at"], name="candidate_triage")]
+        indexes = [
+            models.Index(fields=["state", "-created_at"], name="candidate_triage"),
+            *(
+                models.Index(fields=[name], name=f"candidate_{name}", condition=Q(**{f"{name}__isnull": False}))
+                for name in ("claimant", "claim", "decided_by")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.speaker_text}: {self.statement[:60]}"
