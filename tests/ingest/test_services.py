@@ -317,6 +317,29 @@ class TestWorkerTransactions:
         assert seen == [IngestState.EXTRACTING]
         assert article.ingest_state == IngestState.DONE, article.last_error
 
+    @pytest.mark.parametrize("error", [ValueError("no tree"), RuntimeError("time limit")], ids=["bad-page", "abort"])
+    def test_extraction_breaking_with_the_marker_in_flight_leaves_the_connection_usable(
+        self, server, allow_private, monkeypatch, error
+    ):
+        from claims_tracker.ingest import extraction
+
+        def broken(body, *, url=""):
+            raise error
+
+        monkeypatch.setattr(extraction, "extract", broken)
+        article, _created = services.article_for_url(url=server.route("/seed", seed_page()), enqueue=False)
+        if isinstance(error, ValueError):
+            tasks.fetch_article.run(article.pk)
+        else:
+            with pytest.raises(RuntimeError, match="time limit"):  # a soft time limit, say: the task ends
+                tasks.fetch_article.run(article.pk)
+        article.refresh_from_db()  # the same connection: the marker's answer was read
+        if isinstance(error, ValueError):
+            assert article.ingest_state == IngestState.FAILED
+            assert article.last_error == "Could not read the page: no tree"
+        else:
+            assert article.ingest_state == IngestState.EXTRACTING  # redelivery takes it from here
+
     def test_an_article_is_three_statements_each_its_own_commit(
         self, server, allow_private, django_assert_max_num_queries
     ):
