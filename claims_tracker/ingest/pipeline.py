@@ -217,9 +217,10 @@ def _mark_extracting(article_id: int) -> None:
 def _extracting(article_id: int) -> Iterator[None]:
     """Mark the article extracting while the block runs, without waiting for the marker's round trip.
 
-    In a worker the marker is sent through libpq's asynchronous interface (PQsendQueryParams: parse, bind,
-    execute and sync in one message, so PostgreSQL runs and commits it at once, as any autocommit statement) and
-    its answer is read when the block ends, by which time it has long arrived. Until then the connection is busy,
+    In a worker the marker, with its values merged in by Django's compose_sql (psycopg's client-side binding, as
+    every ORM statement), is sent through libpq's asynchronous interface (PQsendQuery: PostgreSQL runs and commits
+    it at once, as any autocommit statement) and its answer is read when the block ends, by which time it has long
+    arrived. Until then the connection is busy,
     so the block must not use the database: it is only ever extraction. The statement's WHERE makes a marker
     that lands late harmless (it only turns fetching into extracting). Elsewhere the marker is an ordinary
     statement before the block.
@@ -229,12 +230,10 @@ def _extracting(article_id: int) -> Iterator[None]:
         _mark_extracting(article_id)
         yield
         return
-    db.ensure_connection()
-    pgconn = db.connection.pgconn
-    sql = _mark_extracting_sql().replace("%s", "$1", 1).replace("%s", "$2", 1).replace("%s", "$3", 1)
-    values = [IngestState.EXTRACTING.value.encode(), str(article_id).encode(), IngestState.FETCHING.value.encode()]
+    sql = db.ops.compose_sql(_mark_extracting_sql(), [IngestState.EXTRACTING, article_id, IngestState.FETCHING])
     try:
-        pgconn.send_query_params(sql.encode(), values)
+        pgconn = db.connection.pgconn
+        pgconn.send_query(sql.encode())
         while pgconn.flush():  # the connection is non-blocking; a marker this small is written at once
             pass
     except Exception:
@@ -498,6 +497,9 @@ def article_find_candidates(article_id: int) -> int:
     return len({(r["start_offset"], r["end_offset"]) for r in rows})
 
 
+_STANCES = frozenset(Stance.values)
+
+
 def candidate_fields(article_id: int, a) -> dict:
     """A found attribution as the Candidate fields it sets (_CANDIDATE_FOUND), cut to the columns' limits."""
     return {
@@ -513,9 +515,6 @@ def candidate_fields(article_id: int, a) -> dict:
         "start_offset": a.start,
         "end_offset": a.end,
     }
-
-
-_STANCES = frozenset(Stance.values)
 
 
 def article_run_inline(article_id: int, *, progress: Callable[[str], None] | None = None) -> Article | None:

@@ -6,44 +6,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0003_history_append_only_and_search'),
-        ('ingest', '0002_feed_status_fetched_page'),
+        ("claims", "0003_history_append_only_and_search"),
+        ("ingest", "0002_feed_status_fetched_page"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='candidate',
-            name='article',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='candidates', to='claims.article'),
+            model_name="candidate",
+            name="article",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="candidates",
+                to="claims.article",
+            ),
         ),
         migrations.AlterField(
-            model_name='candidate',
-            name='claim',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='candidates', to='claims.claim'),
+            model_name="candidate",
+            name="claim",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="candidates",
+                to="claims.claim",
+            ),
         ),
         migrations.AlterField(
-            model_name='candidate',
-            name='claimant',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='candidates', to='claims.claimant'),
+            model_name="candidate",
+            name="claimant",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="candidates",
+                to="claims.claimant",
+            ),
         ),
         migrations.AlterField(
-            model_name='candidate',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="candidate",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='candidate',
-            index=models.Index(condition=models.Q(('claimant__isnull', False)), fields=['claimant'], name='candidate_claimant'),
+            model_name="candidate",
+            index=models.Index(
+                condition=models.Q(("claimant__isnull", False)), fields=["claimant"], name="candidate_claimant"
+            ),
         ),
         migrations.AddIndex(
-            model_name='candidate',
-            index=models.Index(condition=models.Q(('claim__isnull', False)), fields=['claim'], name='candidate_claim'),
+            model_name="candidate",
+            index=models.Index(condition=models.Q(("claim__isnull", False)), fields=["claim"], name="candidate_claim"),
         ),
         migrations.AddIndex(
-            model_name='candidate',
-            index=models.Index(condition=models.Q(('decided_by__isnull', False)), fields=['decided_by'], name='candidate_decided_by'),
+            model_name="candidate",
+            index=models.Index(
+                condition=models.Q(("decided_by__isnull", False)), fields=["decided_by"], name="candidate_decided_by"
+            ),
         ),
     ]
