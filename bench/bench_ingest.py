@@ -143,6 +143,7 @@ def stop_workers(procs: list[subprocess.Popen]) -> None:
 class Round:
     seconds: float  # from the first submit until every article is done
     extraction: float  # inside the workers: the part of the round's tasks spent in extraction
+    tasks: list[dict]  # each task's seconds by part, as announced (bench_tasks._announce_task_end)
 
 
 def run_round(urls: list[str], announcements: socket.socket, timeout: float = 300) -> Round:
@@ -174,7 +175,7 @@ def run_round(urls: list[str], announcements: socket.socket, timeout: float = 30
             failed = Article.objects.filter(ingest_state=IngestState.FAILED).values_list("url", "last_error")
             for url, error in failed:
                 print(f"    failed: {url}: {error}")
-            return Round(elapsed, sum(t["extraction"] for t in tasks))
+            return Round(elapsed, sum(t["extraction"] for t in tasks), tasks)
     raise TimeoutError("the round did not finish")
 
 
@@ -239,6 +240,52 @@ def measure(workers: int, rounds: int, paths: list[str], urls: list[str], logdir
 
 def _rate(label: str, seconds: float, n: int) -> str:
     return f"{label:<38}{n / seconds:7.1f} articles/s  ({seconds / n * 1000:6.1f} ms/article)"
+
+
+def _breakdown(rounds: list[Round]) -> str:
+    """The 1-worker rounds' seconds by part, per article: what the workers timed, and the rest of the round.
+
+    "between tasks" is from one task's end to the next one's start in the same round (the ack, the next
+    message, Celery's bookkeeping); "round edges" is what is left of the round: the first submit before the
+    first task starts, and the benchmark seeing the last one finish.
+    """
+    parts = {name: 0.0 for name in ("extraction", "attribution", "fetch", "claim", "store")}
+    task = between = seconds = 0.0
+    articles = 0
+    for measured in rounds:
+        seconds += measured.seconds
+        articles += len(measured.tasks)
+        task += sum(t["task"] for t in measured.tasks)
+        between += sum(t["between"] or 0.0 for t in measured.tasks[1:])
+        for name in parts:
+            parts[name] += sum(t[name] for t in measured.tasks)
+    parts["rest of the task"] = task - sum(parts.values())
+    parts["between tasks"] = between
+    parts["round edges"] = seconds - task - between
+    return ", ".join(f"{name} {value / articles * 1000:.2f}" for name, value in parts.items())
+
+
+def _breakdown(rounds: list[Round]) -> str:
+    """The 1-worker rounds' seconds by part, per article: what the workers timed, and the rest of the round.
+
+    "between tasks" is from one task's end to the next one's start in the same round (the ack, the next
+    message, Celery's bookkeeping); "round edges" is what is left of the round: the first submit before the
+    first task starts, and the benchmark seeing the last one finish.
+    """
+    parts = {name: 0.0 for name in ("extraction", "attribution", "fetch", "claim", "store")}
+    task = between = seconds = 0.0
+    articles = 0
+    for measured in rounds:
+        seconds += measured.seconds
+        articles += len(measured.tasks)
+        task += sum(t["task"] for t in measured.tasks)
+        between += sum(t["between"] or 0.0 for t in measured.tasks[1:])
+        for name in parts:
+            parts[name] += sum(t[name] for t in measured.tasks)
+    parts["rest of the task"] = task - sum(parts.values())
+    parts["between tasks"] = between
+    parts["round edges"] = seconds - task - between
+    return ", ".join(f"{name} {value / articles * 1000:.2f}" for name, value in parts.items())
 
 
 def main() -> None:
@@ -310,6 +357,7 @@ def main() -> None:
     )
     share = sum(one.attribution) / sum(one.extraction)
     print(f"  of which attribution finding: {share * 100:+.0f}% (part of the pipeline)")
+    print("  where a pipeline round's time goes, 1 worker, ms/article: " + _breakdown(one.inside))
     print(f"speed-up with 2 workers: x{sum(one.pipeline) / sum(two.pipeline):.2f} (machine has {os.cpu_count()} CPUs)")
     print("load average after 1 worker: {:.2f} {:.2f} {:.2f}".format(*one.load))
     print("load average after 2 workers: {:.2f} {:.2f} {:.2f}".format(*two.load))
