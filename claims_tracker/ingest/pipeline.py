@@ -14,7 +14,7 @@ read once extraction is done (`_extracting`), so the article waits for one round
 the result statement as plain rows, not model instances (`candidate_fields`). The claimant matcher is built once
 per worker process and rebuilt only when the claimants change (`_matcher`). Around the task: one deadline thread
 per process rather than a timer thread per fetch (fetching._Deadlines), one redis-py client per broker channel
-rather than one per ack (celery.RedisTransport).
+rather than one per ack, and the ack emulation's writes not waited for (celery.RedisTransport).
 """
 
 from __future__ import annotations
