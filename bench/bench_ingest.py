@@ -141,7 +141,7 @@ def stop_workers(procs: list[subprocess.Popen]) -> None:
 
 @dataclass
 class Round:
-    seconds: float  # from the first submit until every article is done
+    seconds: float  # from the first submit until the last article's task ended (its result committed)
     extraction: float  # inside the workers: the part of the round's tasks spent in extraction
     tasks: list[dict]  # each task's seconds by part, as announced (bench_tasks._announce_task_end)
 
@@ -171,7 +171,9 @@ def run_round(urls: list[str], announcements: socket.socket, timeout: float = 30
         except TimeoutError:
             continue
         if len(tasks) >= len(urls) and not Article.objects.exclude(ingest_state__in=finished).exists():
-            elapsed = time.perf_counter() - started
+            # The round ends when the last task did (its result committed before), by the clock both processes
+            # share, not when this process got round to noticing it.
+            elapsed = max(t["ended"] for t in tasks) - started
             failed = Article.objects.filter(ingest_state=IngestState.FAILED).values_list("url", "last_error")
             for url, error in failed:
                 print(f"    failed: {url}: {error}")
@@ -246,8 +248,8 @@ def _breakdown(rounds: list[Round]) -> str:
     """The 1-worker rounds' seconds by part, per article: what the workers timed, and the rest of the round.
 
     "between tasks" is from one task's end to the next one's start in the same round (the ack, the next
-    message, Celery's bookkeeping); "round edges" is what is left of the round: the first submit before the
-    first task starts, and the benchmark seeing the last one finish.
+    message, Celery's bookkeeping); "round edges" is what is left of the round: from the first submit until the
+    first task starts.
     """
     parts = {name: 0.0 for name in ("extraction", "attribution", "fetch", "claim", "store")}
     task = between = seconds = 0.0
@@ -269,8 +271,8 @@ def _breakdown(rounds: list[Round]) -> str:
     """The 1-worker rounds' seconds by part, per article: what the workers timed, and the rest of the round.
 
     "between tasks" is from one task's end to the next one's start in the same round (the ack, the next
-    message, Celery's bookkeeping); "round edges" is what is left of the round: the first submit before the
-    first task starts, and the benchmark seeing the last one finish.
+    message, Celery's bookkeeping); "round edges" is what is left of the round: from the first submit until the
+    first task starts.
     """
     parts = {name: 0.0 for name in ("extraction", "attribution", "fetch", "claim", "store")}
     task = between = seconds = 0.0

@@ -80,6 +80,7 @@ def _announce_task_end(task=None, **_kwargs) -> None:
     times = {part: _current.get(part, 0.0) for part in ("extraction", "fetch", "claim", "attribution", "store")}
     times["claim"] -= times["fetch"]
     times["task"] = ended - _current["started"]
+    times["ended"] = ended  # perf_counter is CLOCK_MONOTONIC: the benchmark's process reads the same clock
     # From the previous task's end to this one's start: the ack, the next message, Celery's bookkeeping.
     times["between"] = _current["started"] - _last_end[0] if _last_end else None
     _last_end[:] = [ended]
