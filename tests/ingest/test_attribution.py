@@ -84,6 +84,30 @@ class TestSpeakerPositions:
             ("local firefighters", "The fire started in a storage room")
         ]
 
+    @pytest.mark.parametrize(
+        ("text", "speaker"),
+        [
+            ("ACCORDING TO the health ministry, 42 people were taken to hospital.", "the health ministry"),
+            ("AcCoRdInG tO the health ministry, 42 people were taken to hospital.", "the health ministry"),
+            # "İ" lower-cases to two characters: the sentence checks before the case-insensitive regexes are off
+            (f"42 people died in {'İ' * 40}, according to the health ministry.", "the health ministry"),
+        ],
+    )
+    def test_according_to_is_read_in_any_case_and_beside_any_letter(self, text, speaker):
+        assert [a.speaker_text for a in find_attributions(text)] == [speaker]
+
+    @pytest.mark.parametrize(
+        ("sentence", "verb"),
+        [
+            ("NBC NEWS HAS NOT VERIFIED THE CLAIMS BY EITHER PARTY.", "has not verified"),
+            ("Reuters couldn’t independently confirm the report.", "couldn’t independently confirm"),
+            ("Reuters COULDN'T confirm the report.", "couldn't confirm"),
+            (f"In {'İ' * 40}, Reuters couldn't confirm the report.", "couldn't confirm"),
+        ],
+    )
+    def test_not_verifying_is_read_in_any_case_and_spelling(self, sentence, verb):
+        assert [(a.verb, a.stance) for a in find_attributions(sentence)] == [(verb, Stance.REPORTS)]
+
     def test_it_reads_a_quote_introduced_in_the_paragraph_before(self):
         text = (
             "Samir Patel, a senior analyst, said the talks would fail.\n\n"

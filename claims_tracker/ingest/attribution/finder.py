@@ -69,6 +69,7 @@ _NOT_A_CLAUSE = re.compile(
 )
 _OBJECT_INFINITIVE = re.compile(r"^(?:[\w’'-]+\s+){1,3}to\s+\w+", re.I)
 _TERMINAL = tuple('.!?"”’»:…)')
+_NEGATIONS = ("not", "n't", "n’t")  # one is in every UNVERIFIED_RE match: "has not verified", "couldn’t confirm"
 _QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
 _PUNCT_GAP = re.compile(r"^[\s,.!?—–-]*$")
 
@@ -107,9 +108,25 @@ class _Found:
     sentence: Span
 
 
+def _may_hold(lowered: str | None, words: tuple[str, ...], sent: Span) -> bool:
+    """False when the sentence holds none of `words` in any case, so a case-insensitive regex needing one of them
+    need not scan it. The words have no case variants beyond what lower() gives (a regex matches "ı" for "i", so
+    none has an "i"); `lowered` is None when its offsets would not match the text's (then every sentence may)."""
+    if lowered is None:
+        return True
+    for word in words:
+        if lowered.find(word, sent.start, sent.end) >= 0:
+            return True
+    return False
+
+
 class Finder:
     def __init__(self, text: str) -> None:
         self.text = text
+        # For _may_hold. Only when lower() kept every character one character (all but a few, such as "İ") do its
+        # offsets match the text's.
+        lowered = text.lower()
+        self.lowered = lowered if len(lowered) == len(text) else None
         self.memory = Memory()
         self.found: list[_Found] = []
 
@@ -170,12 +187,16 @@ class Finder:
     def _sentence(self, para: Span, sent: Span, quotes: QuoteIndex) -> None:
         text = self.text
         question = bool(_QUESTION_END.search(text[sent.start : sent.end])) and not quotes.contains(sent.end - 1)
-        unverified = [(m.start(), m.end(), "unverified") for m in UNVERIFIED_RE.finditer(text, sent.start, sent.end)]
+        unverified = []
+        if _may_hold(self.lowered, _NEGATIONS, sent):
+            matches = UNVERIFIED_RE.finditer(text, sent.start, sent.end)
+            unverified = [(m.start(), m.end(), "unverified") for m in matches]
         cues = unverified[:MAX_CUES]
-        for match in ACCORDING_RE.finditer(text, sent.start, sent.end):
-            if len(cues) >= 2 * MAX_CUES:
-                break
-            cues.append((match.start(), match.end(), "according"))
+        if _may_hold(self.lowered, ("accord",), sent):
+            for match in ACCORDING_RE.finditer(text, sent.start, sent.end):
+                if len(cues) >= 2 * MAX_CUES:
+                    break
+                cues.append((match.start(), match.end(), "according"))
         for match in VERB_RE.finditer(text, sent.start, sent.end):
             if len(cues) >= 3 * MAX_CUES:
                 break  # a real sentence has a handful of reporting verbs; this is not a real sentence

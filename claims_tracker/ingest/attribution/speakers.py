@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from .lexicon import ANAPHORIC_HEADS, GENERIC_HEADS, PRONOUNS, SPEAKER_HEADS, SPEAKER_WORDS
 
 WINDOW = 300  # characters around a verb that can hold its speaker phrase
-_TOKEN = re.compile(r"\w(?:[\w’'\-]|\.(?=\w))*|[^\w\s]")
+# A word (letters, digits, inner apostrophes, hyphens and dots: "U.S.", "Kyiv’s") or one other mark. Written as
+# runs of one character class, which re repeats in a tight loop, rather than an alternation tried at every
+# character: the same tokens at about half the cost.
+_TOKEN = re.compile(r"\w[\w’'\-]*(?:\.(?=\w)[\w’'\-]*)*|[^\w\s]")
 # Capitalised words that open sentences or clauses and are never part of a name.
 _CAPITALISED_FUNCTION = frozenset(
     """but and or so yet however meanwhile still also then now in on at after before when while although though
