@@ -60,22 +60,24 @@ def serve_pages() -> None:
 
     It stands in for the news sites, so it should cost the pipeline as little as it can: asyncio in one thread,
     every response built once (a thread per connection and http.server's parsing cost more than the fetch).
+    Like a news site it keeps connections alive (HTTP/1.1), so one worker's fetches reuse its connection.
     """
     import asyncio
 
     responses = {}
     for i, path in enumerate(sorted(CORPUS.glob("*.html"))):
         body = path.read_bytes()
-        head = f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
-        responses[f"/p/{i}.html".encode()] = head.encode() + b"Connection: close\r\n\r\n" + body
-    missing = b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found"
+        head = f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(body)}\r\n\r\n"
+        responses[f"/p/{i}.html".encode()] = head.encode() + body
+    missing = b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found"
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            head = await reader.readuntil(b"\r\n\r\n")
-            target = head.split(b" ", 2)[1].split(b"?")[0]
-            writer.write(responses.get(target, missing))
-            await writer.drain()
+            while True:  # one request after another, until the client closes the connection
+                head = await reader.readuntil(b"\r\n\r\n")
+                target = head.split(b" ", 2)[1].split(b"?")[0]
+                writer.write(responses.get(target, missing))
+                await writer.drain()
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, IndexError, ConnectionError):
             pass
         finally:

@@ -6,6 +6,10 @@ So the host is resolved once, every address it resolves to is checked, and the c
 address (urllib3 keeps the hostname for the Host header, SNI and certificate checks, but never resolves it
 again, so DNS rebinding between check and connect gains nothing). Each redirect hop is checked the same way.
 
+A page read to its end leaves its connection open for the next GET from the same site and checked address
+(_KeptAlive): the host is still resolved and checked on every fetch, and anything short of a complete response
+closes the connection.
+
 A total deadline is enforced by a watchdog that shuts the socket down, so a server dripping one byte a second
 (even in its headers) cannot hold a worker. The body cap counts decompressed bytes, so a gzip bomb stops at the
 cap. `settings.INGEST_ALLOW_PRIVATE_NETWORKS` lets tests and closed newsrooms fetch from loopback and private
@@ -22,6 +26,7 @@ import re
 import socket
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -38,6 +43,7 @@ MAX_REDIRECTS = 5
 MAX_URL_LENGTH = 2000
 _CHUNK = 64 * 1024
 _REDIRECT_CODES = {301, 302, 303, 307, 308}
+_KEPT_ALIVE_METHODS = ("GET", "HEAD")  # whose connection may serve the next fetch (_KeptAlive)
 # Hostnames written as numbers: 2130706433, 0x7f000001, 0177.0.0.1, 127.1. inet_aton reads them the way the
 # C library (and so the connection) would, so we check the address they really mean.
 _NUMERIC_HOST = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}$", re.I)
@@ -338,19 +344,22 @@ class _Watchdog:
             self._sockets.clear()  # the entry waits in the heap until its deadline; keep it small
 
 
+_current = threading.local()  # .watchdog: the deadline of the fetch this thread is running
+
+
 class _PinnedMixin:
     """Connect to the address we checked; `host` stays the name for Host, SNI and certificate checks."""
 
-    def __init__(self, *args, pinned_ip: IPAddress, watchdog: _Watchdog, **kwargs):
+    def __init__(self, *args, pinned_ip: IPAddress, **kwargs):
         self._pinned_ip = pinned_ip
-        self._watchdog = watchdog
         super().__init__(*args, **kwargs)
 
     def _new_conn(self) -> socket.socket:
+        watchdog: _Watchdog = _current.watchdog
         family = socket.AF_INET6 if self._pinned_ip.version == 6 else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
-        self._watchdog.add(sock)
-        sock.settimeout(max(0.01, min(self.timeout or 10.0, self._watchdog.remaining())))
+        watchdog.add(sock)
+        sock.settimeout(max(0.01, min(self.timeout or 10.0, watchdog.remaining())))
         try:
             sock.connect((str(self._pinned_ip), self.port))
         except OSError as exc:
@@ -366,6 +375,78 @@ class _PinnedHTTPConnection(_PinnedMixin, HTTPConnection):
 
 class _PinnedHTTPSConnection(_PinnedMixin, HTTPSConnection):
     pass
+
+
+class _PinnedPoolMixin:
+    """A pool of connections to one checked address. A connection kept alive from an earlier fetch comes under
+    the deadline of the fetch that takes it (a new one is put under it as it connects)."""
+
+    def _get_conn(self, timeout=None):
+        conn = super()._get_conn(timeout)
+        _current.reused = conn.sock is not None
+        if conn.sock is not None:
+            _current.watchdog.add(conn.sock)
+        return conn
+
+
+class _PinnedHTTPPool(_PinnedPoolMixin, urllib3.HTTPConnectionPool):
+    ConnectionCls = _PinnedHTTPConnection
+
+
+class _PinnedHTTPSPool(_PinnedPoolMixin, urllib3.HTTPSConnectionPool):
+    ConnectionCls = _PinnedHTTPSConnection
+
+
+class _KeptAlive:
+    """This process's connection pools for GET and HEAD, one per (scheme, host, port, checked address).
+
+    A page fetched to its end leaves its connection open for the next fetch from the same site (an outlet's
+    feed and its articles): no new TCP and TLS handshake. The host is still resolved and every address checked
+    on every fetch, and a pool only ever connects to the address in its key, so reuse never reaches an address
+    the check would now refuse. Anything but a complete response closes the connection. Other methods
+    (webhook POSTs) never reuse one: a request sent on a connection the server had just closed could not be
+    told apart from one it received. Bounded: the least recently used pool is closed past MAX_POOLS.
+    """
+
+    MAX_POOLS = 32
+    CONNECTIONS_PER_POOL = 4  # threads fetching from one site at once; more are opened and closed
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pools: OrderedDict[tuple, urllib3.HTTPConnectionPool] = OrderedDict()
+
+    def pool(self, scheme: str, host: str, port: int, ip: IPAddress, *, keep: bool) -> urllib3.HTTPConnectionPool:
+        if not keep:
+            return self._new(scheme, host, port, ip, maxsize=1)
+        key = (scheme, host.lower(), port, ip)
+        with self._lock:
+            pool = self._pools.pop(key, None) or self._new(scheme, host, port, ip, maxsize=self.CONNECTIONS_PER_POOL)
+            self._pools[key] = pool  # the most recently used last
+            while len(self._pools) > self.MAX_POOLS:
+                self._pools.popitem(last=False)[1].close()
+        return pool
+
+    @staticmethod
+    def _new(scheme: str, host: str, port: int, ip: IPAddress, *, maxsize: int) -> urllib3.HTTPConnectionPool:
+        pool_cls = _PinnedHTTPSPool if scheme == "https" else _PinnedHTTPPool
+        return pool_cls(host, port, retries=False, maxsize=maxsize, pinned_ip=ip)
+
+    def clear(self) -> None:
+        with self._lock:
+            pools, self._pools = self._pools, OrderedDict()
+        for pool in pools.values():
+            pool.close()
+
+
+_kept_alive = _KeptAlive()
+
+
+def _forget_connections_after_fork() -> None:
+    global _kept_alive
+    _kept_alive = _KeptAlive()  # the parent's sockets are the parent's; its lock may be held
+
+
+os.register_at_fork(after_in_child=_forget_connections_after_fork)
 
 
 def _user_agent() -> str:
@@ -418,7 +499,7 @@ def safe_fetch(
     (webhook delivery wants to see a 410, say). Redirects are followed for GET and HEAD only.
     """
     method = method.upper()
-    watchdog = _Watchdog(deadline)
+    watchdog = _current.watchdog = _Watchdog(deadline)
     redirects: list[str] = []
     current = validate_url(url)
     try:
@@ -426,6 +507,7 @@ def safe_fetch(
             response = _request_once(
                 current, method=method, headers=headers, body=body, watchdog=watchdog, deadline=deadline
             )
+            complete = False
             try:
                 location = response.headers.get("location")
                 if response.status in _REDIRECT_CODES and location and method in ("GET", "HEAD"):
@@ -436,7 +518,7 @@ def safe_fetch(
                     except FetchError as exc:
                         raise type(exc)(f"Redirect from {redirects[-1]} refused: {exc.message}", url=target) from None
                     continue
-                return _read_result(
+                result = _read_result(
                     response,
                     url=current,
                     watchdog=watchdog,
@@ -446,12 +528,16 @@ def safe_fetch(
                     accept_statuses=accept_statuses,
                     redirects=redirects,
                 )
+                complete = not watchdog.fired
+                return result
             finally:
+                if not (complete and method in _KEPT_ALIVE_METHODS):
+                    response.close()  # closes the connection too: the next fetch opens a fresh one
                 response.release_conn()
-                response.close()
         raise TooManyRedirects(f"More than {max_redirects} redirects, starting at {url}.", url=url)
     finally:
         watchdog.cancel()
+        _current.watchdog = None
 
 
 def _request_once(
@@ -475,29 +561,34 @@ def _request_once(
     for ip in addresses:
         if watchdog.remaining() <= 0:
             break
-        timeout = urllib3.Timeout(connect=min(10.0, watchdog.remaining()), read=min(20.0, deadline))
-        pool_cls = urllib3.HTTPSConnectionPool if scheme == "https" else urllib3.HTTPConnectionPool
-        pool = pool_cls(host, port, timeout=timeout, retries=False, maxsize=1, pinned_ip=ip, watchdog=watchdog)
-        pool.ConnectionCls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
-        try:
-            return pool.urlopen(
-                method,
-                path,
-                body=body,
-                headers=send_headers,
-                redirect=False,
-                retries=False,
-                preload_content=False,
-                decode_content=False,
-                assert_same_host=False,
-            )
-        except Urllib3HTTPError as exc:
-            last_error = exc
-            if watchdog.fired:
+        pool = _kept_alive.pool(scheme, host, port, ip, keep=method in _KEPT_ALIVE_METHODS)
+        for _attempt in range(2):
+            timeout = urllib3.Timeout(connect=min(10.0, watchdog.remaining()), read=min(20.0, deadline))
+            _current.reused = False
+            try:
+                return pool.urlopen(
+                    method,
+                    path,
+                    body=body,
+                    headers=send_headers,
+                    timeout=timeout,
+                    redirect=False,
+                    retries=False,
+                    preload_content=False,
+                    decode_content=False,
+                    assert_same_host=False,
+                )
+            except Urllib3HTTPError as exc:
+                last_error = exc
+                # A kept-alive connection the server closed as we sent: once more on a fresh one (GET/HEAD only).
+                if _current.reused and not watchdog.fired and isinstance(exc, urllib3.exceptions.ProtocolError):
+                    continue
                 break
-            if isinstance(exc, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError):
-                continue  # try the next checked address
+        if watchdog.fired:
             break
+        if isinstance(last_error, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError):
+            continue  # try the next checked address
+        break
     if watchdog.fired or watchdog.remaining() <= 0:
         raise Timeout(f"{url} did not answer within {deadline:g} s.", url=url)
     if isinstance(last_error, urllib3.exceptions.SSLError):

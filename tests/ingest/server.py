@@ -27,6 +27,8 @@ class Hit:
     path: str
     headers: dict[str, str]
     at: float
+    peer: tuple = ()  # the client's address and port: one per connection
+    method: str = "GET"
 
 
 class LocalServer:
@@ -43,8 +45,9 @@ class LocalServer:
                 pass
 
             def do_GET(self) -> None:
+                headers = {k.lower(): v for k, v in self.headers.items()}
                 with server._lock:
-                    server.hits.append(Hit(self.path, {k.lower(): v for k, v in self.headers.items()}, time.time()))
+                    server.hits.append(Hit(self.path, headers, time.time(), self.client_address, self.command))
                 route = server.routes.get(self.path)
                 if route is None:
                     self._send(404, b"not found", {"Content-Type": "text/plain"})
@@ -60,6 +63,10 @@ class LocalServer:
                         self._send(304, b"", {"ETag": tag})
                         return
                 self._send(route.status, route.body, headers)
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self.do_GET()
 
             def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
                 self.send_response(status)

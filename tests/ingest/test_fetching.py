@@ -283,3 +283,119 @@ class TestHostileResponse:
         with pytest.raises(FetchError) as info:
             safe_fetch(f"http://127.0.0.1:{port}/", deadline=3)
         assert info.value.transient is True
+
+
+class TestKeptAlive:
+    """A page read to its end leaves its connection open for the next fetch from the site; nothing else does."""
+
+    @pytest.fixture(autouse=True)
+    def _allow(self, allow_private):
+        pass
+
+    @staticmethod
+    def peers(server: LocalServer) -> list[tuple]:
+        return [hit.peer for hit in server.hits]
+
+    def test_fetches_from_one_site_share_a_connection(self, server: LocalServer):
+        for path in ("/a", "/b", "/c"):
+            server.route(path, "<p>page</p>")
+            assert safe_fetch(server.url(path), allowed_content_types=HTML).body == b"<p>page</p>"
+        assert len(set(self.peers(server))) == 1
+
+    def test_a_page_not_read_to_its_end_closes_its_connection(self, server: LocalServer):
+        server.route("/big", "x" * 5000)
+        server.route("/pdf", b"%PDF", headers={"Content-Type": "application/pdf"})
+        server.route("/next", "<p>next</p>")
+        with pytest.raises(TooLarge):
+            safe_fetch(server.url("/big"), max_bytes=1000)
+        with pytest.raises(BadContentType):
+            safe_fetch(server.url("/pdf"), allowed_content_types=HTML)
+        safe_fetch(server.url("/next"))
+        assert len(set(self.peers(server))) == 3
+
+    def test_a_redirect_closes_its_connection(self, server: LocalServer):
+        server.route("/old", b"", status=301, headers={"Location": "/new"})
+        server.route("/new", "<p>new</p>")
+        assert safe_fetch(server.url("/old")).url == server.url("/new")
+        assert len(set(self.peers(server))) == 2
+
+    def test_a_post_never_reuses_a_connection(self, server: LocalServer):
+        server.route("/hook", "ok", headers={"Content-Type": "text/plain"})
+        safe_fetch(server.url("/hook"))
+        for _ in range(2):
+            safe_fetch(server.url("/hook"), method="POST", body=b"{}", headers={"Content-Type": "application/json"})
+        assert [hit.method for hit in server.hits] == ["GET", "POST", "POST"]
+        assert len(set(self.peers(server))) == 3
+
+    def test_a_connection_the_server_closed_while_idle_is_replaced(self, server: LocalServer):
+        def answer_then_hang_up(handler):
+            handler._send(200, b"<p>bye</p>", {"Content-Type": "text/html"})
+            handler.close_connection = True  # no "Connection: close": the client thinks it is still open
+
+        server.route("/bye", handler=answer_then_hang_up)
+        server.route("/next", "<p>next</p>")
+        safe_fetch(server.url("/bye"))
+        time.sleep(0.2)  # the close reaches the client
+        assert safe_fetch(server.url("/next")).body == b"<p>next</p>"
+        assert len(set(self.peers(server))) == 2
+
+    def test_a_connection_closed_as_the_request_arrives_is_tried_once_more_on_a_fresh_one(self, server: LocalServer):
+        served: set = set()
+
+        def only_on_a_fresh_connection(handler):
+            if handler.client_address in served:
+                handler.close_connection = True  # hang up without an answer, as a server closing an idle one
+                return
+            served.add(handler.client_address)
+            handler._send(200, b"<p>flaky</p>", {"Content-Type": "text/html"})
+
+        server.route("/flaky", handler=only_on_a_fresh_connection)
+        safe_fetch(server.url("/flaky"))
+        assert safe_fetch(server.url("/flaky")).body == b"<p>flaky</p>"
+        peers = [hit.peer for hit in server.hits_for("/flaky")]
+        assert len(peers) == 3 and peers[0] == peers[1] != peers[2]
+
+    def test_the_deadline_covers_a_kept_alive_connection(self, server: LocalServer):
+        def drip(handler):
+            handler.send_response(200)
+            handler.send_header("Content-Type", "text/html")
+            handler.send_header("Content-Length", "60")
+            handler.end_headers()
+            for _ in range(60):
+                try:
+                    handler.wfile.write(b"x")
+                    handler.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(1)
+
+        server.route("/first", "<p>first</p>")
+        server.route("/drip", handler=drip)
+        safe_fetch(server.url("/first"))
+        started = time.monotonic()
+        with pytest.raises(Timeout):
+            safe_fetch(server.url("/drip"), deadline=2)
+        assert time.monotonic() - started < 4
+        assert self.peers(server)[0] == self.peers(server)[1]  # the slow page came on the kept connection
+
+    def test_a_kept_connection_never_bypasses_the_address_check(self, server: LocalServer, settings):
+        server.route("/page", "<p>page</p>")
+        safe_fetch(server.url("/page"))
+        settings.INGEST_ALLOW_PRIVATE_NETWORKS = False
+        with pytest.raises(BlockedAddress):
+            safe_fetch(server.url("/page"))
+        assert len(server.hits) == 1  # refused before anything was sent
+
+    def test_a_forked_child_opens_its_own_connections(self, server: LocalServer):
+        server.route("/page", "<p>page</p>")
+        safe_fetch(server.url("/page"))
+        fetching._forget_connections_after_fork()  # what os.fork runs in the child
+        safe_fetch(server.url("/page"))
+        assert len(set(self.peers(server))) == 2
+
+    def test_the_pools_kept_are_bounded(self, server: LocalServer, monkeypatch):
+        monkeypatch.setattr(fetching._KeptAlive, "MAX_POOLS", 2)
+        server.route("/page", "<p>page</p>")
+        for host in ("127.0.0.1", "127.1", "2130706433"):  # three names of one address: three pools
+            safe_fetch(f"http://{host}:{server.port}/page")
+        assert len(fetching._kept_alive._pools) == 2
