@@ -269,29 +269,6 @@ def _breakdown(rounds: list[Round]) -> str:
     return ", ".join(f"{name} {value / articles * 1000:.2f}" for name, value in parts.items())
 
 
-def _breakdown(rounds: list[Round]) -> str:
-    """The 1-worker rounds' seconds by part, per article: what the workers timed, and the rest of the round.
-
-    "between tasks" is from one task's end to the next one's start in the same round (the ack, the next
-    message, Celery's bookkeeping); "round edges" is what is left of the round: from the first submit until the
-    first task starts.
-    """
-    parts = {name: 0.0 for name in ("extraction", "attribution", "fetch", "claim", "store")}
-    task = between = seconds = 0.0
-    articles = 0
-    for measured in rounds:
-        seconds += measured.seconds
-        articles += len(measured.tasks)
-        task += sum(t["task"] for t in measured.tasks)
-        between += sum(t["between"] or 0.0 for t in measured.tasks[1:])
-        for name in parts:
-            parts[name] += sum(t[name] for t in measured.tasks)
-    parts["rest of the task"] = task - sum(parts.values())
-    parts["between tasks"] = between
-    parts["round edges"] = seconds - task - between
-    return ", ".join(f"{name} {value / articles * 1000:.2f}" for name, value in parts.items())
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=30, help="rounds of the 10 pages per measurement")

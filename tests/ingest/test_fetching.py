@@ -26,6 +26,22 @@ from tests.ingest.server import LocalServer
 HTML = ("text/html",)
 
 
+def _drip_a_byte_a_second(handler, length: int | None = None) -> None:
+    """A 200 HTML page whose body comes one byte a second for a minute (with a Content-Length when given)."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    if length is not None:
+        handler.send_header("Content-Length", str(length))
+    handler.end_headers()
+    for _ in range(60):
+        try:
+            handler.wfile.write(b"x")
+            handler.wfile.flush()
+        except OSError:
+            return
+        time.sleep(1)
+
+
 class TestAddressCheck:
     @pytest.mark.parametrize(
         "address",
@@ -187,19 +203,7 @@ class TestHostileResponse:
         pass
 
     def test_it_gives_up_on_a_server_dripping_one_byte_a_second(self, server: LocalServer):
-        def drip(handler):
-            handler.send_response(200)
-            handler.send_header("Content-Type", "text/html")
-            handler.end_headers()
-            for _ in range(60):
-                try:
-                    handler.wfile.write(b"x")
-                    handler.wfile.flush()
-                except OSError:
-                    return
-                time.sleep(1)
-
-        server.route("/drip", handler=drip)
+        server.route("/drip", handler=_drip_a_byte_a_second)
         started = time.monotonic()
         with pytest.raises(Timeout) as info:
             safe_fetch(server.url("/drip"), deadline=2)
@@ -356,21 +360,8 @@ class TestKeptAlive:
         assert len(peers) == 3 and peers[0] == peers[1] != peers[2]
 
     def test_the_deadline_covers_a_kept_alive_connection(self, server: LocalServer):
-        def drip(handler):
-            handler.send_response(200)
-            handler.send_header("Content-Type", "text/html")
-            handler.send_header("Content-Length", "60")
-            handler.end_headers()
-            for _ in range(60):
-                try:
-                    handler.wfile.write(b"x")
-                    handler.wfile.flush()
-                except OSError:
-                    return
-                time.sleep(1)
-
         server.route("/first", "<p>first</p>")
-        server.route("/drip", handler=drip)
+        server.route("/drip", handler=lambda handler: _drip_a_byte_a_second(handler, length=60))
         safe_fetch(server.url("/first"))
         started = time.monotonic()
         with pytest.raises(Timeout):
