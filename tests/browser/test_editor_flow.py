@@ -13,6 +13,7 @@ from claims_tracker.ingest.models import Candidate
 from claims_tracker.ingest.services import reset_matcher_cache
 from tests.desk.browser import browser, log_in, new_page, shot  # noqa: F401 - fixture
 from tests.factories import PASSWORD, OutletFactory, UserFactory
+from tests.ingest.pages import seed_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,8 +22,8 @@ def _row(page, speaker: str):
     return page.locator("tr.candidate-row", has_text=speaker).first
 
 
-def test_the_editor_flow_from_pasted_report_to_confirmed_claim(browser, live_server, shared_dir, artifacts_dir):  # noqa: F811
-    seed = (shared_dir / "seed" / "soledar-nbc-2023-01-13.txt").read_text(encoding="utf-8")
+def test_the_editor_flow_from_pasted_report_to_confirmed_claim(browser, live_server, artifacts_dir):  # noqa: F811
+    seed = seed_text()
     UserFactory(username="ed", groups=["editor"])
     OutletFactory(name="NBC News", slug="nbc-news")
     services.claimant_create(

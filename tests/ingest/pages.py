@@ -5,19 +5,11 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "soledar-nbc-2023-01-13.txt"
-
-FALLBACK_TEXT = (
-    "Russia claimed Friday that it had taken control of Soledar, Moscow's Defense Ministry said on Friday.\n\n"
-    "Ukraine's Deputy Defense Minister Hanna Malyar wrote on Telegram that \u201cthe night in Soledar was hot, "
-    "the battles continued.\u201d\n\n"
-    "Pavlo Kyrylenko, the head of the Donetsk regional military administration, said only 500 people "
-    "remained in Soledar, most of them elderly."
-)
+SEED = Path(__file__).resolve().parents[1] / "data" / "soledar_report.txt"  # see tests/data/README.md
 
 
 def seed_text() -> str:
-    return SEED.read_text(encoding="utf-8") if SEED.exists() else FALLBACK_TEXT
+    return SEED.read_text(encoding="utf-8")
 
 
 def article_page(title: str, paragraphs: list[str], *, canonical: str = "", extra: str = "") -> str:

@@ -9,6 +9,7 @@ from claims_tracker.ingest.attribution import Attribution, find_attributions
 from claims_tracker.ingest.attribution.lexicon import STANCE_OF_FORM
 from claims_tracker.ingest.attribution.segment import find_quotes, paragraphs, sentences
 from claims_tracker.ingest.matching import ClaimantMatcher
+from tests.ingest.pages import seed_text
 
 
 def pairs(text: str) -> list[tuple[str, str]]:
@@ -208,16 +209,16 @@ class TestHostileInput:
         for attribution in find_attributions(text):
             assert text[attribution.start : attribution.end] == attribution.statement
 
-    def test_it_handles_a_megabyte_of_news_text(self, shared_dir):
-        seed = (shared_dir / "seed/soledar-nbc-2023-01-13.txt").read_text(encoding="utf-8")
+    def test_it_handles_a_megabyte_of_news_text(self):
+        seed = seed_text()
         text = (seed + "\n\n") * (1_000_000 // len(seed) + 1)
         found = find_attributions(text)
         assert len(text) > 1_000_000
         assert len(found) >= 10 * (len(text) // len(seed))
         assert all(text[a.start : a.end] == a.statement for a in found)
 
-    def test_it_is_deterministic(self, shared_dir):
-        seed = (shared_dir / "seed/soledar-nbc-2023-01-13.txt").read_text(encoding="utf-8")
+    def test_it_is_deterministic(self):
+        seed = seed_text()
         assert find_attributions(seed) == find_attributions(seed)
 
 

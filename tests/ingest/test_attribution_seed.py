@@ -1,4 +1,4 @@
-"""The seed acceptance case: NBC News on Soledar (13 January 2023), with the demo's claimants loaded."""
+"""The seed acceptance case: the Soledar report (tests/data/soledar_report.txt), with the demo's claimants loaded."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ from claims_tracker.claims.demo import load_demo
 from claims_tracker.claims.models import Claimant, Stance
 from claims_tracker.ingest.attribution import find_attributions
 from claims_tracker.ingest.matching import ClaimantMatcher
-
-SEED = "seed/soledar-nbc-2023-01-13.txt"
+from tests.ingest.pages import seed_text as read_seed_text
 
 
 @pytest.fixture
-def seed_text(shared_dir) -> str:
-    return (shared_dir / SEED).read_text(encoding="utf-8")
+def seed_text() -> str:
+    return read_seed_text()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import pytest
 
 from claims_tracker.ingest.attribution.lexicon import STANCE_OF_FORM, UNVERIFIED_RE, VERB_RE, alternation
 from claims_tracker.lib.text import content_hash, normalize_for_hash, normalize_whitespace
+from tests.ingest.pages import seed_text
 
 SEED = Path("seed") / "soledar-nbc-2023-01-13.txt"  # under ../shared
 _EVERY_CHAR = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
@@ -46,6 +47,10 @@ def test_the_hash_form_is_unchanged(text):
 def test_a_stored_hash_stays_valid():
     text = "  Russia’s ‘Defence’ Ministry ʼsaid` it´s\u00a0taken\u2003Soledar.\n\n\tUkraine   denies it.  "
     assert content_hash(text) == "d3aafe76aca2fa5d0bdff45b825f982d58a307fb8a3462b6a67d12090045c045"
+
+
+def test_the_seed_fixtures_hash_stays_valid():
+    assert content_hash(seed_text()) == "4b4571876dab83ddf4abe8992aa694289ca77b4fbeef61579cdd60b531d0f137"
 
 
 def test_the_seed_articles_stored_hash_stays_valid(shared_dir):

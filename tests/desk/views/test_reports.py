@@ -9,13 +9,12 @@ from django.urls import reverse
 
 from claims_tracker.claims.models import Article
 from claims_tracker.ingest.models import Candidate
-
-SEED = "seed/soledar-nbc-2023-01-13.txt"
+from tests.ingest.pages import seed_text as read_seed_text
 
 
 @pytest.fixture
-def seed_text(shared_dir) -> str:
-    return (shared_dir / SEED).read_text(encoding="utf-8")
+def seed_text() -> str:
+    return read_seed_text()
 
 
 @pytest.fixture
