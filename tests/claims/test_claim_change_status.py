@@ -130,9 +130,12 @@ class TestReviewerSetting:
         settings.CLAIMS_VERDICT_NEEDS_REVIEWER = False
         claim = _claim_in(Status.UNVERIFIED)
         ev = claim.evidence.filter(stance=EvidenceStance.SUPPORTS).first()
-        services.claim_change_status(
+        change = services.claim_change_status(
             claim_id=claim.pk, to_status=Status.CONFIRMED, rationale="x", evidence_ids=[ev.pk], user=editor
         )
+        claim.refresh_from_db()
+        assert claim.status == Status.CONFIRMED
+        assert (change.to_status, change.changed_by) == (Status.CONFIRMED, editor)
 
     @pytest.mark.parametrize("to_status", ["confirmed", "refuted", "partly_confirmed"])
     def test_it_keeps_verdicts_for_reviewers_when_the_setting_is_on(self, settings, editor, reviewer, to_status):
@@ -143,14 +146,19 @@ class TestReviewerSetting:
             services.claim_change_status(
                 claim_id=claim.pk, to_status=to_status, rationale="x", evidence_ids=ids, user=editor
             )
+        assert Claim.objects.get(pk=claim.pk).status == Status.UNVERIFIED  # the refused change left nothing
         services.claim_change_status(
             claim_id=claim.pk, to_status=to_status, rationale="x", evidence_ids=ids, user=reviewer
         )
+        assert Claim.objects.get(pk=claim.pk).status == to_status
 
     def test_it_still_lets_an_editor_dispute_when_the_setting_is_on(self, settings, editor):
         settings.CLAIMS_VERDICT_NEEDS_REVIEWER = True
         claim = ClaimFactory()
-        services.claim_change_status(claim_id=claim.pk, to_status=Status.DISPUTED, rationale="x", user=editor)
+        change = services.claim_change_status(claim_id=claim.pk, to_status=Status.DISPUTED, rationale="x", user=editor)
+        claim.refresh_from_db()
+        assert claim.status == Status.DISPUTED
+        assert (change.to_status, change.changed_by) == (Status.DISPUTED, editor)
 
 
 @pytest.mark.django_db
