@@ -90,10 +90,11 @@ TRANSITION_RULES: dict[str, TransitionRule] = {
 }
 
 
-def _unique_slug(model: Any, base: str, *, max_length: int = 200) -> str:
-    root = (slugify(base) or "item")[: max_length - 8]
+def unique_slug(model: Any, base: str, *, exclude_pk: int | None = None) -> str:
+    """A slug for `base` that no other row of `model` has (`-2`, `-3` ... appended as needed)."""
+    root = (slugify(base) or "item")[:190]
     slug, n = root, 2
-    while model.objects.filter(slug=slug).exists():
+    while model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         slug, n = f"{root}-{n}", n + 1
     return slug
 
@@ -123,7 +124,7 @@ def claimant_create(
     with transaction.atomic():
         claimant = Claimant.objects.create(
             name=name,
-            slug=slug or _unique_slug(Claimant, name),
+            slug=slug or unique_slug(Claimant, name),
             kind=kind,
             role=role,
             affiliation=affiliation,
@@ -157,7 +158,7 @@ def claimant_update(*, claimant_id: int, expected_version: int, **fields: Any) -
         raise ServiceError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
     with transaction.atomic():
         claimant = Claimant.objects.select_for_update().get(pk=claimant_id)
-        _check_version(claimant.version, expected_version, "claimant")
+        check_version(claimant.version, expected_version, "claimant")
         if "name" in fields:
             fields["name"] = _require_text(fields["name"], "name", "Name")
         affiliation = fields.get("affiliation")
@@ -192,7 +193,7 @@ def story_create(
         raise ServiceError("The story cannot end before it starts.", field="ended_on")
     return Story.objects.create(
         title=title,
-        slug=slug or _unique_slug(Story, title),
+        slug=slug or unique_slug(Story, title),
         summary=summary,
         place=place,
         started_on=started_on,
@@ -250,7 +251,7 @@ def claim_update(*, claim_id: int, expected_version: int, user=None, **fields: A
         raise ServiceError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
     with transaction.atomic():
         claim = Claim.objects.select_for_update().get(pk=claim_id)
-        _check_version(claim.version, expected_version, "claim")
+        check_version(claim.version, expected_version, "claim")
         stories = fields.pop("stories", None)
         if "text" in fields:
             fields["text"] = _require_text(fields["text"], "text", "The claim's statement")
@@ -266,13 +267,14 @@ def claim_update(*, claim_id: int, expected_version: int, user=None, **fields: A
     return claim
 
 
-def _check_version(current: int, expected: int | None, what: str) -> None:
+def check_version(current: int, expected: int | None, what: str) -> None:
+    """Refuse a write made against an older version of the row (None: the caller did not ask)."""
     if expected is None:
         return
     if int(expected) != current:
         raise StaleVersion(
-            f"This {what} was changed by someone else (you edited version {expected}, "
-            f"it is now at version {current}). Reload it and apply your change again.",
+            f"This {what} was changed by someone else since you opened it. Nothing was saved: "
+            "review the values saved now, then save again.",
             current_version=current,
         )
 
@@ -439,7 +441,7 @@ def claim_change_status(
     changed_at = changed_at or timezone.now()
     with transaction.atomic():
         claim = Claim.objects.select_for_update().get(pk=claim_id)
-        _check_version(claim.version, expected_version, "claim")
+        check_version(claim.version, expected_version, "claim")
         evidence = claim_check_status_change(
             claim=claim,
             to_status=to_status,
@@ -485,7 +487,7 @@ def claim_merge(*, source_id: int, target_id: int, user=None, expected_version: 
         if len(locked) != 2:
             raise ServiceError("Both claims must exist.", field="target")
         source, target = locked[source_id], locked[target_id]
-        _check_version(source.version, expected_version, "claim")
+        check_version(source.version, expected_version, "claim")
         if source.merged_into_id:
             raise ServiceError("This claim was already merged.", field="target")
         if target.merged_into_id:

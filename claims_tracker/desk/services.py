@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from claims_tracker.claims import services as claims
 from claims_tracker.claims.models import (
@@ -27,7 +26,7 @@ from claims_tracker.claims.models import (
     StatusChange,
     Story,
 )
-from claims_tracker.claims.services import ServiceError, StaleVersion
+from claims_tracker.claims.services import ServiceError
 from claims_tracker.ingest.models import Candidate, CandidateState
 from claims_tracker.lib.text import normalize_name, normalize_whitespace
 
@@ -175,12 +174,7 @@ def claim_change_status_with_evidence(
     lock, before the evidence is added; the lock then keeps anyone else out until commit.
     """
     claim = Claim.objects.select_for_update().get(pk=claim_id)
-    if claim.version != int(expected_version):
-        raise StaleVersion(
-            f"This claim was changed by someone else (you opened version {expected_version}, "
-            f"it is now at version {claim.version}).",
-            current_version=claim.version,
-        )
+    claims.check_version(claim.version, expected_version, "claim")
     cited = list(evidence_ids)
     if new_evidence:
         evidence = claims.evidence_add(claim=claim, added_by=user, **new_evidence)
@@ -202,28 +196,10 @@ def claimant_set_aliases(*, claimant: Claimant, aliases: Iterable[str]) -> None:
         claims.claim_refresh_search(claim_id=claim_id)
 
 
-def _check_stamp(obj: Story | Outlet, expected: int, what: str) -> None:
-    current = stamp(obj.updated_at)
-    if int(expected) != current:
-        raise StaleVersion(
-            f"This {what} was changed by someone else since you opened it. Nothing was saved: "
-            "review the values saved now, then save again.",
-            current_version=current,
-        )
-
-
-def _unique_slug(model: Any, base: str, exclude_pk: int | None = None) -> str:
-    root = (slugify(base) or "item")[:190]
-    slug, n = root, 2
-    while model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
-        slug, n = f"{root}-{n}", n + 1
-    return slug
-
-
 @transaction.atomic
 def story_update(*, story_id: int, expected_version: int, **fields: Any) -> Story:
     story = Story.objects.select_for_update().get(pk=story_id)
-    _check_stamp(story, expected_version, "story")
+    claims.check_version(stamp(story.updated_at), expected_version, "story")
     title = normalize_whitespace(fields.get("title", story.title) or "")
     if not title:
         raise ServiceError("Title is required.", field="title")
@@ -242,14 +218,14 @@ def outlet_create(*, name: str, kind: str, homepage: str = "", country: str = ""
     if not name:
         raise ServiceError("Name is required.", field="name")
     return Outlet.objects.create(
-        name=name, slug=_unique_slug(Outlet, name), kind=kind, homepage=homepage, country=country
+        name=name, slug=claims.unique_slug(Outlet, name), kind=kind, homepage=homepage, country=country
     )
 
 
 @transaction.atomic
 def outlet_update(*, outlet_id: int, expected_version: int, **fields: Any) -> Outlet:
     outlet = Outlet.objects.select_for_update().get(pk=outlet_id)
-    _check_stamp(outlet, expected_version, "outlet")
+    claims.check_version(stamp(outlet.updated_at), expected_version, "outlet")
     name = normalize_whitespace(fields.get("name", outlet.name) or "")
     if not name:
         raise ServiceError("Name is required.", field="name")
