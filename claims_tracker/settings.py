@@ -169,9 +169,9 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-# Static files: WhiteNoise serves them under gunicorn.
+# Static files: WhiteNoise serves them under gunicorn from what `manage.py collectstatic` put in STATIC_ROOT.
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -287,6 +287,8 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", "1200/minute"),
     },
 }
+# The reader site's font stack (static/css/site.css), for the API docs.
+_SYSTEM_FONTS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claims Tracker API",
     "DESCRIPTION": "Claims in the news, who made them, and their confirmation state over time.",
@@ -295,6 +297,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Swagger UI and Redoc load nothing from outside servers: their files are the sidecar's static files, and Redoc
+    # sets its text in system fonts (templates/drf_spectacular/redoc.html drops upstream's Google Fonts links).
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": _SYSTEM_FONTS,
+                "headings": {"fontFamily": _SYSTEM_FONTS},
+            }
+        }
+    },
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "claims_tracker.claims.models.Status",
         "AppearanceStanceEnum": "claims_tracker.claims.models.Stance",
