@@ -14,3 +14,6 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))  # seconds an idle connection is kept
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+# gunicorn 27's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl), which every
+# gunicorn of that user on the machine would share; nothing here uses it, so it is off.
+control_socket_disable = True
