@@ -77,11 +77,11 @@ def feed_set_active(*, feed: Feed, active: bool) -> Feed:
 
 def feed_poll_now(*, feed: Feed) -> bool:
     """Queue one poll of this feed now (an editor's button, a new feed). False if it is paused or already claimed."""
-    from .tasks import fetch_feed
+    from .tasks import enqueue_after_commit, fetch_feed
 
     ids = feeds_claim_due(feed_ids=[feed.pk])
     for feed_id in ids:
-        transaction.on_commit(lambda feed_id=feed_id: fetch_feed.delay(feed_id))
+        enqueue_after_commit(fetch_feed, feed_id)
     return bool(ids)
 
 
@@ -99,11 +99,11 @@ def feeds_claim_due(*, now: datetime | None = None, limit: int = 500, feed_ids: 
 
 def feeds_enqueue_due(*, now: datetime | None = None) -> list[int]:
     """The beat's fan-out: one fetch_feed per due feed, enqueued after the claim commits."""
-    from .tasks import fetch_feed
+    from .tasks import enqueue_after_commit, fetch_feed
 
     ids = feeds_claim_due(now=now)
     for feed_id in ids:
-        transaction.on_commit(lambda feed_id=feed_id: fetch_feed.delay(feed_id))
+        enqueue_after_commit(fetch_feed, feed_id)
     return ids
 
 
