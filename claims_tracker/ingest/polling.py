@@ -114,10 +114,25 @@ def feed_backoff(*, interval: int, failures: int) -> timedelta:
 
 
 def feed_poll(feed_id: int) -> PollResult:
-    """Fetch (conditional GET) and parse one feed, record its new entries and queue their articles."""
+    """Fetch (conditional GET) and parse one feed, record its new entries and queue their articles.
+
+    Whatever happens, the poll ends recorded: an unexpected error (a parser bug, a broker refusing the queued
+    articles) is a failed poll with the reason and the usual backoff, not a feed left claimed for the lease's
+    15 minutes, nor an exception that stops `poll_feeds` before the feeds after it.
+    """
     feed = Feed.objects.filter(pk=feed_id).first()
     if feed is None:
         return PollResult(feed_id, "gone")
+    try:
+        return _poll(feed)
+    except Exception as exc:
+        log.exception("feed %s: the poll stopped on an unexpected error", feed_id)
+        message = f"The poll stopped on an unexpected error: {exc.__class__.__name__}: {exc}"
+        return _record_failure(feed, message, FeedStatus.FAILED)
+
+
+def _poll(feed: Feed) -> PollResult:
+    feed_id = feed.pk
     headers = {"Accept": "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9"}
     if feed.etag:
         headers["If-None-Match"] = feed.etag
