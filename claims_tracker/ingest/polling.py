@@ -77,11 +77,11 @@ def feed_set_active(*, feed: Feed, active: bool) -> Feed:
 
 def feed_poll_now(*, feed: Feed) -> bool:
     """Queue one poll of this feed now (an editor's button, a new feed). False if it is paused or already claimed."""
-    from .tasks import fetch_feed
+    from .tasks import enqueue_after_commit, fetch_feed
 
     ids = feeds_claim_due(feed_ids=[feed.pk])
     for feed_id in ids:
-        transaction.on_commit(lambda feed_id=feed_id: fetch_feed.delay(feed_id))
+        enqueue_after_commit(fetch_feed, feed_id)
     return bool(ids)
 
 
@@ -99,11 +99,11 @@ def feeds_claim_due(*, now: datetime | None = None, limit: int = 500, feed_ids: 
 
 def feeds_enqueue_due(*, now: datetime | None = None) -> list[int]:
     """The beat's fan-out: one fetch_feed per due feed, enqueued after the claim commits."""
-    from .tasks import fetch_feed
+    from .tasks import enqueue_after_commit, fetch_feed
 
     ids = feeds_claim_due(now=now)
     for feed_id in ids:
-        transaction.on_commit(lambda feed_id=feed_id: fetch_feed.delay(feed_id))
+        enqueue_after_commit(fetch_feed, feed_id)
     return ids
 
 
@@ -114,10 +114,25 @@ def feed_backoff(*, interval: int, failures: int) -> timedelta:
 
 
 def feed_poll(feed_id: int) -> PollResult:
-    """Fetch (conditional GET) and parse one feed, record its new entries and queue their articles."""
+    """Fetch (conditional GET) and parse one feed, record its new entries and queue their articles.
+
+    Whatever happens, the poll ends recorded: an unexpected error (a parser bug, a broker refusing the queued
+    articles) is a failed poll with the reason and the usual backoff, not a feed left claimed for the lease's
+    15 minutes, nor an exception that stops `poll_feeds` before the feeds after it.
+    """
     feed = Feed.objects.filter(pk=feed_id).first()
     if feed is None:
         return PollResult(feed_id, "gone")
+    try:
+        return _poll(feed)
+    except Exception as exc:
+        log.exception("feed %s: the poll stopped on an unexpected error", feed_id)
+        message = f"The poll stopped on an unexpected error: {exc.__class__.__name__}: {exc}"
+        return _record_failure(feed, message, FeedStatus.FAILED)
+
+
+def _poll(feed: Feed) -> PollResult:
+    feed_id = feed.pk
     headers = {"Accept": "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9"}
     if feed.etag:
         headers["If-None-Match"] = feed.etag

@@ -47,11 +47,10 @@ class IngestError(ServiceError):
 
 
 def _enqueue(task_name: str, article_id: int) -> None:
-    # Imported here: tasks import this module. on_commit: a rolled-back request enqueues nothing.
+    # Imported here: tasks import this module.
     from . import tasks
 
-    task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: task.delay(article_id))
+    tasks.enqueue_after_commit(getattr(tasks, task_name), article_id)
 
 
 # Entry points ------------------------------------------------------------------------------------------------

@@ -4,6 +4,9 @@ All of them run on the `ingest` queue (settings.CELERY_TASK_ROUTES), ack late an
 dies (task_reject_on_worker_lost). Each is idempotent, so a redelivery or a duplicate message changes nothing
 twice. Only transient fetch errors (timeouts, 5xx, 429, connection failures) are retried, with exponential
 backoff and full jitter; a 4xx or a bad page fails the article at once with the reason.
+
+On the embedded default (no broker: tasks always eager) the same tasks run in the process that enqueues them,
+through `enqueue_after_commit`, and end as they would on a worker: see `dispatch` and `fetch_article`.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import random
 
 from celery import shared_task, signals
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 
 from . import polling, services
 from .fetching import FetchError
@@ -35,6 +38,28 @@ def _recycle_db_connections(sender=None, **_kwargs) -> None:
     if sender is not None and getattr(sender.request, "is_eager", False):
         return
     close_old_connections()
+
+
+def dispatch(task, *args) -> None:
+    """Send a task to the workers or, with tasks always eager (no broker), run it here as a worker would.
+
+    A worker never hands a task's exception back to whoever enqueued it: it logs it and takes the next message.
+    An eager task, under CELERY_TASK_EAGER_PROPAGATES, raises into its caller instead: out of the on_commit
+    callback that enqueued it, which drops the callbacks after it (the rest of a feed's articles stayed queued
+    with nothing to run them), and out of the request or command (a traceback, the other feeds still claimed).
+    So it is applied with throw=False and a failure is logged with its traceback, as a worker logs it.
+    """
+    if not task.app.conf.task_always_eager:
+        task.delay(*args)
+        return
+    result = task.apply(args=args, throw=False)
+    if result.failed():
+        log.error("task %s%r failed in-process: %r\n%s", task.name, args, result.result, result.traceback)
+
+
+def enqueue_after_commit(task, *args) -> None:
+    """Dispatch the task once the current transaction commits: a rolled-back request enqueues nothing."""
+    transaction.on_commit(lambda: dispatch(task, *args))
 
 
 def retry_delay(retries: int) -> float:
@@ -61,16 +86,27 @@ def fetch_article(self, article_id: int) -> None:
 
     The page is handed from fetch to extraction in memory (storing it in between cost more than extracting
     it); each step is idempotent, so a redelivery after a crash redoes the work without doubling anything.
+
+    Run eagerly (no broker), there is no one to deliver a retry later, and Celery's eager retry raises out of
+    the caller (CELERY_TASK_EAGER_PROPAGATES): a transient error is tried again here at once instead, within
+    the same cap, and the article fails with the last reason when the attempts are spent.
     """
-    try:
-        page = services.article_fetch(article_id)
-    except FetchError as exc:
-        if exc.transient and self.request.retries < settings.INGEST_MAX_RETRIES:
-            delay = retry_delay(self.request.retries)
-            services.article_note_retry(article_id, exc.message, self.request.retries, delay)
+    attempt = self.request.retries
+    while True:
+        try:
+            page = services.article_fetch(article_id)
+            break
+        except FetchError as exc:
+            if not exc.transient or attempt >= settings.INGEST_MAX_RETRIES:
+                services.article_fail(article_id, exc.message)
+                return
+            if self.request.is_eager:
+                log.info("article %s: %s Trying again now (attempt %d).", article_id, exc.message, attempt + 2)
+                attempt += 1
+                continue
+            delay = retry_delay(attempt)
+            services.article_note_retry(article_id, exc.message, attempt, delay)
             raise self.retry(countdown=delay, max_retries=settings.INGEST_MAX_RETRIES) from None
-        services.article_fail(article_id, exc.message)
-        return
     if page is None:
         return
     services.article_process_page(

@@ -31,6 +31,21 @@ class Hit:
     method: str = "GET"
 
 
+def busy_at_first(body: bytes | str, *, times: int = 1, content_type: str = "text/html; charset=utf-8"):
+    """A route handler that answers 503 to its first `times` requests, then the page: a transient error."""
+    page = body.encode("utf-8") if isinstance(body, str) else body
+    calls = {"n": 0}
+
+    def handler(request) -> None:
+        calls["n"] += 1
+        if calls["n"] <= times:
+            request._send(503, b"busy", {"Content-Type": "text/plain"})
+        else:
+            request._send(200, page, {"Content-Type": content_type})
+
+    return handler
+
+
 class LocalServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}

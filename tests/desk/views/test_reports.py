@@ -10,6 +10,8 @@ from django.urls import reverse
 from claims_tracker.claims.models import Article
 from claims_tracker.ingest.models import Candidate
 from tests.ingest.pages import seed_text as read_seed_text
+from tests.ingest.pages import short_page
+from tests.ingest.server import LocalServer, busy_at_first
 
 
 @pytest.fixture
@@ -96,6 +98,21 @@ class TestReportAdd:
         progress = editor_client.get(reverse("desk-report-progress", args=[article.pk])).json()
         assert progress["state"] == "done", progress
         assert progress["pending"] is False and progress["candidates"] >= 5
+
+    @pytest.mark.django_db(transaction=True)
+    def test_a_busy_site_is_retried_in_the_request_on_eager_tasks(self, editor_client, settings):
+        """No broker: the fetch runs in the request once it commits; a 503 is tried again, not a server error."""
+        settings.INGEST_ALLOW_PRIVATE_NETWORKS = True
+        server = LocalServer()
+        try:
+            url = server.route("/news/busy", handler=busy_at_first(short_page(1)))
+            response = editor_client.post(reverse("desk-report-add"), {"u-url": url})
+            hits = len(server.hits_for("/news/busy"))
+        finally:
+            server.close()
+        assert response.status_code == 302
+        article = Article.objects.get()
+        assert (article.ingest_state, article.last_error, hits) == ("done", "", 2)
 
 
 class TestReportProgress:

@@ -9,6 +9,7 @@ from claims_tracker.claims.models import Article, IngestState
 from claims_tracker.ingest.models import Feed, FeedEntry, FeedStatus
 from tests.factories import OutletFactory, UserFactory
 from tests.ingest.pages import rss, short_page
+from tests.ingest.server import busy_at_first
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +140,22 @@ class TestFeedToggleAndPoll:
             response = editor_client.post(reverse("ingest-feed-poll", args=[feed.pk]), follow=True)
         assert "Poll queued" in response.content.decode()
         assert len(server.hits_for("/rss")) == 1
+
+    @pytest.mark.django_db(transaction=True)
+    def test_poll_now_on_eager_tasks_retries_a_busy_article_without_breaking_the_request(
+        self, editor_client, server, allow_private
+    ):
+        """No broker: the poll and its articles run in the request once it commits, a transient error included."""
+        server.route("/n/busy", handler=busy_at_first(short_page(1)))
+        items = [("busy", server.url("/n/busy"), "Busy"), ("two", server.route("/n/2", short_page(2)), "Two")]
+        url = server.route("/rss", rss(items), headers={"Content-Type": "application/rss+xml"})
+        feed = Feed.objects.create(url=url)
+        response = editor_client.post(reverse("ingest-feed-poll", args=[feed.pk]))
+        assert response.status_code == 302
+        assert sorted(Article.objects.values_list("ingest_state", flat=True)) == [IngestState.DONE] * 2
+        assert len(server.hits_for("/n/busy")) == 2
+        feed.refresh_from_db()
+        assert feed.last_status == FeedStatus.OK and feed.next_poll_at > feed.last_polled_at
 
     def test_poll_now_refuses_a_paused_feed(self, editor_client, server, allow_private):
         feed = Feed.objects.create(url=server.route("/rss", rss([])), active=False)

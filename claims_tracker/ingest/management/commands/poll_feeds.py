@@ -29,6 +29,7 @@ class Command(BaseCommand):
         ids = polling.feeds_claim_due(feed_ids=wanted)
         outcomes = []
         for n, feed_id in enumerate(ids, 1):
+            # Every poll ends recorded, failed or not (feed_poll): one feed never holds up the others.
             result = polling.feed_poll(feed_id)
             outcomes.append(result)
             line = f"feed {feed_id} ({n}/{len(ids)}): {result.status}"
@@ -38,6 +39,9 @@ class Command(BaseCommand):
             say(line)
         if options["json"]:
             self.stdout.write(json.dumps({"feeds": [o.__dict__ for o in outcomes]}, indent=2))
-        else:
-            failed = sum(1 for o in outcomes if o.error)
-            self.stdout.write(f"Polled {len(outcomes)} feed(s); {failed} failed.")
+            return
+        failed = [o for o in outcomes if o.error]
+        self.stdout.write(f"Polled {len(outcomes)} feed(s); {len(failed)} failed.")
+        urls = dict(Feed.objects.filter(pk__in=[o.feed_id for o in failed]).values_list("pk", "url"))
+        for o in failed:
+            self.stdout.write(f"  feed {o.feed_id} ({urls.get(o.feed_id, '?')}): {o.status}, {o.error}")
