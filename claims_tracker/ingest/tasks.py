@@ -15,6 +15,7 @@ import logging
 import random
 
 from celery import shared_task, signals
+from celery.exceptions import Retry
 from django.conf import settings
 from django.db import close_old_connections, transaction
 
@@ -91,7 +92,19 @@ def fetch_article(self, article_id: int) -> None:
     the caller (CELERY_TASK_EAGER_PROPAGATES): a transient error is tried again here at once instead, within
     the same cap, and the article fails with the last reason when the attempts are spent.
     """
-    attempt = self.request.retries
+    try:
+        _fetch_and_process(self, article_id)
+    except Retry:
+        raise
+    except Exception as exc:
+        # A bug or an outage mid-article: fail it where editors see it (they can queue it again), and let the
+        # worker log the traceback. Left as it was, it would show "fetching" or "extracting" for good.
+        services.article_fail(article_id, f"Processing stopped on an unexpected error ({type(exc).__name__}).")
+        raise
+
+
+def _fetch_and_process(task, article_id: int) -> None:
+    attempt = task.request.retries
     while True:
         try:
             page = services.article_fetch(article_id)
@@ -100,13 +113,13 @@ def fetch_article(self, article_id: int) -> None:
             if not exc.transient or attempt >= settings.INGEST_MAX_RETRIES:
                 services.article_fail(article_id, exc.message)
                 return
-            if self.request.is_eager:
+            if task.request.is_eager:
                 log.info("article %s: %s Trying again now (attempt %d).", article_id, exc.message, attempt + 2)
                 attempt += 1
                 continue
             delay = retry_delay(attempt)
             services.article_note_retry(article_id, exc.message, attempt, delay)
-            raise self.retry(countdown=delay, max_retries=settings.INGEST_MAX_RETRIES) from None
+            raise task.retry(countdown=delay, max_retries=settings.INGEST_MAX_RETRIES) from None
     if page is None:
         return
     services.article_process_page(

@@ -155,8 +155,10 @@ class TestEagerDispatch:
             services.article_submit_url(url=bad)
             services.article_submit_url(url=good)
         assert Article.objects.get(url=good).ingest_state == IngestState.DONE
-        # As after a worker's failed task: the article stays where it stopped, the reason in the log.
-        assert Article.objects.get(url=bad).ingest_state == IngestState.EXTRACTING
+        # The article fails where editors see it, not stuck at "extracting"; the traceback is in the log.
+        broken = Article.objects.get(url=bad)
+        assert broken.ingest_state == IngestState.FAILED
+        assert broken.last_error == "Processing stopped on an unexpected error (RuntimeError)."
         failures = [r for r in caplog.records if "failed in-process" in r.getMessage()]
         assert len(failures) == 1 and "RuntimeError: extractor bug" in failures[0].getMessage()
         assert "Traceback" in failures[0].getMessage()

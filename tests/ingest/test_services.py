@@ -338,7 +338,9 @@ class TestWorkerTransactions:
             assert article.ingest_state == IngestState.FAILED
             assert article.last_error == "Could not read the page: no tree"
         else:
-            assert article.ingest_state == IngestState.EXTRACTING  # redelivery takes it from here
+            # A failed task is acknowledged, not redelivered: the article fails where editors see it.
+            assert article.ingest_state == IngestState.FAILED
+            assert article.last_error == "Processing stopped on an unexpected error (RuntimeError)."
 
     def test_an_article_is_three_statements_each_its_own_commit(
         self, server, allow_private, django_assert_max_num_queries
