@@ -170,7 +170,7 @@ def claimant_update(*, claimant_id: int, expected_version: int, **fields: Any) -
         claimant.save()
         if "name" in fields:
             claimant_add_aliases(claimant=claimant, aliases=[claimant.name])
-            _refresh_search_for_claimant(claimant.pk)
+            claimant_refresh_search(claimant_id=claimant.pk)
     return claimant
 
 
@@ -539,6 +539,7 @@ def claim_refresh_search(*, claim_id: int) -> None:
     Claim.objects.filter(pk=claim_id).update(search_document=document)
 
 
-def _refresh_search_for_claimant(claimant_id: int) -> None:
+def claimant_refresh_search(*, claimant_id: int) -> None:
+    """Rebuild the search text of every claim by this claimant (after a name or alias change)."""
     for claim_id in Claim.objects.filter(claimant_id=claimant_id).values_list("pk", flat=True):
         claim_refresh_search(claim_id=claim_id)

@@ -191,9 +191,7 @@ def claimant_set_aliases(*, claimant: Claimant, aliases: Iterable[str]) -> None:
     keep = set(wanted) | {normalize_name(claimant.name)}
     ClaimantAlias.objects.filter(claimant=claimant).exclude(normalized__in=keep).delete()
     claims.claimant_add_aliases(claimant=claimant, aliases=wanted.values())
-    # Aliases feed the claims' search text.
-    for claim_id in Claim.objects.filter(claimant=claimant).values_list("pk", flat=True):
-        claims.claim_refresh_search(claim_id=claim_id)
+    claims.claimant_refresh_search(claimant_id=claimant.pk)  # aliases feed the claims' search text
 
 
 @transaction.atomic
