@@ -4,15 +4,20 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
+# The embedded PostgreSQL (claims_tracker/embedded_db), used whenever DATABASE_URL is unset.
+EMBEDDED_DB := $(PY) -m claims_tracker.embedded_db
 
 # What `make test` runs against: the real PostgreSQL and Redis on this machine.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/claims_tracker
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: run install install-dev migrate demo serve test check lint fmt services shell worker beat bench up down clean
+.PHONY: run install install-dev migrate demo serve db db-stop test check lint fmt services shell worker beat bench up down clean
 
-run: install migrate demo serve
+# Without DATABASE_URL: start the embedded PostgreSQL (created in .pgdata/ on the first run, kept
+# after), migrate, load the demo and serve; Ctrl-C stops the web server, then the database.
+run: install
+	@$(EMBEDDED_DB) run -- $(MAKE) --no-print-directory migrate demo serve
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +41,15 @@ demo: install
 serve: install
 	@echo "Claims Tracker on http://127.0.0.1:8000  (Ctrl-C stops it)"
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# The embedded PostgreSQL alone, until Ctrl-C: for a worker, manage.py commands or psql beside it
+# (manage.py starts it by itself for one command when it is not running).
+db: install
+	@$(EMBEDDED_DB) run
+
+# Stop an embedded PostgreSQL that a killed `make run` left running (the next `make run` adopts it too).
+db-stop: install
+	@$(EMBEDDED_DB) stop
 
 services:
 	@bash scripts/ensure-services.sh
@@ -83,5 +97,7 @@ bench: install-dev services
 	$(PY) bench/eval_extraction.py
 	$(PY) bench/eval_attribution.py
 
+# Removes the embedded database too (after stopping it; refused while `make run` uses it).
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 tests/artifacts
+	@if [ -x $(PY) ]; then $(EMBEDDED_DB) stop; fi
+	rm -rf $(VENV) staticfiles .pgdata tests/artifacts

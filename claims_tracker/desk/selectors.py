@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
 from django.db.models import Count, F, FloatField, Func, Max, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -141,8 +140,6 @@ def similar_claims(text: str, *, exclude: tuple[int, ...] = (), limit: int = 6) 
     if not text:
         return []
     words = sorted({w.lower() for w in _WORD.findall(text)})[:40]
-    if connection.vendor != "postgresql":
-        return _similar_claims_portable(text, words, exclude=exclude, limit=limit)
     score = Greatest(
         Similarity(F("text"), Value(text)),
         WordSimilarity(F("text"), Value(text)),
@@ -160,26 +157,6 @@ def similar_claims(text: str, *, exclude: tuple[int, ...] = (), limit: int = 6) 
     return list(qs.order_by("-score", "-id")[:limit])
 
 
-def _similar_claims_portable(text: str, words: list[str], *, exclude: tuple[int, ...], limit: int) -> list[Claim]:
-    """The embedded default (SQLite) has no pg_trgm: fuzzy-score the newest claims sharing a word."""
-    from rapidfuzz import fuzz
-
-    long_words = [w for w in words if len(w) > 3][:12]
-    if not long_words:
-        return []
-    shares_a_word = Q()
-    for word in long_words:
-        shares_a_word |= Q(text__icontains=word) | Q(search_document__icontains=word)
-    pool = claim_list().exclude(pk__in=exclude).filter(shares_a_word).order_by("-id")[:500]
-    scored = []
-    for claim in pool:
-        claim.score = fuzz.token_set_ratio(text.lower(), claim.text.lower()) / 100
-        if claim.score >= 0.3:
-            scored.append(claim)
-    scored.sort(key=lambda c: (-c.score, -c.pk))
-    return scored[:limit]
-
-
 def desk_claims(*, query: str = "", status: str = "", limit: int = 50) -> QuerySet[Claim]:
     from claims_tracker.claims.selectors import claim_search
 
@@ -189,6 +166,5 @@ def desk_claims(*, query: str = "", status: str = "", limit: int = 50) -> QueryS
     if query.strip().lstrip("#").isdigit():
         return qs.filter(pk=int(query.strip().lstrip("#")))
     qs = claim_search(qs, query)
-    ranked = query.strip() and connection.vendor == "postgresql"  # SQLite's fallback search has no rank
-    order = ("-rank", "-id") if ranked else ("-updated_at", "-id")
+    order = ("-rank", "-id") if query.strip() else ("-updated_at", "-id")
     return qs.order_by(*order)[:limit]

@@ -1,7 +1,7 @@
 """Rules the ORM cannot state: append-only status history and the weighted search vector.
 
-PostgreSQL gets plpgsql triggers, pg_trgm and a trigram index (for "similar claims");
-SQLite, the embedded default, gets the append-only triggers and searches `search_document`.
+PostgreSQL: plpgsql triggers, pg_trgm and a trigram index (for "similar claims"). The embedded
+default is PostgreSQL too, so there is no other half (an earlier SQLite one is gone).
 """
 
 from django.db import migrations
@@ -50,26 +50,12 @@ PG_BACKWARD = [
     "DROP FUNCTION IF EXISTS claims_refuse_history_edit()",
 ]
 
-SQLITE_FORWARD = [
-    f"""
-    CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table}
-    BEGIN SELECT RAISE(ABORT, 'status history is append-only: {op} on {table} refused'); END
-    """
-    for table in ("claims_statuschange", "claims_statuschange_evidence")
-    for op in ("UPDATE", "DELETE")
-]
-SQLITE_BACKWARD = [
-    f"DROP TRIGGER IF EXISTS {table}_no_{op.lower()}"
-    for table in ("claims_statuschange", "claims_statuschange_evidence")
-    for op in ("update", "delete")
-]
 
-
-def _run(statements_by_vendor):
+def _run(statements):
     def run(apps, schema_editor):
         # A plain cursor: no parameter parsing, so plpgsql's own `%` placeholders pass through.
         with schema_editor.connection.cursor() as cursor:
-            for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            for sql in statements:
                 cursor.execute(sql)
 
     return run
@@ -79,8 +65,5 @@ class Migration(migrations.Migration):
     dependencies = [("claims", "0002_initial")]
 
     operations = [
-        migrations.RunPython(
-            _run({"postgresql": PG_FORWARD, "sqlite": SQLITE_FORWARD}),
-            _run({"postgresql": PG_BACKWARD, "sqlite": SQLITE_BACKWARD}),
-        ),
+        migrations.RunPython(_run(PG_FORWARD), _run(PG_BACKWARD)),
     ]
