@@ -110,11 +110,11 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     )
     searching = bool(query)
     sort_key = data.get("sort") or ("relevance" if searching else "claimed")
-    if sort_key == "relevance" and not (searching and selectors.is_postgresql()):
+    if sort_key == "relevance" and not searching:
         sort_key = "claimed"
     sort = SORTS[sort_key]
 
-    lean = ["pk", sort.field]  # what the page reads
+    lean = [*sort.keyset.fields]  # what the page reads
     qs = selectors.claim_filter(selectors.claim_list(annotate=False).select_related(None).only(*lean), filters)
     if sort.tiered:
         tiers = selectors.claim_search_tiers(qs, query)
@@ -137,7 +137,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         claim.headline = headlines.get(claim.pk, "")
 
     kept = {k: request.GET.get(k, "") for k in FILTER_KEYS if request.GET.get(k, "") and k not in form.errors}
-    sort_choices = [s for s in SORTS.values() if s.key != "relevance" or (searching and selectors.is_postgresql())]
+    sort_choices = [s for s in SORTS.values() if s.key != "relevance" or searching]
     context = {
         "form": form,
         "claims": claims,
