@@ -271,8 +271,6 @@ INGEST_FEED_BACKOFF_MAX = env_int("INGEST_FEED_BACKOFF_MAX", 6 * 3600)
 API_SYNC_SETTLE_SECONDS = float(env("API_SYNC_SETTLE_SECONDS", "2"))
 # How long one process may reuse the sync horizon (an older horizon is still safe); 0: always ask.
 API_SYNC_HORIZON_CACHE_SECONDS = float(env("API_SYNC_HORIZON_CACHE_SECONDS", "0.5"))
-# Prepared statements for the API's key queries; off behind a pooler in transaction mode.
-API_PREPARED_STATEMENTS = env_bool("API_PREPARED_STATEMENTS", True)
 
 # Webhooks: attempts per delivery, first retry delay (doubling, capped), disable after N failed attempts in a row.
 WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 8)

@@ -1,4 +1,5 @@
-"""ETag / Last-Modified and the 304 answer, decided before anything is serialised.
+"""ETag / Last-Modified and the 304 answer, decided before anything is serialised, by Django's own
+`get_conditional_response` (RFC 9110 13.2.2: If-None-Match decides when present, weak comparison).
 
 ETag is the exact validator: a hash of what the response shows (ids, versions, timestamps).
 Last-Modified has HTTP's one-second resolution and the app stamps rows when it writes, so a
@@ -10,12 +11,16 @@ lacks has a later second than the one we sent, and If-Modified-Since can be trus
 from __future__ import annotations
 
 import hashlib
+import time
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from django.http import HttpResponseBase, HttpResponseNotModified
-from django.utils import timezone
+from django.http import HttpResponseBase
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
+from rest_framework import status
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
 from .queries import sync_horizon
@@ -23,15 +28,15 @@ from .queries import sync_horizon
 _Response = TypeVar("_Response", bound=HttpResponseBase)
 
 
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "If-Match or If-Unmodified-Since does not hold for the current version."
+    default_code = "precondition_failed"
+
+
 def make_etag(*parts: object) -> str:
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
     return f'"{digest}"'
-
-
-def _etag_matches(header: str, etag: str) -> bool:
-    # Weak comparison (RFC 9110 13.1.2): W/"x" and "x" are the same for GET.
-    tokens = [t.strip().removeprefix("W/") for t in header.split(",")]
-    return "*" in tokens or etag in tokens
 
 
 def settled_last_modified(latest: datetime | None, horizon: datetime | None = None) -> datetime | None:
@@ -43,35 +48,31 @@ def settled_last_modified(latest: datetime | None, horizon: datetime | None = No
     return second if second < horizon.replace(microsecond=0) else None
 
 
+@dataclass
 class Validators:
-    def __init__(self, etag: str, last_modified: datetime | None = None):
-        self.etag = etag
-        self.last_modified = last_modified
+    etag: str
+    last_modified: datetime | None = None
 
-    def not_modified(self, request: Request) -> bool:
-        """RFC 9110 13.2.2: If-None-Match decides when present; else If-Modified-Since."""
-        if_none_match = request.headers.get("If-None-Match")
-        if if_none_match:
-            return _etag_matches(if_none_match, self.etag)
-        if_modified_since = request.headers.get("If-Modified-Since")
-        if not if_modified_since or self.last_modified is None:
-            return False
-        since = parse_http_date_safe(if_modified_since)
-        if since is None or since > timezone.now().timestamp():
-            return False  # unparseable or in the future: ignore it, as the RFC says
-        return self.last_modified.timestamp() <= since
+    def not_modified(self, request: Request) -> HttpResponseBase | None:
+        """The 304 (with the validators' headers) when the client's copy is current, else None."""
+        timestamp = int(self.last_modified.timestamp()) if self.last_modified is not None else None
+        since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
+        if since is not None and since > time.time():
+            timestamp = None  # a date in the future cannot be trusted: every later write would match it
+        answer = get_conditional_response(request, etag=self.etag, last_modified=timestamp)
+        if answer is None:
+            return None
+        if answer.status_code == status.HTTP_412_PRECONDITION_FAILED:
+            raise PreconditionFailed()  # in the API's error shape, not Django's empty 412
+        return self.apply(answer)
 
     def apply(self, response: _Response) -> _Response:
         response["ETag"] = self.etag
         if self.last_modified is not None:
             response["Last-Modified"] = http_date(self.last_modified.timestamp())
         # Caches may keep it but must ask again each time: the data changes under them.
-        response["Cache-Control"] = "no-cache"
+        patch_cache_control(response, no_cache=True)
         return response
-
-    def respond_not_modified(self) -> HttpResponseNotModified:
-        # A plain 304: nothing to render or negotiate (DRF still adds its Allow and Vary headers).
-        return self.apply(HttpResponseNotModified())
 
 
 def rows_etag(prefix: str, request: Request, key_text: str) -> str:

@@ -19,6 +19,8 @@ from rest_framework.response import Response
 
 from claims_tracker.claims.services import NotAllowed, ServiceError, StaleVersion
 
+from .conditional import PreconditionFailed
+
 logger = logging.getLogger("claims_tracker.api")
 
 # DRF exception class -> stable code for clients to branch on.
@@ -33,6 +35,7 @@ _CODES: dict[type[exceptions.APIException], str] = {
     exceptions.UnsupportedMediaType: "unsupported_media_type",
     exceptions.Throttled: "throttled",
     exceptions.ValidationError: "invalid",
+    PreconditionFailed: "precondition_failed",
 }
 
 

@@ -6,65 +6,26 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Count, Func, IntegerField, JSONField, OuterRef, Prefetch, QuerySet, Subquery, TextField
+from django.db.models import Count, Func, IntegerField, OuterRef, QuerySet, Subquery, TextField
 from django.db.models.functions import Coalesce
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-from claims_tracker.claims.models import (
-    FINAL_STATUSES,
-    Claim,
-    Claimant,
-    Evidence,
-    StatusChange,
-    Story,
-)
+from claims_tracker.claims.models import FINAL_STATUSES, Claim, Claimant, Story
 
 
-def claim_feed_list() -> QuerySet[Claim]:
-    """Claims for API lists and the sync feed: flat rows, in one query (story slugs as an array).
-
-    Not `selectors.claim_list`: its per-row COUNT(DISTINCT outlet) needs a GROUP BY over the
-    appearances join, which turns a keyset page deep in a million claims into a full aggregate.
-    """
-    return claim_list_rows(Claim.objects.all())
-
-
-def is_postgresql() -> bool:
-    """Whether the default database is PostgreSQL; else (the embedded SQLite default) the API
-    takes portable paths. Read at call time: tests and tools may switch databases."""
-    return connection.vendor == "postgresql"
-
-
-class _JsonSlugs(Func):
-    # SQLite's stand-in for ARRAY(subquery): a JSON array, parsed back to a list by JSONField.
-    template = "(SELECT coalesce(json_group_array(slug), '[]') FROM (%(expressions)s))"
-    output_field = JSONField()
-
-
-def story_slugs_of_claim() -> Func:
+def story_slugs_of_claim() -> ArraySubquery:
     """The claim's story slugs, in slug order, as one list per row."""
-    slugs = Story.objects.filter(claims=OuterRef("pk")).order_by("slug").values("slug")
-    return ArraySubquery(slugs) if is_postgresql() else _JsonSlugs(Subquery(slugs))
-
-
-def claim_list_rows(qs: QuerySet[Claim]) -> QuerySet[Claim]:
-    """Add what a list row shows to an already filtered queryset."""
-    return (
-        qs.select_related("claimant", "status_changed_by")
-        .only(*CLAIM_LIST_FIELDS)
-        .annotate(story_slugs=story_slugs_of_claim())
-    )
+    return ArraySubquery(Story.objects.filter(claims=OuterRef("pk")).order_by("slug").values("slug"))
 
 
 class IsoUtc(Func):
-    """`shapes._dt` done by PostgreSQL: ISO 8601 in UTC with "Z", microseconds only when not zero.
+    """`shapes.iso` done by PostgreSQL: ISO 8601 in UTC with "Z", microseconds only when not zero.
 
     A list page shows hundreds of timestamps; text straight from the database skips parsing
     each into a datetime and formatting it back. For plain columns only (the column appears
@@ -78,46 +39,38 @@ class IsoUtc(Func):
     )
     output_field = TextField()
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
-        # SQLite stores UTC as "YYYY-MM-DD HH:MM:SS[.ffffff]" (isoformat: microseconds only
-        # when not zero), so the same text is a swap of the separator and a "Z".
-        return self.as_sql(compiler, connection, template="(replace(%(expressions)s, ' ', 'T') || 'Z')", **extra)
 
+def claim_rows(qs: QuerySet[Claim], *, keyset_fields: Sequence[str] = ()) -> QuerySet:
+    """What `shapes.claim` shows of each claim of `qs`, as plain dicts from one query (story slugs
+    as an array, timestamps as text): no model instance and no datetime object per row, which
+    were most of a list page's Python time.
 
-def claim_list_values(qs: QuerySet[Claim], *, keyset_fields: tuple[str, ...] = ()) -> QuerySet:
-    """The rows of `claim_list_rows` as plain dicts for `shapes.claim_values`: no model instance
-    and no datetime object per row, which were most of a list page's Python time.
-
-    `keyset_fields` are also fetched as they are (the cursor is made from the last row's);
-    an `etag_key` annotation already on `qs` (or the fallback's `etag_f*`, see `etag_keys`) is kept.
+    `keyset_fields` are also fetched as they are (the cursor is made from the last row's); an
+    `etag_key` annotation already on `qs` (see `etag_keys`) is kept.
     """
-    kept = [name for name in qs.query.annotations if name == "etag_key" or name.startswith("etag_f")]
+    kept = [name for name in qs.query.annotations if name == "etag_key"]
     return qs.values(
-        *CLAIM_LIST_VALUES,
+        *CLAIM_VALUES,
         *keyset_fields,
         *kept,
         story_slugs=story_slugs_of_claim(),
-        **{f"{name}_iso": IsoUtc(name) for name in CLAIM_LIST_TIMES},
+        **{f"{name}_iso": IsoUtc(name) for name in CLAIM_TIMES},
     )
 
 
-CLAIM_LIST_VALUES = (
+def claim_row(pk: int) -> dict:
+    """One claim as `claim_rows` reads it; Claim.DoesNotExist when there is none."""
+    row = claim_rows(Claim.objects.filter(pk=pk)).first()
+    if row is None:
+        raise Claim.DoesNotExist(f"No claim {pk}.")
+    return row
+
+
+CLAIM_VALUES = (
     "id", "text", "status", "status_changed_by__username", "claimant_id", "claimant__slug", "claimant__name",
     "version", "merged_into_id",
 )  # fmt: skip
-CLAIM_LIST_TIMES = ("status_changed_at", "claimed_at", "created_at", "updated_at")
-
-CLAIM_LIST_FIELDS = (
-    "id", "text", "status", "status_changed_at", "status_changed_by", "status_changed_by__username", "claimant",
-    "claimant__slug", "claimant__name",
-    "claimed_at", "version", "merged_into", "created_at", "updated_at", "claimant__updated_at",
-)  # fmt: skip
-
-
-def status_change_feed() -> QuerySet[StatusChange]:
-    return StatusChange.objects.select_related("changed_by").prefetch_related(
-        Prefetch("evidence", queryset=Evidence.objects.only("id"))
-    )
+CLAIM_TIMES = ("status_changed_at", "claimed_at", "created_at", "updated_at")
 
 
 def _claim_count(**filters: Any) -> Coalesce:
@@ -180,10 +133,6 @@ def sync_horizon() -> datetime:
     between app servers and the database and the instant between taking the time and sending
     the first statement. Rows at or before the horizon are final for the feed.
     """
-    if not is_postgresql():
-        # SQLite runs one writer at a time and a write commits within its request: the settle
-        # lag alone covers a write whose time was taken just before now.
-        return timezone.now() - _settle()
     cached = _cached_horizon()
     if cached is None:
         with connection.cursor() as cursor:
@@ -244,67 +193,42 @@ WHERE c.id = %s
 """
 
 
-# The same for SQLite (3.40 has no ordered aggregate: the order comes from a subquery).
-_CLAIM_VALIDATORS_SQL_PORTABLE = _CLAIM_VALIDATORS_SQL.replace(
-    """(SELECT coalesce(string_agg(r.id || '-' || o.id || '-' || o.version, ',' ORDER BY r.id), '')
-     FROM claims_claimrelation r""",
-    """(SELECT coalesce(group_concat(k, ','), '') FROM (SELECT r.id || '-' || o.id || '-' || o.version AS k
-     FROM claims_claimrelation r""",
-).replace(
-    "WHERE r.from_claim_id = c.id OR r.to_claim_id = c.id),\n",
-    "WHERE r.from_claim_id = c.id OR r.to_claim_id = c.id ORDER BY r.id)),\n",
-    1,
-)
-assert "string_agg" not in _CLAIM_VALIDATORS_SQL_PORTABLE and "ORDER BY r.id))" in _CLAIM_VALIDATORS_SQL_PORTABLE
-
-
-def _aware(value: Any) -> datetime | None:
-    """A timestamp from raw SQL as an aware datetime: SQLite hands back naive values for
-    columns and text for aggregates (both UTC); PostgreSQL's are already aware."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if isinstance(value, datetime) and timezone.is_naive(value):
-        value = value.replace(tzinfo=UTC)
-    return value if isinstance(value, datetime) else None
-
-
 def claim_validators(pk: int) -> tuple[tuple, datetime] | None:
     """Everything the claim detail shows that can change, in one query: (fingerprint, last change).
 
     None when there is no such claim.
     """
-    postgresql = is_postgresql()
     with connection.cursor() as cursor:
-        cursor.execute(_CLAIM_VALIDATORS_SQL if postgresql else _CLAIM_VALIDATORS_SQL_PORTABLE, [pk])
+        cursor.execute(_CLAIM_VALIDATORS_SQL, [pk])
         row = cursor.fetchone()
     if row is None:
         return None
-    candidates = (row[1], row[2], row[3], row[7])
-    times = [t for t in (candidates if postgresql else map(_aware, candidates)) if isinstance(t, datetime)]
+    times = [t for t in (row[1], row[2], row[3], row[7]) if t is not None]
     return tuple(str(v) for v in row), max(times)
 
 
-def latest_and_horizon(models: list[Any]) -> tuple[datetime | None, datetime]:
-    """The newest write across whole tables (an index lookup each) and the sync horizon, in one query.
+def latest_and_horizon(
+    models: Sequence[Any], *, newest: Sequence[str] = ()
+) -> tuple[datetime | None, list[str], datetime]:
+    """The newest write across whole tables (an index lookup each), the values of the scalar
+    subqueries `newest` (as text, "" for NULL: see `etag_keys.newest_sql`) and the sync horizon,
+    in one query.
 
     `models` holds model classes (their `updated_at`) or (model, field) pairs. The horizon comes
     from the short-lived cache when it can (see `_cached_horizon`).
     """
     pairs = [m if isinstance(m, tuple) else (m, "updated_at") for m in models]
     columns = [f'(SELECT max("{field}") FROM "{m._meta.db_table}")' for m, field in pairs]
-    if not is_postgresql():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(columns))
-            found = [_aware(t) for t in cursor.fetchone()]
-        times = [t for t in found if t is not None]
-        return (max(times) if times else None), sync_horizon()
+    columns += [f"({sql})" for sql in newest]
     cached = _cached_horizon()
-    sql = "SELECT " + ", ".join(columns if cached is not None else [*columns, f"({_HORIZON_SQL})"])
+    if cached is None:
+        columns.append(f"({_HORIZON_SQL})")
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute("SELECT " + ", ".join(columns))
         row = cursor.fetchone()
     if cached is None:
         cached = row[-1]
         _remember_horizon(cached)
-    times = [t for t in row[: len(columns)] if t is not None]
-    return (max(times) if times else None), cached - _settle()
+    times = [t for t in row[: len(pairs)] if t is not None]
+    extra = ["" if v is None else str(v) for v in row[len(pairs) : len(pairs) + len(newest)]]
+    return (max(times) if times else None), extra, cached - _settle()

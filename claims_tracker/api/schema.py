@@ -1,5 +1,6 @@
 """OpenAPI additions every operation shares: the error responses it can give (all in the one
-error shape), conditional-request headers on reads, and their 304.
+error shape), conditional-request headers on reads, and their 304. Added to what drf-spectacular
+builds, through its public AutoSchema methods.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class ApiAutoSchema(AutoSchema):
             params += CONDITIONAL_HEADERS
         return params
 
-    def _error_codes(self) -> list[str]:
+    def error_codes(self) -> list[str]:
         # 404 everywhere: an unknown `?format=` is one, whatever the path.
         codes = ["401", "404", "405", "406", "429", "500"]
         if self.method != "GET" or getattr(self.view, "filterset_class", None) or getattr(self.view, "paginated", 0):
@@ -61,18 +62,21 @@ class ApiAutoSchema(AutoSchema):
         codes += list(getattr(self.view, "extra_error_codes", ()))
         return codes
 
-    def _get_response_bodies(self, direction="response"):
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
         from .serializers import ErrorOutput
 
-        responses = super()._get_response_bodies(direction)
-        for code in self._error_codes():
-            if code in responses:
-                continue
-            body = self._get_response_for_code(ErrorOutput, code, ["application/json"], direction)
-            body["description"] = ERROR_DESCRIPTIONS[code]
-            if code == "429":
-                body["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}}
-            responses[code] = body
+        responses = operation["responses"]
+        error = {"application/json": {"schema": self.resolve_serializer(ErrorOutput, "response").ref}}
+        for code in self.error_codes():
+            if code not in responses:
+                responses[code] = {"content": error, "description": ERROR_DESCRIPTIONS[code]}
+                if code == "429":
+                    responses[code]["headers"] = {
+                        "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}
+                    }
         if self.method == "GET" and getattr(self.view, "conditional", False):
             responses["304"] = {"description": "Not modified: your copy (ETag / Last-Modified) is current."}
             ok = responses.get("200")
@@ -84,4 +88,4 @@ class ApiAutoSchema(AutoSchema):
                         "description": "Validator for If-Modified-Since (absent for the last seconds' changes).",
                     },
                 }
-        return responses
+        return operation

@@ -1,14 +1,10 @@
-"""The JSON shapes. Input serializers validate what clients send; output serializers describe
-what we send (drf-spectacular reads their fields) and build it with plain dict code, because a
-page of 100 claims through DRF's generic field machinery costs more than the query behind it.
+"""The JSON we send, described for the schema (drf-spectacular reads these fields). The dicts
+themselves are built by `shapes` with plain code, because a page of 100 claims through DRF's
+generic field machinery costs more than the query behind it. What clients send: `inputs`.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
-from django.urls import reverse
 from rest_framework import serializers
 
 from claims_tracker.claims.models import (
@@ -21,8 +17,6 @@ from claims_tracker.claims.models import (
     Stance,
     Status,
 )
-
-from . import shapes
 
 # Output ----------------------------------------------------------------------------------
 
@@ -58,9 +52,6 @@ class ClaimOutput(serializers.Serializer):
     merged_into = serializers.IntegerField(allow_null=True, help_text="Set when this claim was merged (same-as).")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
-
-    def to_representation(self, instance: Any) -> dict:
-        return shapes.claim(instance, self.context["request"])
 
 
 class ArticleRefOutput(serializers.Serializer):
@@ -100,9 +91,6 @@ class EvidenceOutput(serializers.Serializer):
     article_id = serializers.IntegerField(allow_null=True)
     created_at = serializers.DateTimeField()
 
-    def to_representation(self, instance: Any) -> dict:
-        return shapes.evidence(instance)
-
 
 class RelatedClaimOutput(serializers.Serializer):
     id = serializers.IntegerField()
@@ -131,9 +119,6 @@ class StatusChangeOutput(serializers.Serializer):
     changed_at = serializers.DateTimeField(help_text="When the change took effect in the world.")
     recorded_at = serializers.DateTimeField(help_text="When it was recorded here (the feed's order).")
 
-    def to_representation(self, instance: Any) -> dict:
-        return shapes.status_change(instance)
-
 
 class StoryRefOutput(serializers.Serializer):
     slug = serializers.CharField()
@@ -157,9 +142,6 @@ class ClaimDetailOutput(ClaimOutput):
     )
     claimreview_url = serializers.URLField()
 
-    def to_representation(self, instance: Any) -> dict:
-        return shapes.claim_detail(instance, self.context["request"])
-
 
 class TrackRecordOutput(serializers.Serializer):
     confirmed = serializers.IntegerField()
@@ -182,9 +164,6 @@ class ClaimantOutput(serializers.Serializer):
     page_url = serializers.URLField()
     updated_at = serializers.DateTimeField()
 
-    def to_representation(self, instance: Any) -> dict:
-        return shapes.claimant(instance, self.context["request"])
-
 
 class StoryOutput(serializers.Serializer):
     id = serializers.IntegerField()
@@ -198,17 +177,11 @@ class StoryOutput(serializers.Serializer):
     page_url = serializers.URLField()
     updated_at = serializers.DateTimeField()
 
-    def to_representation(self, instance: Any) -> dict:
-        return shapes.story(instance, self.context["request"])
-
 
 class ArticleOutput(ArticleRefOutput):
     byline = serializers.CharField()
     page_url = serializers.URLField()
     updated_at = serializers.DateTimeField()
-
-    def to_representation(self, instance: Any) -> dict:
-        return shapes.article(instance, self.context["request"])
 
 
 class OutletOutput(serializers.Serializer):
@@ -220,9 +193,6 @@ class OutletOutput(serializers.Serializer):
     country = serializers.CharField()
     page_url = serializers.URLField()
     updated_at = serializers.DateTimeField()
-
-    def to_representation(self, instance: Any) -> dict:
-        return shapes.outlet(instance, self.context["request"])
 
 
 def page_of(item: type[serializers.Serializer], name: str, *, sync: bool = False) -> type[serializers.Serializer]:
@@ -242,6 +212,10 @@ def page_of(item: type[serializers.Serializer], name: str, *, sync: bool = False
     return type(name, (serializers.Serializer,), fields)
 
 
+class TokenOutput(serializers.Serializer):
+    token = serializers.CharField(help_text='Send as "Authorization: Token <token>".')
+
+
 class ErrorDetailOutput(serializers.Serializer):
     code = serializers.CharField(help_text="Stable, for programs: invalid, not_found, stale_version, ...")
     message = serializers.CharField(help_text="For people.")
@@ -253,83 +227,9 @@ class ErrorOutput(serializers.Serializer):
     error = ErrorDetailOutput()
 
 
-# Input -----------------------------------------------------------------------------------
-
-
-class ClaimCreateInput(serializers.Serializer):
-    text = serializers.CharField(max_length=5000, help_text="The statement in neutral words.")
-    claimant = serializers.SlugField(help_text="Slug of the claimant who made it.")
-    claimed_at = serializers.DateTimeField(required=False, help_text="Default: now.")
-    stories = serializers.ListField(child=serializers.SlugField(), required=False, max_length=50)
-
-
-class AppearanceAddInput(serializers.Serializer):
-    article = serializers.IntegerField(min_value=1, help_text="Id of the article it appeared in.")
-    speaker = serializers.SlugField(required=False, allow_null=True, help_text="Slug of the party speaking.")
-    stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.ASSERTS)
-    quote = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
-    is_paraphrase = serializers.BooleanField(required=False, default=False)
-    mode = serializers.ChoiceField(choices=AppearanceMode.choices, default=AppearanceMode.STATEMENT)
-    verb = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
-    start_offset = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
-    end_offset = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
-
-
-class EvidenceAddInput(serializers.Serializer):
-    stance = serializers.ChoiceField(choices=EvidenceStance.choices)
-    summary = serializers.CharField(max_length=5000)
-    kind = serializers.ChoiceField(choices=EvidenceKind.choices, default=EvidenceKind.OTHER)
-    url = serializers.URLField(required=False, allow_blank=True, max_length=2000, default="")
-    article = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-
-
-class StatusChangeInput(serializers.Serializer):
-    to_status = serializers.ChoiceField(choices=Status.choices)
-    rationale = serializers.CharField(max_length=10000)
-    expected_version = serializers.IntegerField(
-        min_value=1, max_value=2**31 - 1, help_text="The `version` you read; a stale one gets 409."
-    )
-    evidence = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**62), required=False, default=list, max_length=100
-    )
-    changed_at = serializers.DateTimeField(required=False, help_text="When it happened; default now.")
-
-
-class RelationAddInput(serializers.Serializer):
-    to_claim = serializers.IntegerField(min_value=1)
-    kind = serializers.ChoiceField(choices=RelationKind.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
-
-
-class TokenCreateInput(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=4096, style={"input_type": "password"})
-
-
-class TokenOutput(serializers.Serializer):
-    token = serializers.CharField(help_text='Send as "Authorization: Token <token>".')
-
-
-def site_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def api_url(request: Any, name: str, *args: Any) -> str:
-    return request.build_absolute_uri(reverse(name, args=args))
-
-
 # Webhooks --------------------------------------------------------------------------------
 
 WEBHOOK_EVENTS = [("claim.created", "Claim created"), ("status.changed", "Status changed")]
-
-
-class SubscriptionCreateInput(serializers.Serializer):
-    url = serializers.URLField(max_length=2000, help_text="Your receiver (http/https, a public address).")
-    events = serializers.ListField(child=serializers.ChoiceField(choices=WEBHOOK_EVENTS), min_length=1, max_length=2)
-    secret = serializers.CharField(
-        required=False, allow_blank=True, min_length=16, max_length=200, help_text="Omit to get a generated one."
-    )
-    description = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
 class DeliveryOutput(serializers.Serializer):

@@ -1,21 +1,25 @@
-"""Plain dict builders behind the output serializers: fast, and they touch only what the
-querysets in `queries`/`selectors` have already loaded (no query per row).
+"""The API's JSON, built with plain dict code: one presenter per resource, used by every list,
+detail, write answer and webhook payload. They touch only what the querysets in
+`queries`/`selectors` have already loaded (no query per row). The output serializers in
+`serializers` describe these shapes for the schema.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.urls import reverse
-from rest_framework.request import Request
 
 from claims_tracker.claims.models import Stance, Status
 
-_LABELS = dict(Status.choices)
+LABELS = dict(Status.choices)
 
 
-def _dt(value: datetime | None) -> str | None:
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601, "Z" for UTC (`queries.IsoUtc` writes the same text in SQL)."""
     if value is None:
         return None
     text = value.isoformat()
@@ -26,23 +30,20 @@ def _d(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def base(request: Request) -> str:
-    """scheme://host of this request, computed once per request."""
-    cached = getattr(request, "_api_base", None)
-    if cached is None:
-        cached = request.build_absolute_uri("/").rstrip("/")
-        request._api_base = cached
-    return cached
+@dataclass(frozen=True)
+class Links:
+    """Absolute addresses under one base (the request's scheme and host, or SITE_URL for webhooks),
+    the claim URLs split before the id so that each row only appends its own."""
 
+    base: str
+    claim_api: str
+    claim_page: str
 
-def _prefix(request: Request, name: str) -> str:
-    """The URL of `name` for pk 0 split before the id, so rows only append their own id."""
-    key = f"_api_prefix_{name}"
-    cached = getattr(request, key, None)
-    if cached is None:
-        cached = base(request) + reverse(name, args=[0])[:-2]
-        setattr(request, key, cached)
-    return cached
+    @classmethod
+    def at(cls, base_url: str) -> Links:
+        base = base_url.rstrip("/")
+        api, page = reverse("api-claims-detail", args=[0]), reverse("claims-detail", args=[0])
+        return cls(base, base + api[: api.rindex("0")], base + page[: page.rindex("0")])
 
 
 def _user(user: Any) -> str | None:
@@ -55,36 +56,17 @@ def claimant_ref(claimant: Any) -> dict | None:
     return {"id": claimant.pk, "slug": claimant.slug, "name": claimant.name}
 
 
-def claim(c: Any, request: Request) -> dict:
-    return {
-        "id": c.pk,
-        "url": f"{_prefix(request, 'api-claims-detail')}{c.pk}/",
-        "page_url": f"{_prefix(request, 'claims-detail')}{c.pk}/",
-        "text": c.text,
-        "status": c.status,
-        "status_label": _LABELS.get(c.status, c.status),
-        "status_changed_at": _dt(c.status_changed_at),
-        "status_changed_by": _user(c.status_changed_by) if c.status_changed_by_id else None,
-        "claimant": claimant_ref(c.claimant),
-        "claimed_at": _dt(c.claimed_at),
-        "stories": c.story_slugs if hasattr(c, "story_slugs") else [s.slug for s in c.stories.all()],
-        "version": c.version,
-        "merged_into": c.merged_into_id,
-        "created_at": _dt(c.created_at),
-        "updated_at": _dt(c.updated_at),
-    }
-
-
-def claim_values(row: dict, request: Request) -> dict:
-    """`claim` from a `queries.claim_list_values` dict: the same output, key for key."""
+def claim(row: Mapping[str, Any], links: Links) -> dict:
+    """The claim: the one shape of a claim in API lists, details, write answers and webhook
+    payloads. `row` is one of `queries.claim_rows`."""
     pk = row["id"]
     return {
         "id": pk,
-        "url": f"{_prefix(request, 'api-claims-detail')}{pk}/",
-        "page_url": f"{_prefix(request, 'claims-detail')}{pk}/",
+        "url": f"{links.claim_api}{pk}/",
+        "page_url": f"{links.claim_page}{pk}/",
         "text": row["text"],
         "status": row["status"],
-        "status_label": _LABELS.get(row["status"], row["status"]),
+        "status_label": LABELS.get(row["status"], row["status"]),
         "status_changed_at": row["status_changed_at_iso"],
         "status_changed_by": row["status_changed_by__username"],
         "claimant": {"id": row["claimant_id"], "slug": row["claimant__slug"], "name": row["claimant__name"]},
@@ -104,7 +86,7 @@ def article_ref(a: Any) -> dict:
         "title": a.title,
         "url": a.canonical_url or a.url,
         "outlet": {"slug": outlet.slug, "name": outlet.name} if outlet else None,
-        "published_at": _dt(a.published_at),
+        "published_at": iso(a.published_at),
         "language": a.language,
     }
 
@@ -130,7 +112,7 @@ def evidence(e: Any) -> dict:
         "summary": e.summary,
         "url": e.url or (e.article.link if e.article_id and e.article else ""),
         "article_id": e.article_id,
-        "created_at": _dt(e.created_at),
+        "created_at": iso(e.created_at),
     }
 
 
@@ -140,16 +122,16 @@ def status_change(sc: Any) -> dict:
         "claim_id": sc.claim_id,
         "from_status": sc.from_status,
         "to_status": sc.to_status,
-        "to_status_label": _LABELS.get(sc.to_status, sc.to_status),
+        "to_status_label": LABELS.get(sc.to_status, sc.to_status),
         "rationale": sc.rationale,
         "evidence": sorted(e.pk for e in sc.evidence.all()),
         "changed_by": _user(sc.changed_by) if sc.changed_by_id else None,
-        "changed_at": _dt(sc.changed_at),
-        "recorded_at": _dt(sc.recorded_at),
+        "changed_at": iso(sc.changed_at),
+        "recorded_at": iso(sc.recorded_at),
     }
 
 
-def _relation(rel: Any, other: Any, direction: str) -> dict:
+def relation(rel: Any, other: Any, direction: str) -> dict:
     return {
         "id": rel.pk,
         "kind": rel.kind,
@@ -159,8 +141,10 @@ def _relation(rel: Any, other: Any, direction: str) -> dict:
     }
 
 
-def claim_detail(c: Any, request: Request) -> dict:
-    data = claim(c, request)
+def claim_detail(c: Any, row: Mapping[str, Any], links: Links) -> dict:
+    """`claim` and everything about it: `c` from `selectors.claim_get` (its prefetches), `row`
+    the same claim from `queries.claim_rows`."""
+    data = claim(row, links)
     affiliation = c.claimant.affiliation if c.claimant.affiliation_id else None
     data["claimant"] = {**claimant_ref(c.claimant), "role": c.claimant.role, "affiliation": claimant_ref(affiliation)}
     data["story_list"] = [{"slug": s.slug, "title": s.title} for s in c.stories.all()]
@@ -169,17 +153,17 @@ def claim_detail(c: Any, request: Request) -> dict:
         grouped.setdefault(ap.stance, []).append(appearance(ap))
     data["appearances"] = grouped
     data["evidence"] = [evidence(e) for e in c.evidence.all()]
-    data["relations"] = [_relation(r, r.to_claim, "out") for r in c.relations_out.all()] + [
-        _relation(r, r.from_claim, "in") for r in c.relations_in.all()
+    data["relations"] = [relation(r, r.to_claim, "out") for r in c.relations_out.all()] + [
+        relation(r, r.from_claim, "in") for r in c.relations_in.all()
     ]
     data["history"] = [status_change(sc) for sc in c.status_changes.all()]
     if hasattr(c, "api_status_as_of"):
         data["status_as_of"] = status_change(c.api_status_as_of) if c.api_status_as_of else None
-    data["claimreview_url"] = f"{_prefix(request, 'api-claims-detail')}{c.pk}/claimreview"
+    data["claimreview_url"] = f"{links.claim_api}{c.pk}/claimreview"
     return data
 
 
-def claimant(cl: Any, request: Request) -> dict:
+def claimant(cl: Any, links: Links) -> dict:
     from .queries import track_record
 
     affiliation = cl.affiliation if cl.affiliation_id else None
@@ -194,12 +178,12 @@ def claimant(cl: Any, request: Request) -> dict:
         "aliases": [a.alias for a in cl.aliases.all()],
         "claims_total": getattr(cl, "claims_total", 0),
         "track_record": track_record(cl),
-        "page_url": base(request) + cl.get_absolute_url(),
-        "updated_at": _dt(cl.updated_at),
+        "page_url": links.base + cl.get_absolute_url(),
+        "updated_at": iso(cl.updated_at),
     }
 
 
-def story(s: Any, request: Request) -> dict:
+def story(s: Any, links: Links) -> dict:
     return {
         "id": s.pk,
         "slug": s.slug,
@@ -209,21 +193,21 @@ def story(s: Any, request: Request) -> dict:
         "started_on": _d(s.started_on),
         "ended_on": _d(s.ended_on),
         "claims_total": getattr(s, "claims_total", 0),
-        "page_url": base(request) + s.get_absolute_url(),
-        "updated_at": _dt(s.updated_at),
+        "page_url": links.base + s.get_absolute_url(),
+        "updated_at": iso(s.updated_at),
     }
 
 
-def article(a: Any, request: Request) -> dict:
+def article(a: Any, links: Links) -> dict:
     return {
         **article_ref(a),
         "byline": a.byline,
-        "page_url": base(request) + a.get_absolute_url(),
-        "updated_at": _dt(a.updated_at),
+        "page_url": links.base + a.get_absolute_url(),
+        "updated_at": iso(a.updated_at),
     }
 
 
-def outlet(o: Any, request: Request) -> dict:
+def outlet(o: Any, links: Links) -> dict:
     return {
         "id": o.pk,
         "slug": o.slug,
@@ -231,6 +215,6 @@ def outlet(o: Any, request: Request) -> dict:
         "homepage": o.homepage,
         "kind": o.kind,
         "country": o.country,
-        "page_url": base(request) + o.get_absolute_url(),
-        "updated_at": _dt(o.updated_at),
+        "page_url": links.base + o.get_absolute_url(),
+        "updated_at": iso(o.updated_at),
     }

@@ -1,11 +1,19 @@
-"""Keyset ("before/after") pagination for lists ordered newest first.
+"""Keyset pagination: the one paginator, for the reader's pages and the API's lists.
 
-Offsets get slower the deeper a reader goes (the database still walks every skipped row);
-a keyset page starts from the last row seen, so page 20,000 costs what page 1 costs as long
-as an index covers (sort field, id): see Claim.Meta.indexes (claim_claimed_keyset, ...).
+Offsets get slower the deeper a reader goes (the database still walks every skipped row); a keyset
+page starts from the last row seen, so page 20,000 costs what page 1 costs as long as an index
+covers the ordering (see Claim.Meta.indexes: claim_claimed_keyset, claim_updated_keyset, ...).
 
-The condition is written as `f <= v AND (f < v OR id < k)` rather than `(f, id) < (v, k)`:
-the first half is a plain range an index scan can start from, and it works on SQLite too.
+A `Keyset` is an ordering that ends with the unique `id`, all ascending or all descending. "After
+(a, id) = (x, k)" is the row comparison `ROW(a, id) > ROW(x, k)`, made of Django's public
+expressions (a `Func` per row, the `GreaterThan` lookup) and used as a Q: an index on (a, id)
+answers it as one range scan, also where thousands of rows tie on `a` (a bulk update stamps them
+all with one `updated_at`), which `a >= x AND (a > x OR id > k)` would read through one by one.
+
+A cursor is the position of a row, base64url JSON `{"k": keyset name, "p": [values]}` (plus
+`"t": tier` on a tiered list, see `tiered_page`); the name stops a cursor of one list from being
+replayed against another. API clients keep these (the sync feeds' `next_cursor`), so the format is
+part of the API.
 """
 
 from __future__ import annotations
@@ -13,16 +21,174 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db import connections, models
+from django.db.models import F, Func, Q, QuerySet, Value
+from django.db.models.lookups import GreaterThan, LessThan
+from django.utils import timezone
+
+from .models import Claim
+
+Position = Sequence[Any]
+
+
+class Row(Func):
+    """A row value, `ROW(a, b, ...)`, for comparing (sort key, id) pairs in one lookup."""
+
+    function = "ROW"
+    output_field = models.Field()  # a composite: compared as a whole, never read
 
 
 class CursorError(ValueError):
-    """A `before`/`after` value that is not one we issued."""
+    """A cursor that is not one this list issued."""
+
+
+@dataclass(frozen=True)
+class Keyset:
+    name: str
+    model: type[models.Model]
+    fields: tuple[str, ...]  # ends with "id"
+    descending: bool = False
+
+    def order_by(self, *, reverse: bool = False) -> list[str]:
+        down = self.descending != reverse
+        return [f"-{f}" if down else f for f in self.fields]
+
+    def after(self, position: Position) -> Q:
+        """Rows strictly after `position` in this order."""
+        return self._beyond(position, forward=True)
+
+    def before(self, position: Position) -> Q:
+        """Rows strictly before `position` in this order."""
+        return self._beyond(position, forward=False)
+
+    def _beyond(self, position: Position, *, forward: bool) -> Q:
+        # (a, id) > (x, k) as PostgreSQL's row comparison, which an index on (a, id) answers as a
+        # range: however many rows tie on `a`, the scan starts at the position, not before it.
+        lookup = LessThan if self.descending == forward else GreaterThan
+        return Q(lookup(Row(*(F(f) for f in self.fields)), Row(*(Value(v) for v in position))))
+
+    def position_of(self, row: Any) -> list[Any]:
+        get = row.get if isinstance(row, dict) else lambda f: getattr(row, f)
+        return [get(f) for f in self.fields]
+
+    # Cursors ---------------------------------------------------------------------------------
+    def encode(self, position: Position, tier: int | None = None) -> str:
+        values = [v.isoformat() if isinstance(v, datetime) else v for v in position]
+        data: dict[str, Any] = {"k": self.name, "p": values, **({"t": tier} if tier is not None else {})}
+        raw = json.dumps(data, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    def decode(self, cursor: str, *, tiers: int | None = None) -> tuple[list[Any], int]:
+        """(position, tier) of a cursor; the tier is 0 on a list that is not tiered (`tiers` None)."""
+        try:
+            data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+            if not isinstance(data, dict) or data.get("k") != self.name:
+                raise ValueError("cursor belongs to another list")
+            values = data["p"]
+            if not isinstance(values, list) or len(values) != len(self.fields):
+                raise ValueError("wrong length")
+            tier = data.get("t")
+            if (tier is None) != (tiers is None) or (tiers is not None and not (_is_int(tier) and 0 <= tier < tiers)):
+                raise ValueError("wrong tier")
+            position = [self._parse(name, value) for name, value in zip(self.fields, values, strict=True)]
+        except (ValueError, KeyError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError) as exc:
+            raise CursorError(str(exc)) from exc
+        return position, tier or 0
+
+    def _parse(self, name: str, value: Any) -> Any:
+        model_field = self.model._meta.get_field(name)
+        if isinstance(model_field, models.DateTimeField):
+            if not isinstance(value, str):
+                raise ValueError(f"{name} must be a timestamp")
+            parsed = datetime.fromisoformat(value)
+            if timezone.is_naive(parsed):
+                raise ValueError(f"{name} needs a time zone")
+            return parsed.astimezone(UTC)
+        if isinstance(model_field, models.AutoField | models.BigAutoField | models.IntegerField):
+            if not _is_int(value):
+                raise ValueError(f"{name} must be an integer")
+            return value
+        if not isinstance(value, str):
+            raise ValueError(f"{name} must be text")
+        return value
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@dataclass
+class Page:
+    items: list[Any] = field(default_factory=list)
+    has_more: bool = False  # rows follow the last one
+    lookahead: Any = None  # the first of them, read only to know it exists
+    next_cursor: str | None = None  # the rows after these
+    prev_cursor: str | None = None  # the rows before these (reader pages)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.next_cursor or self.prev_cursor)
+
+
+Tiers = Sequence[tuple[QuerySet, bool]]  # querysets shown one after another, each with its `fenced` flag
+
+
+def read(qs: QuerySet, keyset: Keyset, *, limit: int, reverse: bool = False, fenced: bool = False) -> list[Any]:
+    """The first `limit` rows of `qs` in the keyset's order (or the reverse order).
+
+    `fenced`: pick them from all the rows `qs` matches rather than along an index on the
+    ordering. Walking the index until `limit` rows pass the filter is the planner's choice whenever
+    it believes many rows match; for a search word it has no statistics for, it guesses so, and
+    then reads every claim to find none. A MATERIALIZED CTE is PostgreSQL's documented fence: the
+    matches come from the search index, then only they are sorted. Fenced rows are instances
+    carrying only the keyset's fields.
+    """
+    if not fenced:
+        return list(qs.order_by(*keyset.order_by(reverse=reverse))[:limit])
+    sql, params = qs.order_by().values_list(*keyset.fields).query.sql_with_params()
+    direction = "DESC" if keyset.descending != reverse else "ASC"
+    order = ", ".join(f"{i} {direction}" for i in range(1, len(keyset.fields) + 1))
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(
+            f"WITH matches AS MATERIALIZED ({sql}) SELECT * FROM matches ORDER BY {order} LIMIT %s", [*params, limit]
+        )
+        return [qs.model(**dict(zip(keyset.fields, row, strict=True))) for row in cursor.fetchall()]
+
+
+def walk(
+    tiers: Tiers, keyset: Keyset, *, limit: int, start: tuple[int, Position] | None = None, backwards: bool = False
+) -> list[tuple[int, Any]]:
+    """Up to `limit` (tier, row) pairs after `start` (tier, position), continuing into the next tiers;
+    `backwards`: before it, nearest first, continuing into the tiers before. Each tier is read by its
+    own query and only when the ones before it ran out."""
+    first = start[0] if start else (len(tiers) - 1 if backwards else 0)
+    rows: list[tuple[int, Any]] = []
+    for tier in range(first, -1, -1) if backwards else range(first, len(tiers)):
+        qs, fenced = tiers[tier]
+        if start is not None and tier == first:
+            qs = qs.filter(keyset.before(start[1]) if backwards else keyset.after(start[1]))
+        found = read(qs, keyset, limit=limit - len(rows), reverse=backwards, fenced=fenced)
+        rows += [(tier, row) for row in found]
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def page_after(qs: QuerySet, keyset: Keyset, *, position: Position | None, size: int) -> Page:
+    """One page after `position` (from the start when None): size + 1 rows are read, the extra one
+    only says there is more. The caller makes the cursor (`keyset.encode`)."""
+    start = None if position is None else (0, position)
+    rows = [row for _, row in walk([(qs, False)], keyset, limit=size + 1, start=start)]
+    has_more = len(rows) > size
+    return Page(items=rows[:size], has_more=has_more, lookahead=rows[size] if has_more else None)
+
+
+# The reader's claim list ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -32,6 +198,10 @@ class Sort:
     field: str
     tiered: bool = False  # paged over a list of querysets shown one after another (`tiered_page`)
 
+    @property
+    def keyset(self) -> Keyset:
+        return Keyset(self.key, Claim, (self.field, "id"), descending=True)
+
 
 SORTS: dict[str, Sort] = {
     "claimed": Sort("claimed", "Newest claim", "claimed_at"),
@@ -39,82 +209,20 @@ SORTS: dict[str, Sort] = {
     # Tiers of relevance (see selectors.claim_search_tiers), newest first within each.
     "relevance": Sort("relevance", "Best match", "claimed_at", tiered=True),
 }
-
-
-@dataclass
-class Page:
-    items: list[Any] = field(default_factory=list)
-    next_cursor: str | None = None  # older rows: pass as ?after=
-    prev_cursor: str | None = None  # newer rows: pass as ?before=
-
-    @property
-    def has_other_pages(self) -> bool:
-        return bool(self.next_cursor or self.prev_cursor)
+INVALID_LINK = "That page link is not valid (it may be from a different sort). Start again from the first page."
 
 
 def encode_cursor(sort: Sort, item: Any, tier: int | None = None) -> str:
-    value = getattr(item, sort.field)
-    raw = value.isoformat() if isinstance(value, datetime) else value
-    payload = json.dumps([raw, item.pk] if tier is None else [raw, item.pk, tier], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return sort.keyset.encode(sort.keyset.position_of(item), tier)
 
 
 def decode_cursor(sort: Sort, cursor: str, tiers: int | None = None) -> tuple[Any, ...]:
-    """(value, pk) of a cursor; (value, pk, tier) when `tiers` (how many there are) is given."""
+    """(value, id) of a cursor; (value, id, tier) when `tiers` (how many there are) is given."""
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        decoded = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(decoded, list) or len(decoded) != (2 if tiers is None else 3):
-            raise TypeError("shape")
-        if not all(_is_int(n) for n in decoded[1:]):
-            raise TypeError("id or tier")
-        value = datetime.fromisoformat(decoded[0])
-        if value.tzinfo is None:
-            raise TypeError("naive datetime")
-        if tiers is None:
-            return value, decoded[1]
-        if not 0 <= decoded[2] < tiers:
-            raise TypeError("tier")
-        return value, decoded[1], decoded[2]
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
-        raise CursorError(
-            "That page link is not valid (it may be from a different sort). Start again from the first page."
-        ) from exc
-
-
-def _older(f: str, value: Any, pk: int) -> Q:
-    return Q(**{f"{f}__lte": value}) & (Q(**{f"{f}__lt": value}) | Q(pk__lt=pk))
-
-
-def _newer(f: str, value: Any, pk: int) -> Q:
-    return Q(**{f"{f}__gte": value}) & (Q(**{f"{f}__gt": value}) | Q(pk__gt=pk))
-
-
-def _read(qs: QuerySet, f: str, *, newest_first: bool, limit: int, fenced: bool) -> list[Any]:
-    """The first `limit` rows of `qs` by (f, id), as instances carrying at least pk and `f`.
-
-    `fenced` (PostgreSQL): pick them from all the rows `qs` matches rather than along an index on
-    `f`. Walking the index until `limit` rows pass the filter is the planner's choice whenever it
-    believes many rows match; for a search word it has no statistics for, it guesses so, and then
-    reads every claim to find none. A MATERIALIZED CTE is PostgreSQL's documented fence: the
-    matches come from the search index, then only they are sorted.
-    """
-    order = (f"-{f}", "-pk") if newest_first else (f, "pk")
-    if not fenced:
-        return list(qs.order_by(*order)[:limit])
-    sql, params = qs.order_by().values_list("pk", f).query.sql_with_params()
-    direction = "DESC" if newest_first else "ASC"
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(
-            f"WITH matches AS MATERIALIZED ({sql}) "
-            f"SELECT * FROM matches ORDER BY 2 {direction}, 1 {direction} LIMIT %s",
-            [*params, limit],
-        )
-        return [qs.model(pk=pk, **{f: value}) for pk, value in cursor.fetchall()]
+        position, tier = sort.keyset.decode(cursor, tiers=tiers)
+    except CursorError as exc:
+        raise CursorError(INVALID_LINK) from exc
+    return (*position, tier) if tiers is not None else tuple(position)
 
 
 def keyset_page(
@@ -126,75 +234,48 @@ def keyset_page(
     size: int = 50,
     fenced: bool = False,
 ) -> Page:
-    """One page of `qs` ordered by (sort.field, id) descending, after or before a cursor."""
+    """One page of `qs`, newest first by (sort.field, id), after or before a cursor."""
     return _page([(qs, fenced)], sort=sort, after=after, before=before, size=size, tiered=False)
 
 
 def tiered_page(
-    tiers: list[tuple[QuerySet, bool]],
-    *,
-    sort: Sort,
-    after: str | None = None,
-    before: str | None = None,
-    size: int = 50,
+    tiers: Tiers, *, sort: Sort, after: str | None = None, before: str | None = None, size: int = 50
 ) -> Page:
-    """keyset_page over querysets shown one after another (the best tier first), each ordered by
-    (sort.field, id) descending; each comes with its `fenced` flag (see `_read`). The cursor also
-    names its tier.
-
-    Each tier is read by its own query and only when the tiers before it ran out, so a page costs
-    one query (two where it straddles a boundary) and no ranking of every match. Tiers must not
-    share rows.
-    """
+    """keyset_page over querysets shown one after another (the best tier first), each newest first,
+    each with its `fenced` flag (see `read`). The cursor also names its tier. A page costs one query
+    (two where it straddles a boundary) and no ranking of every match. Tiers must not share rows."""
     return _page(tiers, sort=sort, after=after, before=before, size=size, tiered=True)
 
 
-def _page(
-    tiers: list[tuple[QuerySet, bool]], *, sort: Sort, after: str | None, before: str | None, size: int, tiered: bool
-) -> Page:
-    """Both of the above: a plain keyset list is one tier whose cursors do not name it."""
-    f = sort.field
+def _page(tiers: Tiers, *, sort: Sort, after: str | None, before: str | None, size: int, tiered: bool) -> Page:
+    keyset = sort.keyset
 
-    def decode(cursor: str) -> tuple[Any, int, int]:
-        if tiered:
-            return decode_cursor(sort, cursor, tiers=len(tiers))
-        return (*decode_cursor(sort, cursor), 0)
+    def decode(cursor: str) -> tuple[int, Position]:
+        try:
+            position, tier = keyset.decode(cursor, tiers=len(tiers) if tiered else None)
+        except CursorError as exc:
+            raise CursorError(INVALID_LINK) from exc
+        return tier, position
 
     def encode(tier: int, item: Any) -> str:
-        return encode_cursor(sort, item, tier if tiered else None)
+        return keyset.encode(keyset.position_of(item), tier if tiered else None)
 
-    rows: list[tuple[int, Any]] = []
     if before:
-        value, pk, start = decode(before)
-        for tier in range(start, -1, -1):  # newer rows: up this tier, then up the better ones
-            qs, fenced = tiers[tier]
-            qs = qs.filter(_newer(f, value, pk)) if tier == start else qs
-            found = _read(qs, f, newest_first=False, limit=size + 1 - len(rows), fenced=fenced)
-            rows += [(tier, item) for item in found]
-            if len(rows) > size:
-                break
+        rows = walk(tiers, keyset, limit=size + 1, start=decode(before), backwards=True)
         shown = list(reversed(rows[:size]))
         if not shown:
             return Page()
         return Page(
             items=[item for _, item in shown],
+            has_more=True,
             next_cursor=encode(*shown[-1]),
             prev_cursor=encode(*shown[0]) if len(rows) > size else None,
         )
-    start, position = 0, None
-    if after:
-        value, pk, start = decode(after)
-        position = (value, pk)
-    for tier in range(start, len(tiers)):
-        qs, fenced = tiers[tier]
-        qs = qs.filter(_older(f, *position)) if position and tier == start else qs
-        found = _read(qs, f, newest_first=True, limit=size + 1 - len(rows), fenced=fenced)
-        rows += [(tier, item) for item in found]
-        if len(rows) > size:
-            break
+    rows = walk(tiers, keyset, limit=size + 1, start=decode(after) if after else None)
     shown = rows[:size]
     return Page(
         items=[item for _, item in shown],
+        has_more=len(rows) > size,
         next_cursor=encode(*shown[-1]) if len(rows) > size else None,
         # Coming from a newer page means there is one to go back to.
         prev_cursor=encode(*shown[0]) if after and shown else None,

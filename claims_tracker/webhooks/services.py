@@ -20,11 +20,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 
+from claims_tracker.api import queries, shapes
 from claims_tracker.claims.models import Claim, StatusChange
 from claims_tracker.claims.services import ServiceError
 
@@ -90,52 +90,27 @@ def subscription_delete(*, subscription: Subscription) -> None:
 # Events -> deliveries ------------------------------------------------------------------------
 
 
-def _claim_payload(claim: Claim) -> dict:
-    return {
-        "id": claim.pk,
-        "text": claim.text,
-        "status": claim.status,
-        "status_label": claim.get_status_display(),
-        "version": claim.version,
-        "claimant": {"id": claim.claimant_id, "slug": claim.claimant.slug, "name": claim.claimant.name},
-        "claimed_at": claim.claimed_at.isoformat(),
-        "updated_at": claim.updated_at.isoformat(),
-        "url": settings.SITE_URL + reverse("api-claims-detail", args=[claim.pk]),
-        "page_url": settings.SITE_URL + claim.get_absolute_url(),
-    }
-
-
 def event_payload(event: str, *, claim_id: int, status_change_id: int | None = None) -> tuple[str, dict] | None:
-    """(idempotency key, data) for a domain event, or None when its rows are gone."""
-    claim = Claim.objects.select_related("claimant").filter(pk=claim_id).first()
-    if claim is None:
+    """(idempotency key, data) for a domain event, or None when its rows are gone. The claim and
+    the status change are the API's own shapes (the presenters in `api.shapes`), with addresses
+    under SITE_URL."""
+    try:
+        data: dict[str, Any] = {"claim": shapes.claim(queries.claim_row(claim_id), shapes.Links.at(settings.SITE_URL))}
+    except Claim.DoesNotExist:
         return None
-    data: dict[str, Any] = {"claim": _claim_payload(claim)}
     key = f"claim:{claim_id}"
     if status_change_id is not None:
-        change = StatusChange.objects.select_related("changed_by").filter(pk=status_change_id).first()
+        found = StatusChange.objects.select_related("changed_by").prefetch_related("evidence")
+        change = found.filter(pk=status_change_id).first()
         if change is None:
             return None
         key = f"status-change:{change.pk}"
-        data["status_change"] = {
-            "id": change.pk,
-            "from_status": change.from_status,
-            "to_status": change.to_status,
-            "rationale": change.rationale,
-            "changed_at": change.changed_at.isoformat(),
-            "changed_by": change.changed_by.get_username() if change.changed_by else None,
-            "evidence": sorted(change.evidence.values_list("pk", flat=True)),
-        }
+        data["status_change"] = shapes.status_change(change)
     return key, data
 
 
 def _subscribed_to(event: str) -> list[Subscription]:
-    active = Subscription.objects.filter(active=True)
-    if connections[active.db].vendor == "postgresql":
-        return list(active.filter(events__contains=[event]))  # JSON containment, in the database
-    # Elsewhere (the embedded SQLite default) JSON containment is not supported: a handful of
-    # subscriptions are filtered here instead.
-    return [sub for sub in active if event in (sub.events or [])]
+    return list(Subscription.objects.filter(active=True, events__contains=[event]))  # JSON containment
 
 
 def deliveries_create(*, event: str, claim_id: int, status_change_id: int | None = None) -> list[Delivery]:

@@ -96,3 +96,33 @@ class TestClaimDetailConditional:
         assert (
             api.get(f"/api/v1/claims/{claim.pk}/", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code == 304
         )
+
+
+class TestClaimDetailPreconditions:
+    """Django's get_conditional_response decides, on what the detail shows."""
+
+    def test_it_answers_a_head_with_304_and_the_validators(self, api):
+        claim = ClaimFactory()
+        url = f"/api/v1/claims/{claim.pk}/"
+        first = api.get(url)
+        head = api.head(url, HTTP_IF_NONE_MATCH=f'W/{first["ETag"]}, "other"')
+        assert head.status_code == 304 and head["ETag"] == first["ETag"] and head["Cache-Control"] == "no-cache"
+
+    def test_it_refuses_a_failed_if_match_in_the_error_shape(self, api):
+        claim = ClaimFactory()
+        url = f"/api/v1/claims/{claim.pk}/"
+        etag = api.get(url)["ETag"]
+        refused = api.get(url, HTTP_IF_MATCH='"not-the-current-one"', HTTP_IF_NONE_MATCH='"stale"')
+        assert refused.status_code == 412 and refused.json()["error"]["code"] == "precondition_failed"
+        assert api.get(url, HTTP_IF_MATCH=etag, HTTP_IF_NONE_MATCH='"stale"').status_code == 200
+
+    def test_it_ignores_an_if_modified_since_in_the_future(self, api):
+        claim = ClaimFactory()
+        old = datetime(2023, 1, 25, 12, 0, tzinfo=UTC)
+        for model in (Claim, Claimant):
+            model.objects.update(updated_at=old)
+        url = f"/api/v1/claims/{claim.pk}/"
+        assert api.get(url)["Last-Modified"] == "Wed, 25 Jan 2023 12:00:00 GMT"
+        assert api.get(url, HTTP_IF_MODIFIED_SINCE="Wed, 25 Jan 2023 12:00:00 GMT").status_code == 304
+        # A copy "from the future" would match every write until then: answered in full instead.
+        assert api.get(url, HTTP_IF_MODIFIED_SINCE="Fri, 01 Jan 2100 00:00:00 GMT").status_code == 200

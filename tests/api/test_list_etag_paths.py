@@ -1,6 +1,6 @@
 """The two ways a list page's ETag is made (from the fetched rows, and from one aggregate query
-for a conditional request, compiled once per request shape and prepared per connection) must
-agree on every page, and move whenever what the page shows moves."""
+for a conditional request, compiled once per request shape) must agree on every page, and move
+whenever what the page shows moves."""
 
 from __future__ import annotations
 
@@ -51,13 +51,11 @@ class TestEtagPathsAgree:
             {"page_size": 2, "state": ["unverified", "confirmed"]},
         ],
     )
-    @pytest.mark.parametrize("prepared", [True, False])
-    def test_it_answers_304_on_every_page_of_every_walk(self, api, settings, params, prepared):
-        settings.API_PREPARED_STATEMENTS = prepared
+    def test_it_answers_304_on_every_page_of_every_walk(self, api, params):
         _claims(7)
         pages = _pages(api, params)
         assert len(pages) >= 3
-        for _ in range(2):  # the second round runs the compiled (and prepared) key query again
+        for _ in range(2):  # the second round runs the compiled key query again
             for query, etag in pages:
                 response = api.get(URL, query, HTTP_IF_NONE_MATCH=etag)
                 assert response.status_code == 304, (query, response.content)
@@ -66,10 +64,10 @@ class TestEtagPathsAgree:
     def test_it_uses_one_query_for_a_304_on_a_cursor_page_too(self, api):
         _claims(5)
         query, etag = _pages(api, {"page_size": 2})[1]
-        api.get(URL, query, HTTP_IF_NONE_MATCH=etag)  # compiles and prepares
+        api.get(URL, query, HTTP_IF_NONE_MATCH=etag)  # compiles the key query for this shape
         with CaptureQueriesContext(connection) as ctx:
             assert api.get(URL, query, HTTP_IF_NONE_MATCH=etag).status_code == 304
-        assert len(ctx.captured_queries) == 1 and ctx.captured_queries[0]["sql"].startswith("EXECUTE ")
+        assert len(ctx.captured_queries) == 1 and "string_agg" in ctx.captured_queries[0]["sql"]
 
     def test_it_keeps_the_etag_of_one_page_apart_from_another(self, api):
         _claims(4)
@@ -105,17 +103,22 @@ class TestEtagMoves:
 
 
 class TestListRowShape:
-    def test_it_shows_a_list_row_exactly_as_the_instance_shape_does(self, api):
+    def test_it_shows_a_list_row_exactly_as_the_detail_does(self, api):
         whole = ClaimFactory(stories=[StoryFactory(slug="b-story"), StoryFactory(slug="a-story")])
         Claim.objects.filter(pk=whole.pk).update(claimed_at=datetime(2023, 1, 13, 9, 40, tzinfo=UTC))
         fractional = ClaimFactory()
         Claim.objects.filter(pk=fractional.pk).update(claimed_at=datetime(2023, 1, 13, 9, 40, 1, 5, tzinfo=UTC))
         services.claim_change_status(claim_id=fractional.pk, to_status=Status.DISPUTED, rationale="Doubts.")
         rows = {row["id"]: row for row in api.get(URL).json()["results"]}
-        request = api.get(URL).wsgi_request
         for claim in Claim.objects.filter(pk__in=[whole.pk, fractional.pk]):
-            claim.story_slugs = sorted(claim.stories.values_list("slug", flat=True))
-            assert rows[claim.pk] == shapes.claim(claim, request)
+            detail = api.get(f"{URL}{claim.pk}/").json()
+            assert rows[claim.pk] == {
+                **{key: detail[key] for key in rows[claim.pk]},
+                "claimant": {key: detail["claimant"][key] for key in ("id", "slug", "name")},
+            }
+            # Timestamps written by PostgreSQL (lists) read as Python writes them (everything else).
+            for field in ("claimed_at", "status_changed_at", "created_at", "updated_at"):
+                assert rows[claim.pk][field] == shapes.iso(getattr(claim, field))
         assert rows[whole.pk]["claimed_at"] == "2023-01-13T09:40:00Z"
         assert rows[fractional.pk]["claimed_at"] == "2023-01-13T09:40:01.000005Z"
         assert rows[whole.pk]["stories"] == ["a-story", "b-story"]

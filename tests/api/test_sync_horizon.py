@@ -45,7 +45,7 @@ class TestSyncHorizonCache:
         settings.API_SYNC_HORIZON_CACHE_SECONDS = 60
         horizon = queries.sync_horizon()
         with CaptureQueriesContext(connection) as ctx:
-            _, cached = queries.latest_and_horizon([Claim, Claimant])
+            _, _, cached = queries.latest_and_horizon([Claim, Claimant])
         assert cached == horizon and "pg_stat_activity" not in ctx.captured_queries[0]["sql"]
 
     def test_it_asks_every_time_when_turned_off(self, settings):

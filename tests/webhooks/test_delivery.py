@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from rest_framework.test import APIClient
 
 from claims_tracker.claims import services as claim_services
 from claims_tracker.claims.models import Status
@@ -40,6 +41,22 @@ class TestDelivery:
         assert delivery.state == DeliveryState.SUCCEEDED and str(delivery.event_id) == payload["id"]
         assert hit.headers["X-Claims-Delivery"] == payload["id"]
         assert [(a.number, a.status, a.ok) for a in delivery.attempt_log.all()] == [(1, 200, True)]
+
+    def test_its_claim_and_status_change_are_the_apis_own(
+        self, editor, receiver, settings, django_capture_on_commit_callbacks
+    ):
+        settings.SITE_URL = "http://testserver"  # the API below answers under the same base
+        settings.API_SYNC_SETTLE_SECONDS = settings.API_SYNC_HORIZON_CACHE_SECONDS = 0  # the change is listed at once
+        _subscribe(editor, receiver.url, events=["status.changed"])
+        claim = ClaimFactory()
+        with django_capture_on_commit_callbacks(execute=True):
+            claim_services.claim_change_status(claim_id=claim.pk, to_status=Status.DISPUTED, rationale="No.")
+        data = json.loads(receiver.received[0].body)["data"]
+        api = APIClient()
+        [row] = api.get("/api/v1/claims/").json()["results"]
+        changes = api.get("/api/v1/status-changes/", {"claim": claim.pk}).json()["results"]
+        assert data["claim"] == row and data["claim"]["url"] == f"http://testserver/api/v1/claims/{claim.pk}/"
+        assert data["status_change"] == changes[-1] and data["status_change"]["to_status_label"] == "Disputed"
 
     def test_it_sends_claim_created_only_to_subscribers_of_it(
         self, editor, receiver, django_capture_on_commit_callbacks

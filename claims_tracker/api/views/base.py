@@ -2,30 +2,33 @@
 and the keyset list with conditional requests.
 
 A conditional read (GET/HEAD with If-None-Match or If-Modified-Since on a `conditional` view) is
-answered before throttling and content negotiation: authentication and permissions run first, as
-always, but a 304 does not count against the rate limit (as on GitHub's API: polling with the
-validator is what we want clients to do) and has no body to negotiate. When the client's copy is
-stale, `not_modified()` runs the deferred checks before anything is serialised.
+answered before throttling and content negotiation take effect: DRF's `initial()` runs as always
+(authentication and permissions decide first), but through its two policy methods the throttles
+are not yet counted and a failed negotiation is kept. A 304 then costs no request against the
+rate limit (as on GitHub's API: polling with the validator is what we want clients to do) and has
+no body to negotiate. When the client's copy is stale, `conditional_response()` applies both
+before anything is serialised.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpResponseNotModified
+from django.http import HttpResponseBase
 from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import errors
-from ..conditional import Validators, make_etag, rows_etag, settled_last_modified
-from ..etag_keys import Newest, key_text, newest_key, page_key_text, with_row_keys
-from ..pagination import Keyset, Page, envelope, page_size_from, paginate
+from .. import errors, shapes
+from ..conditional import Validators, rows_etag, settled_last_modified
+from ..etag_keys import Newest, key_text, newest_sql, page_key_text, with_row_keys
+from ..pagination import Keyset, Page, envelope, page_after, page_size_from, position_from, with_next_cursor
 from ..queries import latest_and_horizon
 from ..schema import ApiAutoSchema
 from ..throttling import AnonThrottle, UserThrottle
@@ -37,57 +40,59 @@ class ApiView(APIView):
     throttle_classes = [AnonThrottle, UserThrottle]
     schema = ApiAutoSchema()
     conditional = False
-    _deferred_checks = False
+    deferring = False  # a conditional read whose throttles wait for its validators
+    negotiation_error: Exception | None = None
 
     def get_exception_handler(self):
         return errors.exception_handler
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        self._deferred_checks = (
+        self.deferring = (
             self.conditional
             and request.method in ("GET", "HEAD")
             and any(h in request.headers for h in CONDITIONAL_HEADERS)
         )
-        if not self._deferred_checks:
-            super().initial(request, *args, **kwargs)
-            return
-        # DRF's initial() without its throttles and content negotiation (see the module docstring).
-        self.format_kwarg = self.get_format_suffix(**kwargs)
-        request.version, request.versioning_scheme = self.determine_version(request, *args, **kwargs)
-        self.perform_authentication(request)
-        self.check_permissions(request)
+        super().initial(request, *args, **kwargs)
 
-    def not_modified(self, validators: Validators) -> HttpResponseNotModified | None:
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple:
+        if not self.deferring or force:
+            return super().perform_content_negotiation(request, force)
+        try:
+            return super().perform_content_negotiation(request)
+        except Exception as exc:  # noqa: BLE001 - NotAcceptable, or a 404 for an unknown ?format=
+            self.negotiation_error = exc  # raised if the answer is not a 304, which has no body
+            return super().perform_content_negotiation(request, force=True)
+
+    def check_throttles(self, request: Request) -> None:
+        if not self.deferring:
+            super().check_throttles(request)
+
+    def conditional_response(self, validators: Validators) -> HttpResponseBase | None:
         """The 304 when the client's copy is current; otherwise None, after the checks a
-        conditional request deferred (throttles, content negotiation) have run."""
-        request = self.request
-        if self._deferred_checks and validators.not_modified(request):
-            return validators.respond_not_modified()
-        self.run_deferred_checks()
-        return None
-
-    def run_deferred_checks(self) -> None:
-        if not self._deferred_checks:
-            return
-        self._deferred_checks = False
-        negotiated = self.perform_content_negotiation(self.request)
-        self.request.accepted_renderer, self.request.accepted_media_type = negotiated
+        conditional request deferred (content negotiation's outcome, throttles) have run."""
+        if not self.deferring:
+            return None
+        if (answer := validators.not_modified(self.request)) is not None:
+            return answer
+        self.deferring = False
+        if self.negotiation_error is not None:
+            raise self.negotiation_error
         self.check_throttles(self.request)
+        return None
 
     def handle_exception(self, exc: Exception) -> Any:
         # An error raised before the deferred checks ran (a 404, a bad filter) is still throttled.
-        if self._deferred_checks and not isinstance(exc, Throttled):
+        if self.deferring and not isinstance(exc, Throttled):
+            self.deferring = False
             try:
-                self.run_deferred_checks()
+                self.check_throttles(self.request)
             except Throttled as throttled:
                 exc = throttled
-            except Exception:  # noqa: BLE001 - the original error is the one to report
-                self._deferred_checks = False
         return super().handle_exception(exc)
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         # Errors are JSON whatever the client accepts: never the browsable API's HTML page. (A 304
-        # is a plain HttpResponseNotModified: nothing to render, see `initial`.)
+        # is a plain HttpResponseNotModified: nothing to render.)
         if isinstance(response, Response) and response.status_code >= 400:
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = "application/json"
@@ -98,6 +103,11 @@ class ApiView(APIView):
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         return filterset.qs
+
+    @cached_property
+    def links(self) -> shapes.Links:
+        """Where this request's objects live (scheme and host as the client asked)."""
+        return shapes.Links.at(self.request.build_absolute_uri("/"))
 
 
 def field_value(row: Any, path: str) -> Any:
@@ -117,7 +127,12 @@ class KeysetListApi(ApiView):
     filterset_class: Any = None
     keyset: Keyset
     etag_fields: Sequence[str] = ("id",)
-    output_serializer: Any
+    # A table whose newest timestamp is part of every page's key (etag_keys.newest_key): what
+    # rows show of a related row (a claimant's name) without a join per row in the key query.
+    etag_newest: Newest | None = None
+    # True when the list's query depends on nothing but the request's parameters (no user, no
+    # clock): its compiled key query can then be reused (see etag_keys.page_key_text).
+    key_query_static = False
 
     def base_queryset(self) -> QuerySet:
         raise NotImplementedError
@@ -126,45 +141,25 @@ class KeysetListApi(ApiView):
         """Joins and prefetches for full rows (not needed for the ETag's key query)."""
         return qs
 
+    def shape(self, row: Any) -> dict:
+        raise NotImplementedError
+
     def get_keyset(self) -> Keyset:
         return self.keyset
 
-    def last_modified_models(self) -> list[type]:
+    def last_modified_models(self) -> list[Any]:
         """Tables whose newest `updated_at` is this list's Last-Modified (none: ETag only)."""
         return []
 
-    def shape(self, row: Any) -> dict:
-        return self.output_serializer(row, context={"request": self.request}).data
-
     def start_position(self, keyset: Keyset) -> list[Any] | None:
         cursor = self.request.query_params.get("cursor")
-        return keyset.decode(cursor) if cursor else None
+        return position_from(keyset, cursor) if cursor else None
 
     def restrict(self, qs: QuerySet) -> QuerySet:
         return qs
 
-    # A table whose newest timestamp is part of every page's key (etag_keys.newest_key): what
-    # rows show of a related row (a claimant's name) without a join per row in the key query.
-    etag_newest: Newest | None = None
-
-    def page_keys(self, page: Page, newest: str = "") -> str:
-        """The ETag key text of a fetched page: its rows and the look-ahead row (`has_more`),
-        then `newest` (read before the rows: the ETag may be older than the body, never newer)."""
-        return key_text([*page.rows, *([page.lookahead] if page.has_more else [])]) + newest
-
-    def last_modified(self) -> datetime | None:
-        models = self.last_modified_models()
-        return settled_last_modified(*latest_and_horizon(models)) if models else None
-
-    def etag(self, key_text: str) -> str:
-        return rows_etag(type(self).__name__, self.request, key_text)
-
     def extra(self, page: Page) -> dict:
         return {}
-
-    # True when the list's query depends on nothing but the request's parameters (no user, no
-    # clock): its compiled key query can then be reused (see etag_keys.page_key_text).
-    key_query_static = False
 
     def filtered(self) -> QuerySet:
         qs = self.restrict(self.base_queryset())
@@ -179,8 +174,19 @@ class KeysetListApi(ApiView):
     def keyed_rows(self, keyset: Keyset, position: Sequence[Any] | None) -> QuerySet:
         qs = self.filtered()
         if position is not None:
-            qs = keyset.after(qs, position)
+            qs = qs.filter(keyset.after(position))
         return with_row_keys(qs, self.etag_fields)
+
+    def validators_now(self) -> tuple[datetime | None, str]:
+        """Last-Modified and the page-independent part of the key text, as stored now: in one
+        query (both are maxima over whole tables, see `queries.latest_and_horizon`)."""
+        models = self.last_modified_models()
+        newest = [newest_sql(self.etag_newest)] if self.etag_newest else []
+        if not models and not newest:
+            return None, ""
+        latest, newest_values, horizon = latest_and_horizon(models, newest=newest)
+        last_modified = settled_last_modified(latest, horizon) if models else None
+        return last_modified, "".join(f";{value}" for value in newest_values)
 
     def stored_etag(self, keyset: Keyset, position: Sequence[Any] | None, size: int) -> str:
         """The ETag of the page as stored now, from one aggregate query over its keys."""
@@ -192,33 +198,29 @@ class KeysetListApi(ApiView):
         key = page_key_text(
             build, keyset=keyset, position=position, limit=size + 1, shape=shape, newest=self.etag_newest
         )
-        return self.etag(key)
+        return rows_etag(type(self).__name__, self.request, key)
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         keyset = self.get_keyset()
         size = page_size_from(request)
         position = self.start_position(keyset)
-        # Last-Modified is read before the rows: then every write at or before it (it is settled)
-        # is in the rows read next, and the body can only be newer than it says, never older.
-        last_modified = None
-        if "If-None-Match" in request.headers:
+        # The validators are read before the rows: every write at or before Last-Modified (it is
+        # settled) is in the rows read next, and the body can only be newer than the ETag says.
+        if self.deferring and "If-None-Match" in request.headers:
             # The ETag alone decides (RFC 9110 13.2.2): one aggregate query over the page's keys.
-            validators = Validators(self.stored_etag(keyset, position, size))
-            if (not_modified := self.not_modified(validators)) is not None:
-                return not_modified
-            last_modified = self.last_modified()
-        elif "If-Modified-Since" in request.headers:
-            last_modified = self.last_modified()
+            if (answer := self.conditional_response(Validators(self.stored_etag(keyset, position, size)))) is not None:
+                return answer
+        last_modified, newest = self.validators_now()
+        if self.deferring:  # If-Modified-Since alone
             validators = Validators(self.stored_etag(keyset, position, size), last_modified)
-            if (not_modified := self.not_modified(validators)) is not None:
-                return not_modified
-        else:
-            last_modified = self.last_modified()
-        newest = newest_key(self.etag_newest)
-        page = paginate(self.decorate(self.keyed_rows(keyset, position)), keyset, position=None, size=size)
-        results = [self.shape(row) for row in page.rows]
+            if (answer := self.conditional_response(validators)) is not None:
+                return answer
+        page = with_next_cursor(page_after(self.decorate(self.keyed_rows(keyset, position)), keyset,
+                                           position=None, size=size), keyset)  # fmt: skip
+        results = [self.shape(row) for row in page.items]
         response = Response(envelope(request, page, results, **self.extra(page)))
-        return Validators(self.etag(self.page_keys(page, newest)), last_modified).apply(response)
+        keys = key_text([*page.items, *([page.lookahead] if page.has_more else [])]) + newest
+        return Validators(rows_etag(type(self).__name__, request, keys), last_modified).apply(response)
 
 
-__all__ = ["ApiView", "KeysetListApi", "make_etag"]
+__all__ = ["ApiView", "KeysetListApi"]

@@ -43,7 +43,7 @@ class _DetailApi(ApiView):
         fingerprint = tuple(field_value(obj, f) for f in self.etag_fields)
         times = [t for t in (field_value(obj, f) for f in self.time_fields) if t is not None]
         validators = Validators(make_etag(self.model.__name__, fingerprint), settled_last_modified(max(times)))
-        if (not_modified := self.not_modified(validators)) is not None:
+        if (not_modified := self.conditional_response(validators)) is not None:
             return not_modified
         return validators.apply(Response(self.shape(obj)))
 
@@ -63,7 +63,6 @@ CLAIMANT_KEYS = ("id", "name", "updated_at", "claims_total", *queries.RECORD_FIE
 class ClaimantListApi(KeysetListApi):
     keyset = Keyset("claimants", Claimant, ("name", "id"))
     filterset_class = ClaimantFilter
-    output_serializer = serializers.ClaimantOutput
     etag_fields = CLAIMANT_KEYS
 
     def base_queryset(self) -> QuerySet:
@@ -73,7 +72,7 @@ class ClaimantListApi(KeysetListApi):
         return qs.select_related("affiliation").prefetch_related("aliases")
 
     def shape(self, row: Any) -> dict:
-        return shapes.claimant(row, self.request)
+        return shapes.claimant(row, self.links)
 
     def last_modified_models(self) -> list[type]:
         return [Claimant, Claim]
@@ -94,7 +93,7 @@ class ClaimantDetailApi(_DetailApi):
         )
 
     def shape(self, obj: Any) -> dict:
-        return shapes.claimant(obj, self.request)
+        return shapes.claimant(obj, self.links)
 
 
 # Stories -----------------------------------------------------------------------------------
@@ -109,14 +108,13 @@ class ClaimantDetailApi(_DetailApi):
 class StoryListApi(KeysetListApi):
     keyset = Keyset("stories", Story, ("id",), descending=True)
     filterset_class = StoryFilter
-    output_serializer = serializers.StoryOutput
     etag_fields = ("id", "updated_at", "claims_total")
 
     def base_queryset(self) -> QuerySet:
         return queries.story_list()
 
     def shape(self, row: Any) -> dict:
-        return shapes.story(row, self.request)
+        return shapes.story(row, self.links)
 
     def last_modified_models(self) -> list[type]:
         return [Story, Claim]
@@ -132,7 +130,7 @@ class StoryDetailApi(_DetailApi):
         return queries.story_list().annotate(claims_changed_at=queries.claims_changed_at("stories"))
 
     def shape(self, obj: Any) -> dict:
-        return shapes.story(obj, self.request)
+        return shapes.story(obj, self.links)
 
 
 # Articles ----------------------------------------------------------------------------------
@@ -149,7 +147,6 @@ ARTICLE_KEYS = ("id", "updated_at", "outlet__updated_at")
 class ArticleListApi(KeysetListApi):
     keyset = Keyset("articles", Article, ("id",), descending=True)
     filterset_class = ArticleFilter
-    output_serializer = serializers.ArticleOutput
     etag_fields = ARTICLE_KEYS
 
     def base_queryset(self) -> QuerySet:
@@ -159,7 +156,7 @@ class ArticleListApi(KeysetListApi):
         return qs.select_related("outlet").defer("text", "summary", "claimreview", "last_error")
 
     def shape(self, row: Any) -> dict:
-        return shapes.article(row, self.request)
+        return shapes.article(row, self.links)
 
     def last_modified_models(self) -> list[type]:
         return [Article, Outlet]
@@ -176,7 +173,7 @@ class ArticleDetailApi(_DetailApi):
         return Article.objects.select_related("outlet").defer("text", "claimreview")
 
     def shape(self, obj: Any) -> dict:
-        return shapes.article(obj, self.request)
+        return shapes.article(obj, self.links)
 
 
 # Outlets -----------------------------------------------------------------------------------
@@ -191,14 +188,13 @@ class ArticleDetailApi(_DetailApi):
 class OutletListApi(KeysetListApi):
     keyset = Keyset("outlets", Outlet, ("name", "id"))
     filterset_class = OutletFilter
-    output_serializer = serializers.OutletOutput
     etag_fields = ("id", "name", "updated_at")
 
     def base_queryset(self) -> QuerySet:
         return Outlet.objects.all()
 
     def shape(self, row: Any) -> dict:
-        return shapes.outlet(row, self.request)
+        return shapes.outlet(row, self.links)
 
     def last_modified_models(self) -> list[type]:
         return [Outlet]
@@ -209,4 +205,4 @@ class OutletDetailApi(_DetailApi):
     model = Outlet
 
     def shape(self, obj: Any) -> dict:
-        return shapes.outlet(obj, self.request)
+        return shapes.outlet(obj, self.links)

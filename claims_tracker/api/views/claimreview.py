@@ -40,7 +40,7 @@ class ClaimClaimReviewApi(ApiView):
             raise NotFound("No claim with this id.")
         fingerprint, latest = found
         validators = Validators(make_etag("claimreview", pk, fingerprint), settled_last_modified(latest))
-        if (not_modified := self.not_modified(validators)) is not None:
+        if (not_modified := self.conditional_response(validators)) is not None:
             return not_modified
         claim = selectors.claim_get(pk=pk)
         return validators.apply(Response(jsonld.claim_jsonld(claim, base_url=request.build_absolute_uri("/"))))
@@ -56,13 +56,13 @@ class ClaimReviewFeedApi(ApiView):
     renderer_classes = [JsonLdRenderer, JSONRenderer]
 
     def get(self, request: Request) -> Response:
-        latest, horizon = queries.latest_and_horizon([Claim, Claimant])
+        latest, _, horizon = queries.latest_and_horizon([Claim, Claimant])
         verdicts = selectors.claim_list_for_jsonld(statuses=jsonld.REVIEW_RATINGS).order_by("status_changed_at", "id")
         # The feed's content moves with any claim's state or text: newest write + how many.
         validators = Validators(
             make_etag("claimreview-feed", latest, verdicts.count()), settled_last_modified(latest, horizon)
         )
-        if (not_modified := self.not_modified(validators)) is not None:
+        if (not_modified := self.conditional_response(validators)) is not None:
             return not_modified
         feed = jsonld.claimreview_datafeed(verdicts, base_url=request.build_absolute_uri("/"))
         return validators.apply(Response(feed))

@@ -18,7 +18,7 @@ from claims_tracker.claims.models import Claim, Claimant, StatusChange
 from .. import queries, serializers, shapes
 from ..conditional import Validators, make_etag, settled_last_modified
 from ..filters import ClaimFilter, StatusChangeFilter
-from ..pagination import Keyset, Page, parse_aware
+from ..pagination import Keyset, Page, parse_aware, position_from
 from .base import ApiView, KeysetListApi
 
 CLAIM_ORDERINGS = {
@@ -39,7 +39,6 @@ CLAIM_KEYS = ("id", "version", "updated_at", "claimed_at", "status_changed_at")
 
 class _ClaimRowsMixin:
     filterset_class = ClaimFilter
-    output_serializer = serializers.ClaimOutput
     etag_fields = CLAIM_KEYS
     etag_newest = (Claimant, "updated_at")  # rows show the claimant's name and slug
     request: Request
@@ -48,10 +47,10 @@ class _ClaimRowsMixin:
         return Claim.objects.all()
 
     def decorate(self, qs: QuerySet) -> QuerySet:
-        return queries.claim_list_values(qs, keyset_fields=self.get_keyset().fields)
+        return queries.claim_rows(qs, keyset_fields=self.get_keyset().fields)
 
     def shape(self, row: Any) -> dict:
-        return shapes.claim_values(row, self.request)
+        return shapes.claim(row, self.links)
 
     def last_modified_models(self) -> list[type]:
         return [Claim, Claimant]
@@ -101,7 +100,7 @@ class _FeedMixin:
     def start_position(self, keyset: Keyset) -> list[Any] | None:
         cursor = self.request.query_params.get("cursor")
         if cursor:
-            return keyset.decode(cursor)
+            return position_from(keyset, cursor)
         since = self.request.query_params.get(self.since_param)
         if not since:
             return None
@@ -120,7 +119,7 @@ class _FeedMixin:
             if position is not None and tuple(position) > tuple(after):
                 after = position
             page.next_cursor = self.get_keyset().encode(after)
-        return {"horizon": shapes._dt(self.horizon)}
+        return {"horizon": shapes.iso(self.horizon)}
 
 
 @extend_schema(
@@ -160,7 +159,6 @@ class StatusChangeListApi(_FeedMixin, KeysetListApi):
     since_param = "recorded_since"
     time_field = "recorded_at"
     filterset_class = StatusChangeFilter
-    output_serializer = serializers.StatusChangeOutput
     etag_fields = ("id", "recorded_at")
 
     def base_queryset(self) -> QuerySet:
@@ -201,16 +199,20 @@ class ClaimDetailApi(ApiView):
         validators = Validators(
             make_etag("claim", pk, fingerprint, as_of.isoformat() if as_of else ""), settled_last_modified(latest)
         )
-        if (not_modified := self.not_modified(validators)) is not None:
+        if (not_modified := self.conditional_response(validators)) is not None:
             return not_modified
-        claim = selectors.claim_get(pk=pk)
-        if as_of is not None:
-            claim.api_status_as_of = selectors.claim_status_as_of(claim=claim, when=as_of)
-        data = serializers.ClaimDetailOutput(claim, context={"request": request}).data
-        return validators.apply(Response(data))
+        return validators.apply(Response(claim_detail(pk, self.links, as_of=as_of)))
 
     def _as_of(self, request: Request) -> datetime | None:
         raw = request.query_params.get("as_of")
         if not raw:
             return None
         return parse_aware(raw, "as_of")
+
+
+def claim_detail(pk: int, links: shapes.Links, *, as_of: datetime | None = None) -> dict:
+    """The claim detail's body (also the answer to a write that changed the claim)."""
+    claim = selectors.claim_get(pk=pk)
+    if as_of is not None:
+        claim.api_status_as_of = selectors.claim_status_as_of(claim=claim, when=as_of)
+    return shapes.claim_detail(claim, queries.claim_row(pk), links)

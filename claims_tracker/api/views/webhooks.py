@@ -14,12 +14,12 @@ from rest_framework.response import Response
 from claims_tracker.webhooks import services
 from claims_tracker.webhooks.models import Subscription
 
-from .. import serializers, shapes
+from .. import inputs, serializers, shapes
+from ..inputs import valid
 from ..pagination import Keyset
 from ..permissions import IsEditor, IsOwner
 from .base import ApiView, KeysetListApi
 from .claims import PAGE_PARAMS
-from .writes import _valid
 
 
 def _subscription(sub: Subscription) -> dict:
@@ -30,9 +30,9 @@ def _subscription(sub: Subscription) -> dict:
         "description": sub.description,
         "active": sub.active,
         "consecutive_failures": sub.consecutive_failures,
-        "disabled_at": shapes._dt(sub.disabled_at),
+        "disabled_at": shapes.iso(sub.disabled_at),
         "disabled_reason": sub.disabled_reason,
-        "created_at": shapes._dt(sub.created_at),
+        "created_at": shapes.iso(sub.created_at),
     }
 
 
@@ -45,8 +45,8 @@ def _delivery(d: Any) -> dict:
         "attempts": d.attempts,
         "last_status": d.last_status,
         "last_error": d.last_error,
-        "created_at": shapes._dt(d.created_at),
-        "finished_at": shapes._dt(d.finished_at),
+        "created_at": shapes.iso(d.created_at),
+        "finished_at": shapes.iso(d.finished_at),
     }
 
 
@@ -59,7 +59,6 @@ def _delivery(d: Any) -> dict:
 class SubscriptionListApi(KeysetListApi):
     permission_classes = [IsEditor]
     keyset = Keyset("webhooks", Subscription, ("id",), descending=True)
-    output_serializer = serializers.SubscriptionOutput
     etag_fields = ("id", "updated_at")
     extra_error_codes = ("403",)
 
@@ -74,14 +73,14 @@ class SubscriptionListApi(KeysetListApi):
     tags=["webhooks"],
     summary="Subscribe a URL to events",
     description="Each event is POSTed as JSON, signed: see docs/api.md for checking `X-Claims-Signature`.",
-    request=serializers.SubscriptionCreateInput,
+    request=inputs.SubscriptionCreateInput,
     responses={201: serializers.SubscriptionCreatedOutput},
 )
 class SubscriptionCreateApi(ApiView):
     permission_classes = [IsEditor]
 
     def post(self, request: Request) -> Response:
-        data = _valid(serializers.SubscriptionCreateInput, request)
+        data = valid(inputs.SubscriptionCreateInput, request)
         sub = services.subscription_create(
             owner=request.user,
             url=data["url"],

@@ -18,12 +18,14 @@ from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Va
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from claims_tracker.claims import selectors, services
+from claims_tracker.claims import services
 from claims_tracker.claims.models import Article, Claim, Claimant, Story
 
-from .. import serializers, shapes
+from .. import inputs, serializers, shapes
+from ..inputs import valid
 from ..permissions import IsEditor
 from .base import ApiView
+from .claims import claim_detail
 
 
 def _lookup(model: type[Model], field: str, **kwargs: Any) -> Any:
@@ -44,18 +46,18 @@ class _ClaimWriteApi(ApiView):
         return claim
 
     def claim_body(self, pk: int) -> dict:
-        return shapes.claim_detail(selectors.claim_get(pk=pk), self.request)
+        return claim_detail(pk, self.links)
 
 
 @extend_schema(
     tags=["claims (editors)"],
     summary="Log a claim",
-    request=serializers.ClaimCreateInput,
+    request=inputs.ClaimCreateInput,
     responses={201: serializers.ClaimDetailOutput},
 )
 class ClaimCreateApi(_ClaimWriteApi):
     def post(self, request: Request) -> Response:
-        data = _valid(serializers.ClaimCreateInput, request)
+        data = valid(inputs.ClaimCreateInput, request)
         claimant = _lookup(Claimant, "claimant", slug=data["claimant"])
         stories = [_lookup(Story, "stories", slug=slug) for slug in data.get("stories", [])]
         claim = services.claim_create(
@@ -72,13 +74,13 @@ class ClaimCreateApi(_ClaimWriteApi):
 @extend_schema(
     tags=["claims (editors)"],
     summary="Record where the claim appeared and who took which side",
-    request=serializers.AppearanceAddInput,
+    request=inputs.AppearanceAddInput,
     responses={201: serializers.AppearanceOutput},
 )
 class ClaimAppearanceAddApi(_ClaimWriteApi):
     def post(self, request: Request, pk: int) -> Response:
         claim = self.get_claim(pk)
-        data = _valid(serializers.AppearanceAddInput, request)
+        data = valid(inputs.AppearanceAddInput, request)
         article = _lookup(Article, "article", pk=data.pop("article"))
         speaker_slug = data.pop("speaker", None)
         speaker = _lookup(Claimant, "speaker", slug=speaker_slug) if speaker_slug else None
@@ -91,13 +93,13 @@ class ClaimAppearanceAddApi(_ClaimWriteApi):
 @extend_schema(
     tags=["claims (editors)"],
     summary="Add evidence that supports or contradicts the claim",
-    request=serializers.EvidenceAddInput,
+    request=inputs.EvidenceAddInput,
     responses={201: serializers.EvidenceOutput},
 )
 class ClaimEvidenceAddApi(_ClaimWriteApi):
     def post(self, request: Request, pk: int) -> Response:
         claim = self.get_claim(pk)
-        data = _valid(serializers.EvidenceAddInput, request)
+        data = valid(inputs.EvidenceAddInput, request)
         article_id = data.pop("article", None)
         article = _lookup(Article, "article", pk=article_id) if article_id else None
         evidence = services.evidence_add(claim=claim, article=article, added_by=request.user, **data)
@@ -110,7 +112,7 @@ class ClaimEvidenceAddApi(_ClaimWriteApi):
     description="Send the `version` you read as `expected_version`. If someone changed the claim since, nothing is "
     "written and the answer is 409 with `error.current_version`. The rules are the pages': a rationale always, "
     "evidence for confirmed / partly confirmed / refuted / retracted, a reviewer where the newsroom requires one.",
-    request=serializers.StatusChangeInput,
+    request=inputs.StatusChangeInput,
     responses={201: serializers.ClaimDetailOutput},
 )
 class ClaimStatusChangeApi(_ClaimWriteApi):
@@ -118,7 +120,7 @@ class ClaimStatusChangeApi(_ClaimWriteApi):
 
     def post(self, request: Request, pk: int) -> Response:
         claim = self.get_claim(pk)
-        data = _valid(serializers.StatusChangeInput, request)
+        data = valid(inputs.StatusChangeInput, request)
         services.claim_change_status(
             claim_id=claim.pk,
             to_status=data["to_status"],
@@ -134,13 +136,13 @@ class ClaimStatusChangeApi(_ClaimWriteApi):
 @extend_schema(
     tags=["claims (editors)"],
     summary="Relate the claim to another (contradicts, supports, same as, follows up)",
-    request=serializers.RelationAddInput,
+    request=inputs.RelationAddInput,
     responses={201: serializers.RelationOutput},
 )
 class ClaimRelationAddApi(_ClaimWriteApi):
     def post(self, request: Request, pk: int) -> Response:
         claim = self.get_claim(pk)
-        data = _valid(serializers.RelationAddInput, request)
+        data = valid(inputs.RelationAddInput, request)
         other = _lookup(Claim, "to_claim", pk=data["to_claim"])
         relation = services.claim_relate(
             from_claim=claim, to_claim=other, kind=data["kind"], note=data["note"], user=request.user
@@ -149,14 +151,14 @@ class ClaimRelationAddApi(_ClaimWriteApi):
             type(relation).objects.select_related("from_claim__claimant", "to_claim__claimant").get(pk=relation.pk)
         )
         direction = "out" if relation.from_claim_id == claim.pk else "in"
-        body = shapes._relation(relation, relation.to_claim if direction == "out" else relation.from_claim, direction)
+        body = shapes.relation(relation, relation.to_claim if direction == "out" else relation.from_claim, direction)
         return Response(body, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(
     tags=["auth"],
     summary="Exchange a username and password for an API token",
-    request=serializers.TokenCreateInput,
+    request=inputs.TokenCreateInput,
     responses={200: serializers.TokenOutput},
     auth=[],
     description="Failed attempts are counted per username and address; after too many the answer is 403 for a while.",
@@ -166,12 +168,12 @@ class AuthTokenCreateApi(ApiView):
     permission_classes: list = []
 
     def post(self, request: Request) -> Response:
-        data = _valid(serializers.TokenCreateInput, request)
-        # Through the auth backends, so django-axes counts failures and locks out guessing.
-        user = authenticate(request._request, username=data["username"], password=data["password"])
-        if getattr(request._request, "axes_locked_out", False):
-            # Answer the lockout ourselves, in the API's JSON shape, instead of axes' HTML page.
-            request._request.axes_locked_out = False
+        data = valid(inputs.TokenCreateInput, request)
+        # Through the auth backends, so django-axes counts failures and locks out guessing. Axes marks
+        # the request it is given (this one, not Django's underneath), so its middleware leaves the
+        # answer to us: the lockout in the API's JSON shape instead of axes' HTML page.
+        user = authenticate(request, username=data["username"], password=data["password"])
+        if getattr(request, "axes_locked_out", False):
             raise PermissionDenied("Too many failed logins for this account or address; try again later.")
         if user is None or not user.is_active:
             raise AuthenticationFailed("Wrong username or password.")
@@ -180,11 +182,3 @@ class AuthTokenCreateApi(ApiView):
 
     def get_authenticate_header(self, request: Request) -> str:
         return "Token"
-
-
-def _valid(serializer_class: type, request: Request) -> dict:
-    if not isinstance(request.data, dict):
-        raise ValidationError({"non_field_errors": ["Send a JSON object."]})
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)

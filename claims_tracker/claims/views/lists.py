@@ -114,7 +114,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         sort_key = "claimed"
     sort = SORTS[sort_key]
 
-    lean = ["pk", sort.field]  # what the page reads
+    lean = [*sort.keyset.fields]  # what the page reads
     qs = selectors.claim_filter(selectors.claim_list(annotate=False).select_related(None).only(*lean), filters)
     if sort.tiered:
         tiers = selectors.claim_search_tiers(qs, query)

@@ -1,0 +1,79 @@
+"""What clients send: one input serializer per write, and `valid()`, which checks a body against one
+(a 400 in the API's error shape naming each field at fault)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+
+from claims_tracker.claims.models import AppearanceMode, EvidenceKind, EvidenceStance, RelationKind, Stance, Status
+
+from .serializers import WEBHOOK_EVENTS
+
+
+def valid(serializer_class: type[serializers.Serializer], request: Request) -> dict:
+    if not isinstance(request.data, dict):
+        raise ValidationError({"non_field_errors": ["Send a JSON object."]})
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class ClaimCreateInput(serializers.Serializer):
+    text = serializers.CharField(max_length=5000, help_text="The statement in neutral words.")
+    claimant = serializers.SlugField(help_text="Slug of the claimant who made it.")
+    claimed_at = serializers.DateTimeField(required=False, help_text="Default: now.")
+    stories = serializers.ListField(child=serializers.SlugField(), required=False, max_length=50)
+
+
+class AppearanceAddInput(serializers.Serializer):
+    article = serializers.IntegerField(min_value=1, help_text="Id of the article it appeared in.")
+    speaker = serializers.SlugField(required=False, allow_null=True, help_text="Slug of the party speaking.")
+    stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.ASSERTS)
+    quote = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
+    is_paraphrase = serializers.BooleanField(required=False, default=False)
+    mode = serializers.ChoiceField(choices=AppearanceMode.choices, default=AppearanceMode.STATEMENT)
+    verb = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
+    start_offset = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
+    end_offset = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
+
+
+class EvidenceAddInput(serializers.Serializer):
+    stance = serializers.ChoiceField(choices=EvidenceStance.choices)
+    summary = serializers.CharField(max_length=5000)
+    kind = serializers.ChoiceField(choices=EvidenceKind.choices, default=EvidenceKind.OTHER)
+    url = serializers.URLField(required=False, allow_blank=True, max_length=2000, default="")
+    article = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class StatusChangeInput(serializers.Serializer):
+    to_status = serializers.ChoiceField(choices=Status.choices)
+    rationale = serializers.CharField(max_length=10000)
+    expected_version = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="The `version` you read; a stale one gets 409."
+    )
+    evidence = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**62), required=False, default=list, max_length=100
+    )
+    changed_at = serializers.DateTimeField(required=False, help_text="When it happened; default now.")
+
+
+class RelationAddInput(serializers.Serializer):
+    to_claim = serializers.IntegerField(min_value=1)
+    kind = serializers.ChoiceField(choices=RelationKind.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class TokenCreateInput(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, style={"input_type": "password"})
+
+
+class SubscriptionCreateInput(serializers.Serializer):
+    url = serializers.URLField(max_length=2000, help_text="Your receiver (http/https, a public address).")
+    events = serializers.ListField(child=serializers.ChoiceField(choices=WEBHOOK_EVENTS), min_length=1, max_length=2)
+    secret = serializers.CharField(
+        required=False, allow_blank=True, min_length=16, max_length=200, help_text="Omit to get a generated one."
+    )
+    description = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
