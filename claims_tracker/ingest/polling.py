@@ -9,7 +9,6 @@ success, a doubling backoff with jitter (capped) on failure.
 from __future__ import annotations
 
 import logging
-import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -18,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from claims_tracker.claims.models import Outlet
+from claims_tracker.lib.backoff import backoff_seconds
 
 from . import fetching
 from .feeds import ParsedFeed, parse_feed
@@ -109,8 +109,7 @@ def feeds_enqueue_due(*, now: datetime | None = None) -> list[int]:
 
 def feed_backoff(*, interval: int, failures: int) -> timedelta:
     cap = max(interval, settings.INGEST_FEED_BACKOFF_MAX)
-    seconds = min(cap, interval * 2 ** min(failures, 20))
-    return timedelta(seconds=seconds * random.uniform(0.8, 1.0))
+    return timedelta(seconds=backoff_seconds(base=interval, attempt=failures, cap=cap))
 
 
 def feed_poll(feed_id: int) -> PollResult:

@@ -12,12 +12,13 @@ through `enqueue_after_commit`, and end as they would on a worker: see `dispatch
 from __future__ import annotations
 
 import logging
-import random
 
 from celery import shared_task, signals
 from celery.exceptions import Retry
 from django.conf import settings
 from django.db import close_old_connections, transaction
+
+from claims_tracker.lib.backoff import backoff_seconds
 
 from . import polling, services
 from .fetching import FetchError
@@ -64,9 +65,7 @@ def enqueue_after_commit(task, *args) -> None:
 
 
 def retry_delay(retries: int) -> float:
-    """Exponential backoff with jitter: base * 2^n, capped, then a random share of it (at least half)."""
-    ceiling = min(settings.INGEST_RETRY_BACKOFF_MAX, settings.INGEST_RETRY_BACKOFF * 2**retries)
-    return random.uniform(ceiling / 2, ceiling)
+    return backoff_seconds(base=settings.INGEST_RETRY_BACKOFF, attempt=retries, cap=settings.INGEST_RETRY_BACKOFF_MAX)
 
 
 @shared_task(name="claims_tracker.ingest.tasks.poll_due_feeds", ignore_result=True)

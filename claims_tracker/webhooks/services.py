@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import json
 import logging
-import random
 import secrets
 import time
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from django.utils import timezone
 from claims_tracker.api import queries, shapes
 from claims_tracker.claims.models import Claim, StatusChange
 from claims_tracker.claims.services import ServiceError
+from claims_tracker.lib.backoff import backoff_seconds
 
 from .models import Delivery, DeliveryAttempt, DeliveryState, Event, Subscription
 
@@ -157,9 +157,10 @@ class AttemptOutcome:
 
 
 def retry_delay(attempt: int) -> float:
-    """Exponential backoff with ±20% jitter so that a recovered receiver is not hit all at once."""
-    delay = min(settings.WEBHOOKS_RETRY_BASE_SECONDS * 2 ** (attempt - 1), settings.WEBHOOKS_RETRY_MAX_SECONDS)
-    return delay * random.uniform(0.8, 1.2)
+    """Seconds before delivery attempt `attempt + 1` (attempts count from 1)."""
+    return backoff_seconds(
+        base=settings.WEBHOOKS_RETRY_BASE_SECONDS, attempt=attempt - 1, cap=settings.WEBHOOKS_RETRY_MAX_SECONDS
+    )
 
 
 def _lease(delivery_id: int) -> Delivery | None:

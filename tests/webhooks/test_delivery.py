@@ -99,7 +99,7 @@ class TestDelivery:
         settings.WEBHOOKS_RETRY_BASE_SECONDS = 10
         settings.WEBHOOKS_RETRY_MAX_SECONDS = 60
         delays = [services.retry_delay(n) for n in (1, 2, 3, 10)]
-        assert 8 <= delays[0] <= 12 and 16 <= delays[1] <= 24 and 32 <= delays[2] <= 48 and delays[3] <= 72
+        assert 8 <= delays[0] <= 10 and 16 <= delays[1] <= 20 and 32 <= delays[2] <= 40 and 48 <= delays[3] <= 60
 
     def test_it_gives_up_and_disables_a_subscription_after_repeated_failure(
         self, editor, receiver, settings, django_capture_on_commit_callbacks
