@@ -4,8 +4,6 @@ requests, and the sync horizon. Pages and the API share `claims.selectors` for e
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +15,7 @@ from django.db.models import Count, Func, IntegerField, OuterRef, QuerySet, Subq
 from django.db.models.functions import Coalesce
 
 from claims_tracker.claims.models import FINAL_STATUSES, Claim, Claimant, Story
+from claims_tracker.lib import cache
 
 
 def story_slugs_of_claim() -> ArraySubquery:
@@ -146,26 +145,16 @@ def sync_horizon() -> datetime:
 # a moment. An older horizon is still a safe one: whatever was final then is final now (a write
 # not visible now is in a transaction that is open now, so it was open then or began later, and
 # either way took a time after that horizon). A reused value only delays rows by its age.
-_horizon_cache = threading.local()
-
-
-def _horizon_key() -> tuple:
-    db = connection.settings_dict
-    return (connection.alias, db.get("NAME"), db.get("HOST"), db.get("PORT"))
-
-
 def _cached_horizon() -> datetime | None:
-    ttl = float(getattr(settings, "API_SYNC_HORIZON_CACHE_SECONDS", 0.5))
-    entry = getattr(_horizon_cache, "entry", None)
-    if ttl <= 0 or entry is None or entry[0] != _horizon_key() or time.monotonic() - entry[1] > ttl:
-        return None
-    return entry[2]
+    return cache.recall("api:sync-horizon")
 
 
 def _remember_horizon(now_or_oldest: datetime) -> None:
     # Stamped when the answer arrived: the value may be a few ms older than its stamp, which
     # only makes it more conservative.
-    _horizon_cache.entry = (_horizon_key(), time.monotonic(), now_or_oldest)
+    ttl = float(getattr(settings, "API_SYNC_HORIZON_CACHE_SECONDS", 0.5))
+    if ttl > 0:
+        cache.remember("api:sync-horizon", now_or_oldest, timeout=ttl)
 
 
 def _settle() -> timedelta:

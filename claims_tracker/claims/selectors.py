@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
+
+from claims_tracker.lib import cache
 
 from .models import (
     FINAL_STATUSES,
@@ -197,16 +197,12 @@ def claim_search_tiers(qs: QuerySet[Claim], query: str) -> list[tuple[QuerySet[C
     return [(in_statement(qs), False), (others, True)]
 
 
-_STATS_TTL = 600.0
-_stats_cache: dict[str, Any] = {"at": None, "claims": 0.0, "frequency": {}}
-
-
 def _word_statistics() -> tuple[float, dict[str, float]]:
     """How many claims there are and the share of them each common search word is in, from
     PostgreSQL's own statistics (pg_class.reltuples, pg_stats most_common_elems); read at most
     every ten minutes per process."""
-    cache, now = _stats_cache, time.monotonic()
-    if cache["at"] is None or now - cache["at"] > _STATS_TTL:
+
+    def load() -> tuple[float, dict[str, float]]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT c.reltuples, s.most_common_elems::text::text[], s.most_common_elem_freqs FROM pg_class c "
@@ -214,12 +210,10 @@ def _word_statistics() -> tuple[float, dict[str, float]]:
                 "AND s.attname = 'search_vector' WHERE c.oid = %s::regclass",
                 [Claim._meta.db_table],
             )
-            row = cursor.fetchone() or (0, None, None)
-        claims, words, shares = row
-        cache.update(
-            at=now, claims=max(float(claims or 0), 0.0), frequency=dict(zip(words or (), shares or (), strict=False))
-        )
-    return cache["claims"], cache["frequency"]
+            claims, words, shares = cursor.fetchone() or (0, None, None)
+        return max(float(claims or 0), 0.0), dict(zip(words or (), shares or (), strict=False))
+
+    return cache.remembered("claims:search-word-statistics", load, timeout=600)
 
 
 @lru_cache(maxsize=1024)
@@ -255,7 +249,7 @@ def claim_search_pinned(qs: QuerySet[Claim], query: str) -> QuerySet[Claim]:
 
 def search_statistics_reset() -> None:
     """Forget the cached word statistics and query shapes (tests; after a bulk load)."""
-    _stats_cache["at"] = None
+    cache.forget("claims:search-word-statistics")
     _query_shape.cache_clear()
 
 

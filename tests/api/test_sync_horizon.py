@@ -11,15 +11,16 @@ from django.test.utils import CaptureQueriesContext
 
 from claims_tracker.api import queries
 from claims_tracker.claims.models import Claim, Claimant
+from claims_tracker.lib import cache
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    queries._horizon_cache.__dict__.clear()
+    cache.forget("api:sync-horizon")
     yield
-    queries._horizon_cache.__dict__.clear()
+    cache.forget("api:sync-horizon")
 
 
 class TestSyncHorizonCache:

@@ -6,13 +6,14 @@ from datetime import UTC, datetime, time, timedelta
 from functools import partial
 
 from django import forms
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
+
+from claims_tracker.lib import cache
 
 from .. import selectors
 from ..models import Claimant, Outlet, Status, Story
@@ -69,7 +70,7 @@ def _menu_options() -> dict[str, tuple[list[tuple[str, str]], str]]:
         }
         return {key: (pairs, "".join(_option(*pair) for pair in pairs)) for key, pairs in menus.items()}
 
-    return cache.get_or_set("claims:list-menus:v2", load, timeout=60)
+    return cache.remembered("claims:list-menus:v2", load, timeout=60, alias="default")
 
 
 def _menus(filters: selectors.ClaimFilters) -> dict[str, str]:

@@ -6,12 +6,12 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from claims_tracker.claims import selectors, services
 from claims_tracker.claims.models import Appearance, Claim, Stance, Status
 from claims_tracker.claims.pagination import SORTS, CursorError, decode_cursor
+from claims_tracker.lib import cache
 from tests.factories import ArticleFactory, ClaimantFactory, ClaimFactory, OutletFactory, StoryFactory, add_evidence
 
 from .conftest import make_claims
@@ -135,7 +135,7 @@ class TestClaimList:
             [Appearance(claim=c, article=article, stance=Stance.DISPUTES, quote="No.") for c in claims]
         )
         # Page ids, their rows, their facts, and the three filter menus (cold cache).
-        cache.delete("claims:list-menus:v2")
+        cache.forget("claims:list-menus:v2", alias="default")
         with django_assert_max_num_queries(6):
             client.get(URL)
         # Search adds the headline query, the words' shape and statistics (each cached per process,
@@ -164,7 +164,7 @@ class TestCursor:
 
 class TestFilterMenus:
     def test_the_chosen_claimant_is_selected_and_names_are_escaped(self, client, db):
-        cache.delete("claims:list-menus:v2")
+        cache.forget("claims:list-menus:v2", alias="default")
         chosen = ClaimantFactory(name="<b>Malyar</b> & co", slug="malyar")
         other = ClaimantFactory(name="Prigozhin", slug="prigozhin")
         ClaimFactory(claimant=chosen)
@@ -176,7 +176,7 @@ class TestFilterMenus:
     def test_a_choice_past_the_menu_limit_is_still_shown_selected(self, client, db, monkeypatch):
         from claims_tracker.claims.views import lists
 
-        cache.delete("claims:list-menus:v2")
+        cache.forget("claims:list-menus:v2", alias="default")
         monkeypatch.setattr(lists, "MENU_LIMIT", 1)
         ClaimantFactory(name="Aaa first", slug="aaa")
         ClaimantFactory(name="Zzz last", slug="zzz")
