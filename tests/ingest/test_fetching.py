@@ -22,6 +22,7 @@ from claims_tracker.ingest.fetching import (
     Timeout,
     TooLarge,
     TooManyRedirects,
+    client,
     safe_fetch,
 )
 from tests.ingest.server import LocalServer
@@ -333,6 +334,18 @@ class TestConnections:
         safe_fetch(f"http://localhost:{server.port}/page")
         assert server.hits[0].headers["host"] == f"localhost:{server.port}"
         assert server.hits[0].peer[0] == "127.0.0.1"
+
+    @pytest.mark.parametrize(
+        "name, wire",
+        [("news.example.", "news.example"), ("bücher.example", "xn--bcher-kva.example"), ("localhost", "localhost")],
+    )
+    def test_the_name_on_the_wire_is_ascii_without_a_final_dot(self, name, wire):
+        assert client._wire_name(name, f"http://{name}/") == wire
+
+    def test_it_refuses_a_name_that_has_no_ascii_form_before_connecting(self, server: LocalServer):
+        with pytest.raises(InvalidURL, match="not a valid host name"):
+            safe_fetch(f"http://{'ü' * 64}.example:{server.port}/page")  # a label past 63 characters
+        assert server.hits == []
 
     def test_the_address_is_checked_on_every_fetch(self, server: LocalServer, settings):
         server.route("/page", "<p>page</p>")

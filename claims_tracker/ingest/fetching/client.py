@@ -14,7 +14,7 @@ from urllib3.util.ssl_match_hostname import CertificateError
 
 from . import connection, deadlines
 from .addresses import resolve, validate_url
-from .errors import ConnectionFailed, FetchError, FetchResult, Timeout, TooManyRedirects
+from .errors import ConnectionFailed, FetchError, FetchResult, InvalidURL, Timeout, TooManyRedirects
 from .limits import DEFAULT_MAX_BYTES, read_result
 
 DEFAULT_DEADLINE = 30.0
@@ -74,6 +74,17 @@ def safe_fetch(
         raise TooManyRedirects(f"More than {max_redirects} redirects, starting at {url}.", url=url)
 
 
+def _wire_name(host: str, url: str) -> str:
+    """The name as it goes on the wire (Host, SNI, certificate check): IDNA A-labels, no trailing dot."""
+    host = host.rstrip(".")
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise InvalidURL(f"{host!r} is not a valid host name.", url=url) from None
+
+
 def _host_header(host: str, port: int, scheme: str) -> str:
     name = f"[{host}]" if ":" in host else host
     return name if port == _DEFAULT_PORTS[scheme] else f"{name}:{port}"
@@ -90,9 +101,10 @@ def _request_once(
     """Send one request to the first checked address of the host that answers; its response, headers read."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    host = parts.hostname or ""
+    name = parts.hostname or ""
+    host = _wire_name(name, url)
     port = parts.port or _DEFAULT_PORTS[scheme]
-    addresses = resolve(host, port)
+    addresses = resolve(f"{host}." if name.endswith(".") else host, port)  # a final dot: no search domains
     send_headers = {
         "Host": _host_header(host, port, scheme),
         "User-Agent": settings.INGEST_USER_AGENT,
