@@ -31,16 +31,6 @@ def server():
     srv.close()
 
 
-@pytest.fixture(autouse=True)
-def _no_kept_alive_connections():
-    """Each test starts without connections kept alive by an earlier one (fetching._KeptAlive)."""
-    from claims_tracker.ingest import fetching
-
-    fetching._kept_alive.clear()
-    yield
-    fetching._kept_alive.clear()
-
-
 @pytest.fixture
 def allow_private(settings):
     settings.INGEST_ALLOW_PRIVATE_NETWORKS = True

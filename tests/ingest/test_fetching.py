@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import ipaddress
+import socket
+import threading
 import time
 import tracemalloc
 
@@ -14,11 +16,13 @@ from claims_tracker.ingest.fetching import (
     BadContentType,
     BadStatus,
     BlockedAddress,
+    ConnectionFailed,
     FetchError,
     InvalidURL,
     Timeout,
     TooLarge,
     TooManyRedirects,
+    client,
     safe_fetch,
 )
 from tests.ingest.server import LocalServer
@@ -289,87 +293,61 @@ class TestHostileResponse:
         assert info.value.transient is True
 
 
-class TestKeptAlive:
-    """A page read to its end leaves its connection open for the next fetch from the site; nothing else does."""
+class TestConnections:
+    """Each fetch connects to the address it checked, sends the site's name, and leaves no connection open."""
 
     @pytest.fixture(autouse=True)
     def _allow(self, allow_private):
         pass
 
-    @staticmethod
-    def peers(server: LocalServer) -> list[tuple]:
-        return [hit.peer for hit in server.hits]
-
-    def test_fetches_from_one_site_share_a_connection(self, server: LocalServer):
+    def test_each_fetch_opens_its_own_connection(self, server: LocalServer):
         for path in ("/a", "/b", "/c"):
             server.route(path, "<p>page</p>")
             assert safe_fetch(server.url(path), allowed_content_types=HTML).body == b"<p>page</p>"
-        assert len(set(self.peers(server))) == 1
+        assert len({hit.peer for hit in server.hits}) == 3
+        assert {hit.headers["connection"] for hit in server.hits} == {"close"}
 
-    def test_a_page_not_read_to_its_end_closes_its_connection(self, server: LocalServer):
-        server.route("/big", "x" * 5000)
-        server.route("/pdf", b"%PDF", headers={"Content-Type": "application/pdf"})
-        server.route("/next", "<p>next</p>")
-        with pytest.raises(TooLarge):
-            safe_fetch(server.url("/big"), max_bytes=1000)
-        with pytest.raises(BadContentType):
-            safe_fetch(server.url("/pdf"), allowed_content_types=HTML)
-        safe_fetch(server.url("/next"))
-        assert len(set(self.peers(server))) == 3
+    def test_a_fetch_closes_its_connection_even_when_the_server_would_keep_it(self):
+        listener = socket.create_server(("127.0.0.1", 0))
+        listener.settimeout(10)
+        seen: list[bytes] = []
 
-    def test_a_redirect_closes_its_connection(self, server: LocalServer):
-        server.route("/old", b"", status=301, headers={"Location": "/new"})
-        server.route("/new", "<p>new</p>")
-        assert safe_fetch(server.url("/old")).url == server.url("/new")
-        assert len(set(self.peers(server))) == 2
+        def keep_alive_server():
+            conn, _ = listener.accept()
+            with conn:
+                conn.settimeout(10)
+                seen.append(conn.recv(65536))
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 4\r\n\r\n<p/>")
+                seen.append(conn.recv(1))  # b"" once the client has closed; a timeout if it kept the connection
 
-    def test_a_post_never_reuses_a_connection(self, server: LocalServer):
-        server.route("/hook", "ok", headers={"Content-Type": "text/plain"})
-        safe_fetch(server.url("/hook"))
-        for _ in range(2):
-            safe_fetch(server.url("/hook"), method="POST", body=b"{}", headers={"Content-Type": "application/json"})
-        assert [hit.method for hit in server.hits] == ["GET", "POST", "POST"]
-        assert len(set(self.peers(server))) == 3
+        thread = threading.Thread(target=keep_alive_server, daemon=True)
+        thread.start()
+        try:
+            assert safe_fetch(f"http://127.0.0.1:{listener.getsockname()[1]}/").body == b"<p/>"
+            thread.join(timeout=15)
+            assert seen[1:] == [b""]
+        finally:
+            listener.close()
 
-    def test_a_connection_the_server_closed_while_idle_is_replaced(self, server: LocalServer):
-        def answer_then_hang_up(handler):
-            handler._send(200, b"<p>bye</p>", {"Content-Type": "text/html"})
-            handler.close_connection = True  # no "Connection: close": the client thinks it is still open
+    def test_it_sends_the_site_name_as_host_not_the_address_it_connected_to(self, server: LocalServer):
+        server.route("/page", "<p>page</p>")
+        safe_fetch(f"http://localhost:{server.port}/page")
+        assert server.hits[0].headers["host"] == f"localhost:{server.port}"
+        assert server.hits[0].peer[0] == "127.0.0.1"
 
-        server.route("/bye", handler=answer_then_hang_up)
-        server.route("/next", "<p>next</p>")
-        safe_fetch(server.url("/bye"))
-        time.sleep(0.2)  # the close reaches the client
-        assert safe_fetch(server.url("/next")).body == b"<p>next</p>"
-        assert len(set(self.peers(server))) == 2
+    @pytest.mark.parametrize(
+        "name, wire",
+        [("news.example.", "news.example"), ("bücher.example", "xn--bcher-kva.example"), ("localhost", "localhost")],
+    )
+    def test_the_name_on_the_wire_is_ascii_without_a_final_dot(self, name, wire):
+        assert client._wire_name(name, f"http://{name}/") == wire
 
-    def test_a_connection_closed_as_the_request_arrives_is_tried_once_more_on_a_fresh_one(self, server: LocalServer):
-        served: set = set()
+    def test_it_refuses_a_name_that_has_no_ascii_form_before_connecting(self, server: LocalServer):
+        with pytest.raises(InvalidURL, match="not a valid host name"):
+            safe_fetch(f"http://{'ü' * 64}.example:{server.port}/page")  # a label past 63 characters
+        assert server.hits == []
 
-        def only_on_a_fresh_connection(handler):
-            if handler.client_address in served:
-                handler.close_connection = True  # hang up without an answer, as a server closing an idle one
-                return
-            served.add(handler.client_address)
-            handler._send(200, b"<p>flaky</p>", {"Content-Type": "text/html"})
-
-        server.route("/flaky", handler=only_on_a_fresh_connection)
-        safe_fetch(server.url("/flaky"))
-        assert safe_fetch(server.url("/flaky")).body == b"<p>flaky</p>"
-        peers = [hit.peer for hit in server.hits_for("/flaky")]
-        assert len(peers) == 3 and peers[0] == peers[1] != peers[2]
-
-    def test_the_deadline_covers_a_kept_alive_connection(self, server: LocalServer):
-        server.route("/first", "<p>first</p>")
-        server.route("/drip", handler=lambda handler: _drip_a_byte_a_second(handler, length=60))
-        safe_fetch(server.url("/first"))
-        started = time.monotonic()
-        with pytest.raises(Timeout):
-            safe_fetch(server.url("/drip"), deadline=2)
-        assert time.monotonic() - started < 4
-        assert self.peers(server)[0] == self.peers(server)[1]  # the slow page came on the kept connection
-
-    def test_a_kept_connection_never_bypasses_the_address_check(self, server: LocalServer, settings):
+    def test_the_address_is_checked_on_every_fetch(self, server: LocalServer, settings):
         server.route("/page", "<p>page</p>")
         safe_fetch(server.url("/page"))
         settings.INGEST_ALLOW_PRIVATE_NETWORKS = False
@@ -377,16 +355,19 @@ class TestKeptAlive:
             safe_fetch(server.url("/page"))
         assert len(server.hits) == 1  # refused before anything was sent
 
-    def test_a_forked_child_opens_its_own_connections(self, server: LocalServer):
-        server.route("/page", "<p>page</p>")
-        safe_fetch(server.url("/page"))
-        fetching._forget_connections_after_fork()  # what os.fork runs in the child
-        safe_fetch(server.url("/page"))
-        assert len(set(self.peers(server))) == 2
+    def test_a_post_sends_its_body_once(self, server: LocalServer):
+        server.route("/hook", "ok", headers={"Content-Type": "text/plain"})
+        json = {"Content-Type": "application/json"}
+        result = safe_fetch(server.url("/hook"), method="POST", body=b"{}", headers=json)
+        assert result.body == b"ok"
+        assert [(hit.method, hit.headers["content-length"]) for hit in server.hits] == [("POST", "2")]
 
-    def test_the_pools_kept_are_bounded(self, server: LocalServer, monkeypatch):
-        monkeypatch.setattr(fetching._KeptAlive, "MAX_POOLS", 2)
-        server.route("/page", "<p>page</p>")
-        for host in ("127.0.0.1", "127.1", "2130706433"):  # three names of one address: three pools
-            safe_fetch(f"http://{host}:{server.port}/page")
-        assert len(fetching._kept_alive._pools) == 2
+    def test_a_server_hanging_up_without_an_answer_is_a_transient_failure(self, server: LocalServer):
+        def hang_up(handler):
+            handler.close_connection = True
+
+        server.route("/gone", handler=hang_up)
+        with pytest.raises(ConnectionFailed) as info:
+            safe_fetch(server.url("/gone"))
+        assert info.value.transient is True
+        assert "/gone" in info.value.message
