@@ -234,8 +234,8 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "redis+socket://")) an
 ):
     raise ImproperlyConfigured(
         f"CELERY_VISIBILITY_TIMEOUT ({CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout']} s) must be above "
-        f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT} s): on Redis a task still running after the visibility "
-        "timeout is delivered again to another worker"
+        f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT} s): on Redis a task still running when the visibility "
+        "timeout ends is delivered again and runs twice"
     )
 # Imported by every worker before it starts its pool: what a worker process does once up (gc.freeze).
 CELERY_IMPORTS = ["claims_tracker.worker"]
