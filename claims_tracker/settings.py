@@ -208,10 +208,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# Celery: Redis (or RabbitMQ) when CELERY_BROKER_URL is set, else tasks run eagerly in-process.
+# Celery: Redis (or RabbitMQ) when CELERY_BROKER_URL is set, else tasks run eagerly in-process. The broker is
+# Celery's own transport for the URL's scheme (redis:// or amqp://), configured as Celery documents it.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "")
-# kombu's Redis transport with one redis-py client reused for its per-task commands (claims_tracker/celery.py).
-CELERY_BROKER_TRANSPORT = "claims_tracker.celery:RedisTransport" if CELERY_BROKER_URL.startswith("redis://") else None
 # Tests set CELERY_TASK_ALWAYS_EAGER=1 to run tasks in-process while a broker is configured.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -224,20 +223,35 @@ CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 120)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180)
-# Late acks: a worker that dies mid-task leaves the message to be redelivered.
+# Late acks (Celery's task_acks_late): a message is acknowledged after its task returns, so a worker that dies
+# mid-task leaves it to be delivered again; task_reject_on_worker_lost does the same when a prefork child is
+# killed. Every task is idempotent, so a second delivery changes nothing twice.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Celery's Django fixup closes the DB connection around every task unless this is set; the ingest tasks apply
 # Django's CONN_MAX_AGE rule themselves (claims_tracker/ingest/tasks.py), this only bounds reuse.
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 500)
-# Redelivery after the visibility timeout must never hit a task that is still running.
+# On Redis a delivered message waits in the unacked set until acked; one still there after visibility_timeout
+# seconds (its worker died) goes back to its queue, swept by the live workers every unacked_restore_interval x
+# unacked_restore_throttle seconds (kombu's defaults: 10 x 10). RabbitMQ redelivers when the connection drops
+# and ignores these.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
-    # How often a Redis worker sweeps for messages of dead workers (interval x throttle seconds; kombu: 10 x 10).
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
 }
+# A task still running when the visibility timeout ends would be delivered to a second worker and run twice.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "redis+socket://")) and not (
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > CELERY_TASK_TIME_LIMIT
+):
+    raise ImproperlyConfigured(
+        f"CELERY_VISIBILITY_TIMEOUT ({CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout']} s) must be above "
+        f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT} s): on Redis a task still running when the visibility "
+        "timeout ends is delivered again and runs twice"
+    )
+# Imported by every worker before it starts its pool: what a worker process does once up (gc.freeze).
+CELERY_IMPORTS = ["claims_tracker.worker"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"claims_tracker.ingest.tasks.*": {"queue": "ingest"}}

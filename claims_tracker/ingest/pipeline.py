@@ -13,8 +13,7 @@ once per connection, `_execute`), and the extracting marker is sent without wait
 read once extraction is done (`_extracting`), so the article waits for one round trip fewer. Candidates go to
 the result statement as plain rows, not model instances (`candidate_fields`). The claimant matcher is built once
 per worker process and rebuilt only when the claimants change (`_matcher`). Around the task: one deadline thread
-per process rather than a timer thread per fetch (fetching._Deadlines), one redis-py client per broker channel
-rather than one per ack, and the ack emulation's writes not waited for (celery.RedisTransport).
+per process rather than a timer thread per fetch (fetching._Deadlines); the broker is Celery's own transport.
 """
 
 from __future__ import annotations

@@ -80,7 +80,9 @@ class Processes:
             INGEST_ALLOW_PRIVATE_NETWORKS="1",
             INGEST_RETRY_BACKOFF="1",
             INGEST_RETRY_BACKOFF_MAX="2",
-            CELERY_VISIBILITY_TIMEOUT="30",
+            CELERY_VISIBILITY_TIMEOUT="30",  # above the time limit, as settings require
+            CELERY_TASK_SOFT_TIME_LIMIT="20",
+            CELERY_TASK_TIME_LIMIT="25",
             DB_CONN_MAX_AGE="0",
             PYTHONPATH=str(ROOT),
         )

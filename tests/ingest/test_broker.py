@@ -1,168 +1,155 @@
-"""Our Redis transport: one redis-py client for kombu's short commands, and the ack emulation's writes sent
-without waiting for their replies (claims_tracker.celery._DeferredReplies), with kombu's keys and semantics."""
+"""The broker as Celery documents it: Celery's own Redis transport, late acks, a visibility timeout above the task
+time limit, and a worker that freezes its startup heap. Real `celery worker` processes on the real Redis.
+
+A whole worker killed mid-task (its message brought back by the visibility timeout) is in test_delivery.py.
+"""
 
 from __future__ import annotations
 
 import gc
-import logging
+import json
+import os
+import signal
 import sys
-import uuid
+import threading
+from pathlib import Path
 
 import pytest
 from celery import signals
 from django.conf import settings
-from kombu import Connection
+from kombu.transport.redis import Transport as RedisTransport
 
-from claims_tracker.celery import RedisTransport
+from claims_tracker.celery import app as celery_app
+from claims_tracker.claims.models import Article, IngestState
+from claims_tracker.ingest import services
+from claims_tracker.ingest.models import Candidate
+from tests.ingest.conftest import CELERY, QUEUES, Processes, wait_until
+from tests.ingest.pages import seed_page
+from tests.ingest.server import LocalServer
 
 pytestmark = pytest.mark.skipif(not settings.CELERY_BROKER_URL.startswith("redis://"), reason="needs a redis:// broker")
+FETCH_ARTICLE = "claims_tracker.ingest.tasks.fetch_article"
 
 
-@pytest.fixture
-def connection():
-    # Unacked keys of its own, so a worker or another test on the same Redis cannot touch this test's state.
-    keys = f"test-broker-{uuid.uuid4().hex}"
-    options = {"visibility_timeout": 30, "unacked_key": f"{keys}-unacked", "unacked_index_key": f"{keys}-index"}
-    conn = Connection(settings.CELERY_BROKER_URL, transport=RedisTransport, transport_options=options)
-    yield conn
-    client = conn.default_channel._create_client()
-    client.delete(options["unacked_key"], options["unacked_index_key"])
-    conn.release()
+class HeldPage:
+    """The seed page, whose first request is held until `release()`; later requests are answered at once."""
+
+    def __init__(self, server: LocalServer, path: str = "/held"):
+        self.started, self.released = threading.Event(), threading.Event()
+        self.body = seed_page().encode()
+        self.url = server.route(path, handler=self._handle)
+
+    def _handle(self, handler) -> None:
+        first = not self.started.is_set()
+        self.started.set()
+        if first:
+            self.released.wait(30)
+        handler._send(200, self.body, {"Content-Type": "text/html; charset=utf-8"})
+
+    def release(self) -> None:
+        self.released.set()
 
 
-@pytest.fixture
-def queue(connection):
-    queue = connection.SimpleQueue(f"test-broker-{uuid.uuid4().hex}")
-    yield queue
-    queue.clear()
-    queue.close()
+def _unacked(broker) -> list[dict]:
+    """The deliveries kombu holds as unacknowledged (its `unacked` hash), as their messages' headers."""
+    return [json.loads(value)[0]["headers"] for value in broker.hvals("unacked")]
 
 
-def _unacked(channel, tag) -> tuple[bool, bool]:
-    """Whether the delivery is in the unacked hash and in its index, as another client sees it."""
-    client = channel._create_client()
-    return client.hexists(channel.unacked_key, tag), client.zscore(channel.unacked_index_key, tag) is not None
+def _pool_children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as children:
+        return [int(child) for child in children.read().split()]
 
 
-def _kill_writer_connection(channel) -> None:
-    """Have the server close the deferred writes' connection, as an idle timeout or a restart would."""
-    host, port = channel.qos._deferred._connection._sock.getsockname()[:2]
-    assert channel._create_client().client_kill_filter(_type=None, addr=f"{host}:{port}") == 1
+def _assert_ingested_once(article: Article, page: HeldPage, server: LocalServer) -> None:
+    article.refresh_from_db()
+    assert article.ingest_state == IngestState.DONE, article.last_error
+    assert Article.objects.count() == 1
+    assert len(server.hits_for("/held")) == 2  # delivered again, fetched again
+    spans = list(Candidate.objects.filter(article=article).values_list("start_offset", "end_offset"))
+    assert len(spans) >= 8 and len(spans) == len(set(spans))
 
 
-def test_the_app_uses_it_for_a_redis_broker():
-    assert settings.CELERY_BROKER_TRANSPORT == "claims_tracker.celery:RedisTransport"
-    with Connection(settings.CELERY_BROKER_URL, transport=settings.CELERY_BROKER_TRANSPORT) as conn:
-        assert isinstance(conn.transport, RedisTransport)
+def test_the_app_uses_celerys_own_redis_transport_with_late_acks():
+    with celery_app.connection_for_write() as connection:
+        assert type(connection.transport) is RedisTransport
+        visibility_timeout = connection.transport_options["visibility_timeout"]
+    assert visibility_timeout == settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert visibility_timeout > settings.CELERY_TASK_TIME_LIMIT
+    assert celery_app.conf.broker_transport is None
+    assert celery_app.conf.task_acks_late and celery_app.conf.task_reject_on_worker_lost
 
 
-def test_one_client_per_pool_and_a_new_one_for_a_new_pool(connection):
-    channel = connection.channel()
-    first = channel._create_client()
-    assert channel._create_client() is first
-    assert first.connection_pool is channel.pool
-    channel._after_fork()  # what a forked child does: its own pools, so its own client
-    second = channel._create_client()
-    assert second is not first
-    assert second.connection_pool is channel.pool
-    # The long-lived asynchronous clients (BRPOP, pub/sub) are still built one per use by kombu.
-    assert channel._create_client(asynchronous=True) is not channel._create_client(asynchronous=True)
+def _prefork_worker(celery_procs: Processes):
+    """A worker whose one task process is a child of its own (the prefork pool, as deployed): its main process
+    handles the broker while the task runs. The visibility timeout is an hour, so within a test nothing brings a
+    message back but the worker itself."""
+    name = f"prefork-{os.getpid()}"
+    args = [CELERY, "-A", "claims_tracker", "worker", "-Q", ",".join(QUEUES), "-P", "prefork", "-c", "1"]
+    args += ["-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"]
+    hour = {"CELERY_VISIBILITY_TIMEOUT": "3600", "CELERY_TASK_SOFT_TIME_LIMIT": "120", "CELERY_TASK_TIME_LIMIT": "180"}
+    worker = celery_procs._spawn(args, name, celery_procs.env(**hour))
+    celery_procs.wait_for_log(worker, "ready.")
+    return worker
 
 
-def test_a_message_stays_unacked_until_acked(queue):
-    channel = queue.channel
-    queue.put({"article": 1})
-    message = queue.get(timeout=5)
-    # Sent, not waited for: the reply of the delivery's write is read at the next write (or a wait).
-    assert len(channel.qos._deferred._unconfirmed) == 1
-    channel.qos.wait_for_writes()
-    assert not channel.qos._deferred._unconfirmed
-    # Delivered, not acked: held in the unacked hash, where a dead worker's messages are restored from.
-    assert _unacked(channel, message.delivery_tag) == (True, True)
-    message.ack()
-    channel.qos.wait_for_writes()
-    assert _unacked(channel, message.delivery_tag) == (False, False)
-    assert message.payload == {"article": 1}
+@pytest.mark.worker
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_message_is_acked_only_once_its_task_has_returned(celery_procs, celery_broker, server: LocalServer):
+    page = HeldPage(server)
+    _prefork_worker(celery_procs)
+    article = services.article_submit_url(url=page.url)
+    assert page.started.wait(30), "the worker never fetched the page"
+    # Taken off its queue, not acknowledged: kombu keeps it where it is restored from if this worker dies.
+    assert celery_broker.llen("ingest") == 0
+    (held,) = _unacked(celery_broker)
+    assert held["task"] == FETCH_ARTICLE and held["argsrepr"] == f"({article.pk},)"
+    page.release()
+    wait_until(lambda: Article.objects.get(pk=article.pk).ingest_state == IngestState.DONE, message="the article")
+    wait_until(lambda: not _unacked(celery_broker), message="the ack after the task returned")
+    assert celery_broker.llen("ingest") == 0
 
 
-def test_a_message_never_acked_goes_back_to_its_queue_when_the_connection_closes(connection, queue):
-    # A worker stopping with a task unfinished: kombu restores what is unacked, after the deferred writes.
-    worker = Connection(
-        settings.CELERY_BROKER_URL, transport=RedisTransport, transport_options=connection.transport_options
-    )
-    queue.put({"article": 2})
-    message = worker.SimpleQueue(queue.queue.name).get(timeout=5)
-    assert worker.default_channel.qos._deferred._unconfirmed  # its delivery's write not confirmed yet
-    worker.release()
-    assert queue.get(timeout=5).payload == message.payload == {"article": 2}
+@pytest.mark.worker
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_pool_process_killed_mid_task_has_its_message_delivered_again(celery_procs, server: LocalServer):
+    # task_reject_on_worker_lost: the worker sees its pool process die and puts the message back on its queue.
+    page = HeldPage(server)
+    worker = _prefork_worker(celery_procs)
+    article = services.article_submit_url(url=page.url)
+    assert page.started.wait(30), "the worker never fetched the page"
+    (child,) = _pool_children(worker.pid)
+    os.kill(child, signal.SIGKILL)
+    page.release()
+    wait_until(lambda: Article.objects.get(pk=article.pk).ingest_state == IngestState.DONE, timeout=60)
+    _assert_ingested_once(article, page, server)
+    assert worker.poll() is None and _pool_children(worker.pid) != [child]  # the same worker, a new pool process
+    assert "WorkerLostError" in celery_procs.log_of(worker)
 
 
-def test_an_error_reply_is_logged_and_later_writes_go_through(queue, caplog):
-    channel = queue.channel
-    client = channel._create_client()
-    client.set(channel.unacked_index_key, "not a sorted set")  # the delivery's ZADD will fail inside EXEC
-    queue.put({"article": 3})
-    message = queue.get(timeout=5)
-    with caplog.at_level(logging.ERROR, logger="claims_tracker.celery"):
-        channel.qos.wait_for_writes()
-    assert "a deferred broker write failed" in caplog.text and "WRONGTYPE" in caplog.text
-    assert client.hexists(channel.unacked_key, message.delivery_tag)  # the HSET of the same transaction was applied
-    client.delete(channel.unacked_index_key)
-    message.ack()
-    channel.qos.wait_for_writes()
-    assert _unacked(channel, message.delivery_tag) == (False, False)
+def test_a_visibility_timeout_not_above_the_time_limit_is_refused(tmp_path: Path):
+    procs = Processes(tmp_path)
+    try:
+        worker = procs.worker(wait=False, CELERY_VISIBILITY_TIMEOUT="180", CELERY_TASK_TIME_LIMIT="180")
+        assert worker.wait(timeout=60) != 0
+        assert "CELERY_VISIBILITY_TIMEOUT (180 s) must be above CELERY_TASK_TIME_LIMIT (180 s)" in procs.log_of(worker)
+    finally:
+        procs.stop_all()
 
 
-def test_a_connection_the_server_closed_while_idle_is_replaced_before_writing(queue):
-    channel = queue.channel
-    queue.put({"article": 4})
-    message = queue.get(timeout=5)
-    channel.qos.wait_for_writes()
-    _kill_writer_connection(channel)
-    old = channel.qos._deferred._connection
-    message.ack()
-    assert channel.qos._deferred._connection is not old
-    channel.qos.wait_for_writes()
-    assert _unacked(channel, message.delivery_tag) == (False, False)
+def test_every_worker_imports_the_worker_module():
+    assert "claims_tracker.worker" in celery_app.conf.imports
 
 
-def test_writes_whose_replies_were_lost_are_sent_again_in_order(queue):
-    channel = queue.channel
-    queue.put({"article": 5})
-    queue.put({"article": 6})
-    first = queue.get(timeout=5)
-    _kill_writer_connection(channel)  # the delivery's write is sent; its reply will never be read
-    first.ack()  # reads the lost reply, sends the delivery and the ack again, in order
-    second = queue.get(timeout=5)
-    channel.qos.wait_for_writes()
-    assert _unacked(channel, first.delivery_tag) == (False, False)
-    assert _unacked(channel, second.delivery_tag) == (True, True)
-    second.ack()
-    channel.qos.wait_for_writes()
-    assert _unacked(channel, second.delivery_tag) == (False, False)
+@pytest.mark.parametrize("startup", [signals.worker_ready, signals.worker_process_init], ids=lambda s: s.name)
+def test_a_worker_freezes_its_heap_once_started(startup):
+    # A full collection then walks only what the worker made since (claims_tracker.worker.freeze_startup_heap).
+    import claims_tracker.worker  # noqa: F401 - connects the handlers, as a worker's imports do
 
-
-def test_when_redis_is_out_of_reach_the_write_goes_kombus_way(queue, monkeypatch):
-    channel = queue.channel
-    queue.put({"article": 7})
-    message = queue.get(timeout=5)
-    channel.qos.wait_for_writes()
-    deferred = channel.qos._deferred
-
-    def refuse(*_args, **_kwargs):
-        raise ConnectionRefusedError("refused")
-
-    monkeypatch.setattr(deferred, "_writable_connection", refuse)
-    message.ack()  # refused here, so written by kombu's synchronous path instead
-    assert _unacked(channel, message.delivery_tag) == (False, False)
-
-
-@pytest.mark.parametrize("signal", [signals.worker_ready, signals.worker_process_init], ids=lambda s: s.name)
-def test_a_worker_freezes_its_heap_once_started(signal):
-    # A full collection then walks only what the worker made since (claims_tracker.celery._freeze_startup_heap).
     gc.unfreeze()
     try:
-        signal.send(sender=None)
+        startup.send(sender=None)
         assert gc.get_freeze_count() > 10_000
         assert "trafilatura" in sys.modules  # the ingestion modules were imported first, and frozen with the rest
     finally:

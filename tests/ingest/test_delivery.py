@@ -78,6 +78,8 @@ def test_a_worker_killed_mid_article_leaves_it_ingested_exactly_once(celery_proc
     server.route("/seed", handler=slow_then_fast)
     fast_restore = {"CELERY_VISIBILITY_TIMEOUT": "3", "CELERY_UNACKED_RESTORE_INTERVAL": "1"}
     fast_restore["CELERY_UNACKED_RESTORE_THROTTLE"] = "1"
+    # The visibility timeout stays above the time limit (settings refuse otherwise); the solo pool enforces neither.
+    fast_restore.update(CELERY_TASK_SOFT_TIME_LIMIT="1", CELERY_TASK_TIME_LIMIT="2")
     worker = celery_procs.worker(**fast_restore)
     article = services.article_submit_url(url=server.url("/seed"))
     assert started.wait(30), "the worker never fetched the page"
