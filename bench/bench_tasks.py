@@ -25,7 +25,8 @@ from celery import signals
 from django.conf import settings
 
 from claims_tracker.celery import app
-from claims_tracker.ingest import attribution, extraction, fetching, pipeline, services
+from claims_tracker.ingest import attribution, extraction, fetching, services
+from claims_tracker.ingest.pipeline import steps, store
 
 _pages: dict[str, bytes] = {}
 ANNOUNCE_SOCKET_ENV = "BENCH_ANNOUNCE_SOCKET"  # the path of the benchmark's Unix datagram socket
@@ -59,9 +60,9 @@ def _timed(part: str, function):
 extraction.extract = _timed("extraction", extraction.extract)
 fetching.safe_fetch = _timed("fetch", fetching.safe_fetch)
 attribution.find_attributions = _timed("attribution", attribution.find_attributions)
-pipeline._store = _timed("store", pipeline._store)
-pipeline.article_fetch = _timed("claim", pipeline.article_fetch)
-services.article_fetch = pipeline.article_fetch
+store.article_store = _timed("store", store.article_store)
+steps.article_fetch = _timed("claim", steps.article_fetch)
+services.article_fetch = steps.article_fetch
 
 
 @signals.task_prerun.connect

@@ -271,8 +271,6 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # Ingestion
 INGEST_ALLOW_PRIVATE_NETWORKS = env_bool("INGEST_ALLOW_PRIVATE_NETWORKS", False)
-# Workers run the article's claim and result as prepared statements; 0 for PgBouncer in transaction mode < 1.21.
-INGEST_PREPARED_STATEMENTS = env_bool("INGEST_PREPARED_STATEMENTS", True)
 INGEST_USER_AGENT = env(
     "INGEST_USER_AGENT", "ClaimsTracker/1.0 (+https://github.com/claims-tracker; newsroom claim monitor)"
 )

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from claims_tracker.claims import services as claim_services
 from claims_tracker.claims.models import Article, IngestState, Stance
-from claims_tracker.ingest import pipeline, services, tasks
+from claims_tracker.ingest import services, tasks
 from claims_tracker.ingest.models import ArticleRedirect, Candidate, FetchedPage
+from claims_tracker.ingest.pipeline import find, store
 from claims_tracker.ingest.services import IngestError
 from tests.factories import ClaimantFactory, UserFactory
 from tests.ingest.pages import seed_page, seed_text, short_page
@@ -238,67 +237,109 @@ class TestArticleSubmitUrl:
         assert "Soledar" in article.text and article.content_hash
 
 
-class TestPipelineCosts:
-    """What an article costs beside extraction: few statements, async progress markers, a cached matcher."""
+@pytest.fixture
+def settled_matcher(monkeypatch):
+    """The worker's matcher, built before its first article (as it is once per worker) and not re-checked here,
+    so the statements counted are the article's own."""
+    monkeypatch.setattr(find, "_MATCHER_RECHECK", 3600.0)
+    find._matcher()
 
-    def test_a_fetched_article_takes_six_statements(self, server, allow_private, django_assert_max_num_queries):
+
+def _candidates(article: Article, spans: range) -> list[Candidate]:
+    return [
+        Candidate(article_id=article.pk, sentence=f"Sentence {n}.", start_offset=n * 10, end_offset=n * 10 + 9)
+        for n in spans
+    ]
+
+
+class TestPipelineCosts:
+    """What an article costs beside extraction: a fixed handful of statements, a cached matcher."""
+
+    def test_a_fetched_article_takes_seven_statements(
+        self, server, allow_private, settled_matcher, django_assert_num_queries
+    ):
         article, _created = services.article_for_url(url=server.route("/seed", seed_page()), enqueue=False)
-        pipeline._matcher()  # built once per worker, before its first article
-        # fetching marker, extracting marker, then the result: savepoint, update, insert candidates, release.
-        with django_assert_max_num_queries(6):
+        # The claim and the URL it reads, the extracting marker, then the result: savepoint, update, insert, release.
+        with django_assert_num_queries(7):
             tasks.fetch_article.run(article.pk)
         article.refresh_from_db()
         assert article.ingest_state == IngestState.DONE, article.last_error
         assert Candidate.objects.filter(article=article).count() >= 8
 
+    @pytest.mark.parametrize("count", [1, 40])
+    def test_storing_a_result_takes_four_statements_whatever_the_candidates(self, count, django_assert_num_queries):
+        article = Article.objects.create(url="http://example.test/a", ingest_state=IngestState.EXTRACTING)
+        fields = {"text": "The text.", "content_hash": "h", "ingest_state": IngestState.DONE, "last_error": ""}
+        with django_assert_num_queries(4):  # savepoint, update, one insert of every candidate, release
+            assert store.article_store(article.pk, fields, _candidates(article, range(count))) == article.pk
+        assert Candidate.objects.filter(article=article).count() == count
+        assert Article.objects.get(pk=article.pk).ingest_state == IngestState.DONE
+
+    def test_storing_for_a_done_article_writes_nothing(self, django_assert_num_queries):
+        article = Article.objects.create(text="Kept.", content_hash="k", ingest_state=IngestState.DONE)
+        fields = {"text": "other text", "content_hash": "other", "ingest_state": IngestState.FAILED}
+        with django_assert_num_queries(3):  # savepoint, the update that finds nothing to do, release
+            assert store.article_store(article.pk, fields, _candidates(article, range(3))) == article.pk
+        assert not Candidate.objects.filter(article=article).exists()
+        assert Article.objects.values_list("text", "ingest_state").get(pk=article.pk) == ("Kept.", IngestState.DONE)
+
     def test_the_matcher_is_reused_until_the_claimants_change(self, monkeypatch, django_assert_num_queries):
-        monkeypatch.setattr(pipeline, "_MATCHER_RECHECK", 0.0)
-        first = pipeline._matcher()
+        monkeypatch.setattr(find, "_MATCHER_RECHECK", 0.0)
+        first = find._matcher()
         with django_assert_num_queries(1):  # the fingerprint only
-            assert pipeline._matcher() is first
+            assert find._matcher() is first
         claimant = claim_services.claimant_create(name="Hanna Malyar", aliases=["Malyar"])
-        second = pipeline._matcher()
+        second = find._matcher()
         assert second is not first and second.match("Malyar").claimant_id == claimant.pk
         claim_services.claimant_add_aliases(claimant=claimant, aliases=["Hanna Maliar"])
-        third = pipeline._matcher()
+        third = find._matcher()
         assert third is not second and third.match("Hanna Maliar").claimant_id == claimant.pk
 
     def test_the_fingerprint_is_read_at_most_once_a_second(self, django_assert_num_queries):
-        first = pipeline._matcher()
+        first = find._matcher()
         with django_assert_num_queries(0):
-            assert pipeline._matcher() is first
+            assert find._matcher() is first
 
 
 @pytest.mark.django_db(transaction=True)
-class TestWorkerTransactions:
-    """As in a worker, in autocommit: markers are relaxed one-statement commits, the result is one statement."""
+class TestInAWorker:
+    """As in a worker, in autocommit: each step's writes commit on their own, seen at once by other connections."""
 
-    def test_a_marker_commits_asynchronously_and_only_itself(self):
-        relaxed = pipeline._relaxed_commit()
-        assert relaxed
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT current_setting('synchronous_commit') {relaxed}")
-            assert cursor.fetchone()[0] == "off"
-            cursor.execute("SELECT current_setting('synchronous_commit')")
-            assert cursor.fetchone()[0] == "on"  # the next statement, and so the result commit, is synchronous
+    def test_an_article_is_seven_statements(self, server, allow_private, settled_matcher, django_assert_num_queries):
+        article, _created = services.article_for_url(url=server.route("/seed", seed_page()), enqueue=False)
+        # The claim, its URL, the extracting marker, then the result: begin, update, insert, commit.
+        with django_assert_num_queries(7):
+            tasks.fetch_article.run(article.pk)
+        article.refresh_from_db()
+        assert article.ingest_state == IngestState.DONE, article.last_error
+        spans = list(Candidate.objects.filter(article=article).values_list("start_offset", "end_offset"))
+        assert len(spans) >= 8 and len(spans) == len(set(spans))
 
-    def test_inside_a_callers_transaction_a_marker_joins_it_unchanged(self):
-        with transaction.atomic():
-            assert pipeline._relaxed_commit() == ""
+    def test_a_redelivered_task_of_a_done_article_is_one_statement_and_no_fetch(
+        self, server, allow_private, django_assert_num_queries
+    ):
+        article, _created = services.article_for_url(url=server.route("/seed", seed_page()), enqueue=False)
+        tasks.fetch_article.run(article.pk)
+        count = Candidate.objects.filter(article=article).count()
+        with django_assert_num_queries(1):  # the claim, which finds the article done
+            tasks.fetch_article.run(article.pk)
+        assert len(server.hits_for("/seed")) == 1
+        assert Candidate.objects.filter(article=article).count() == count > 0
+
+    def test_storing_a_result_is_one_transaction(self, django_assert_num_queries):
+        article = Article.objects.create(url="http://example.test/a", ingest_state=IngestState.EXTRACTING)
+        fields = {"text": "The text.", "content_hash": "h", "ingest_state": IngestState.DONE, "last_error": ""}
+        with django_assert_num_queries(4):  # begin, update, one insert of every candidate, commit
+            store.article_store(article.pk, fields, _candidates(article, range(5)))
+        assert Candidate.objects.filter(article=article).count() == 5
 
     def test_the_markers_are_visible_while_the_article_runs(self, server, allow_private, monkeypatch):
         seen = []
 
         def read_state_elsewhere() -> str:
-            # As an editor's page would: another connection, while the task runs. The extracting marker is sent
-            # without waiting for its answer, so it may land a moment after extraction starts.
-            deadline = time.monotonic() + 5
+            # As an editor's page would: another connection, while the task runs.
             try:
-                while True:
-                    state = Article.objects.get(pk=article.pk).ingest_state
-                    if state != IngestState.FETCHING or time.monotonic() > deadline:
-                        return state
-                    time.sleep(0.005)
+                return Article.objects.get(pk=article.pk).ingest_state
             finally:
                 connection.close()
 
@@ -318,7 +359,7 @@ class TestWorkerTransactions:
         assert article.ingest_state == IngestState.DONE, article.last_error
 
     @pytest.mark.parametrize("error", [ValueError("no tree"), RuntimeError("time limit")], ids=["bad-page", "abort"])
-    def test_extraction_breaking_with_the_marker_in_flight_leaves_the_connection_usable(
+    def test_extraction_breaking_fails_the_article_or_leaves_it_for_redelivery(
         self, server, allow_private, monkeypatch, error
     ):
         from claims_tracker.ingest import extraction
@@ -333,7 +374,7 @@ class TestWorkerTransactions:
         else:
             with pytest.raises(RuntimeError, match="time limit"):  # a soft time limit, say: the task ends
                 tasks.fetch_article.run(article.pk)
-        article.refresh_from_db()  # the same connection: the marker's answer was read
+        article.refresh_from_db()
         if isinstance(error, ValueError):
             assert article.ingest_state == IngestState.FAILED
             assert article.last_error == "Could not read the page: no tree"
@@ -341,82 +382,37 @@ class TestWorkerTransactions:
             # A failed task is acknowledged, not redelivered: the article fails where editors see it.
             assert article.ingest_state == IngestState.FAILED
             assert article.last_error == "Processing stopped on an unexpected error (RuntimeError)."
+        assert not Candidate.objects.exists()
 
-    def test_an_article_is_three_statements_each_its_own_commit(
-        self, server, allow_private, django_assert_max_num_queries
-    ):
-        article, _created = services.article_for_url(url=server.route("/seed", seed_page()), enqueue=False)
-        pipeline._matcher()
-        with django_assert_max_num_queries(3):  # fetching marker, extracting marker, the result
-            tasks.fetch_article.run(article.pk)
-        article.refresh_from_db()
-        assert article.ingest_state == IngestState.DONE, article.last_error
-        spans = list(Candidate.objects.filter(article=article).values_list("start_offset", "end_offset"))
-        assert len(spans) >= 8 and len(spans) == len(set(spans))
-
-    @pytest.mark.parametrize("prepared", [True, False], ids=["prepared", "not-prepared"])
-    def test_the_claim_and_the_result_are_prepared_once_per_connection(self, server, allow_private, settings, prepared):
-        settings.INGEST_PREPARED_STATEMENTS = prepared
-        connection.close()  # a fresh connection: nothing prepared on it yet
-        for path in ("/one", "/two"):
-            article, _created = services.article_for_url(url=server.route(path, seed_page(marker=path)), enqueue=False)
-            tasks.fetch_article.run(article.pk)
-            assert Article.objects.get(pk=article.pk).ingest_state == IngestState.DONE
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FILTER (WHERE statement LIKE 'WITH article AS (UPDATE%%'), "
-                "count(*) FILTER (WHERE statement LIKE '%%RETURNING url') FROM pg_prepared_statements"
-            )
-            assert cursor.fetchone() == ((1, 1) if prepared else (0, 0))  # one each, whatever the article
-
-    def test_the_result_statement_writes_what_the_orm_writes(self, server, allow_private):
-        url = server.route("/seed", _page_with_metadata(server))
-        article, _created = services.article_for_url(url=url, enqueue=False)
-        tasks.fetch_article.run(article.pk)  # autocommit: one statement
-        fields = ("sentence", "statement", "quote", "speaker_text", "claimant_id", "verb", "stance", "confidence")
-        fields += ("start_offset", "end_offset", "state", "reject_reason", "claim_id", "decided_by_id", "decided_at")
-        by_statement = list(Candidate.objects.filter(article=article).order_by("start_offset").values_list(*fields))
+    def test_it_stores_what_the_page_says_beside_the_text(self, server, allow_private):
+        article, _created = services.article_for_url(
+            url=server.route("/seed", _page_with_metadata(server)), enqueue=False
+        )
+        tasks.fetch_article.run(article.pk)
         stored = Article.objects.values(*ARTICLE_RESULT).get(pk=article.pk)
-        Article.objects.all().delete()
-        with transaction.atomic():  # inside a transaction: the ORM path
-            article, _created = services.article_for_url(url=url, enqueue=False)
-            tasks.fetch_article.run(article.pk)
-        by_orm = list(Candidate.objects.filter(article=article).order_by("start_offset").values_list(*fields))
-        assert by_statement == by_orm and len(by_orm) >= 8
-        assert stored == Article.objects.values(*ARTICLE_RESULT).get(pk=article.pk)
-        assert stored["ingest_state"] == IngestState.DONE and stored["language"] == "uk"
+        assert stored["ingest_state"] == IngestState.DONE and stored["last_error"] == ""
+        assert "Soledar" in stored["text"] and stored["content_hash"]
+        assert stored["title"] == "Russia claims control of Soledar" and stored["byline"]
+        assert stored["language"] == "uk"
         assert stored["published_at"] == datetime(2023, 1, 13, 9, 40, tzinfo=UTC)
         assert stored["claimreview"][0]["claimReviewed"] == "Soledar is taken"
         assert stored["canonical_url"] == server.url("/canonical/soledar")
 
-    @pytest.mark.parametrize("in_transaction", [False, True], ids=["statement", "orm"])
-    def test_a_feeds_own_date_wins_over_the_pages(self, server, allow_private, in_transaction):
+    def test_a_feeds_own_date_wins_over_the_pages(self, server, allow_private):
         feed_date = datetime(2023, 1, 14, 8, 0, tzinfo=UTC)
         dated, _created = services.article_for_url(
             url=server.route("/dated", _page_with_metadata(server)), published_at=feed_date, enqueue=False
         )
         page = seed_page(marker="This report was updated with the regional figures.")
         undated, _created = services.article_for_url(url=server.route("/undated", page), enqueue=False)
-        with transaction.atomic() if in_transaction else contextlib.nullcontext():
-            tasks.fetch_article.run(dated.pk)
-            tasks.fetch_article.run(undated.pk)
+        tasks.fetch_article.run(dated.pk)
+        tasks.fetch_article.run(undated.pk)
         dated.refresh_from_db()
         undated.refresh_from_db()
         assert dated.ingest_state == IngestState.DONE and dated.published_at == feed_date
         assert dated.title == "Russia claims control of Soledar" and dated.byline
         assert undated.ingest_state == IngestState.DONE and undated.published_at is None
         assert undated.claimreview is None and undated.language == "en"
-
-    def test_the_result_statement_is_one_text_for_every_article(self, server, allow_private):
-        article, _created = services.article_for_url(url=server.route("/seed", seed_page()), enqueue=False)
-        bare = pipeline._store_statement(article.pk, {"text": "x", "ingest_state": IngestState.DONE}, [])
-        row = dict.fromkeys(pipeline._CANDIDATE_FOUND, "s") | {"article_id": article.pk, "claimant_id": None}
-        full = pipeline._store_statement(
-            article.pk, {"text": "y", "title": "T", "published_at": datetime.now(UTC)}, [row]
-        )
-        assert bare[0] == full[0]  # parsed once by psycopg, whatever the article carries
-        with pytest.raises(ValueError, match="Not a stored article field: url"):
-            pipeline._store_statement(article.pk, {"url": "http://elsewhere.example/"}, [])
 
     def test_storing_again_changes_nothing(self, server, allow_private):
         article, _created = services.article_for_url(url=server.route("/seed", seed_page()), enqueue=False)
@@ -425,17 +421,16 @@ class TestWorkerTransactions:
         count = Candidate.objects.filter(article=article).count()
         # A redelivery that got as far as the store after another delivery finished: nothing is written.
         fields = {"text": "other text", "content_hash": "other", "ingest_state": IngestState.DONE, "last_error": ""}
-        rows = list(Candidate.objects.filter(article=article).values(*pipeline._CANDIDATE_FOUND))
-        for row in rows:
-            row["start_offset"] += 100_000
-        assert pipeline._store(article.pk, fields, rows) == article.pk
+        assert store.article_store(article.pk, fields, _candidates(article, range(1000, 1005))) == article.pk
         assert Candidate.objects.filter(article=article).count() == count
         assert Article.objects.get(pk=article.pk).text == article.text
 
-    def test_a_twin_found_by_the_statement_is_merged(self, server, allow_private):
+    def test_a_twin_is_merged(self, server, allow_private):
         first, _created = services.article_for_url(url=server.route("/a", seed_page()), enqueue=False)
         tasks.fetch_article.run(first.pk)
+        count = Candidate.objects.filter(article=first).count()
         second, _created = services.article_for_url(url=server.route("/amp/a", seed_page()), enqueue=False)
         tasks.fetch_article.run(second.pk)
         assert list(Article.objects.values_list("pk", flat=True)) == [first.pk]
         assert ArticleRedirect.objects.get(from_article_id=second.pk).article_id == first.pk
+        assert Candidate.objects.count() == count  # the twin's candidates went with its rolled-back result
