@@ -1,7 +1,7 @@
 """Writes of the ingestion flow that start it: an editor's URL or text, a feed entry's link; and progress.
 
 Everything enqueues after commit (a rolled-back request enqueues nothing). The steps an article then goes
-through (fetch, extract, dedupe, candidates) are in pipeline.py and re-exported here.
+through (fetch, extract, dedupe, candidates) are in the pipeline package and re-exported here.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from claims_tracker.lib.text import content_hash
 from . import fetching
 from .models import Candidate, FetchedPage
 
-# The pipeline steps live in pipeline.py; re-exported so callers have one module of ingestion writes.
+# The pipeline steps live in the pipeline package; re-exported so callers have one module of ingestion writes.
 from .pipeline import (  # noqa: F401
     article_extract,
     article_fail,
