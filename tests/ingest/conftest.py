@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import redis
@@ -58,10 +59,12 @@ def queue_length(name: str = "ingest") -> int:
 
 
 def _database_url() -> str:
+    """This test's database as a DATABASE_URL for a subprocess (a socket folder as HOST is quoted)."""
     s = connection.settings_dict
     user = s.get("USER") or "postgres"
     auth = f"{user}:{s['PASSWORD']}" if s.get("PASSWORD") else user
-    return f"postgres://{auth}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
+    host = quote(s.get("HOST") or "127.0.0.1", safe="")
+    return f"postgres://{auth}@{host}:{s.get('PORT') or 5432}/{s['NAME']}"
 
 
 class Processes:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 
 from claims_tracker.celery import app
 from claims_tracker.claims import services as claim_services
@@ -19,6 +18,7 @@ from claims_tracker.claims.models import Status
 from claims_tracker.webhooks import services
 from claims_tracker.webhooks.models import Delivery, DeliveryState
 from tests.factories import ClaimFactory
+from tests.ingest.conftest import _database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "worker-test-secret-long-enough"
@@ -27,10 +27,9 @@ SECRET = "worker-test-secret-long-enough"
 @pytest.fixture
 def worker(settings):
     """A celery worker on this test's database and broker; tasks from this process go to it."""
-    db = connection.settings_dict
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": _database_url(),
         "CELERY_BROKER_URL": django_settings.CELERY_BROKER_URL,
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "INGEST_ALLOW_PRIVATE_NETWORKS": "1",
