@@ -12,7 +12,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/claims_tracker
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: run install install-dev migrate demo serve db db-stop test check lint fmt services shell worker beat bench up down clean
+.PHONY: run install install-dev migrate demo serve db db-stop test test-embedded check lint fmt services shell worker beat bench up down clean
 
 # Without DATABASE_URL: start the embedded PostgreSQL (created in .pgdata/ on the first run, kept
 # after), migrate, load the demo and serve; Ctrl-C stops the web server, then the database.
@@ -68,6 +68,11 @@ fmt: install-dev
 
 test: install-dev services
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) REDIS_URL=$(TEST_BROKER_URL) \
+		CELERY_TASK_ALWAYS_EAGER=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The same suite on the embedded PostgreSQL (what `make run` uses), Redis as above.
+test-embedded: install-dev services
+	@$(EMBEDDED_DB) run -- env -u DATABASE_URL CELERY_BROKER_URL=$(TEST_BROKER_URL) REDIS_URL=$(TEST_BROKER_URL) \
 		CELERY_TASK_ALWAYS_EAGER=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 shell: install

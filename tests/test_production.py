@@ -24,11 +24,13 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import dj_database_url
 import psycopg
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
+
+from tests.ingest.conftest import _database_url
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -55,20 +57,18 @@ def production_block() -> tuple[dict[str, str], list[list[str]]]:
 
 
 def _fresh_database() -> tuple[str, str]:
-    """An empty database named after this suite's own, so migrate starts from nothing."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        pytest.fail("The production test needs DATABASE_URL on PostgreSQL (`make test` sets it).")
-    name = dj_database_url.parse(url)["NAME"] + "_production"
+    """An empty database named after this suite's own, on its server (the machine's, or the embedded
+    one's socket), so migrate starts from nothing."""
+    name = connection.settings_dict["NAME"] + "_production"
     _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     _admin(f'CREATE DATABASE "{name}"')
-    return name, urlsplit(url)._replace(path=f"/{name}").geturl()
+    return name, urlsplit(_database_url())._replace(path=f"/{name}").geturl()
 
 
 def _admin(sql: str) -> None:
-    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    config = connection.settings_dict
     with psycopg.connect(
-        host=config["HOST"],
+        host=config["HOST"] or "127.0.0.1",
         port=config["PORT"] or 5432,
         user=config["USER"],
         password=config["PASSWORD"] or None,

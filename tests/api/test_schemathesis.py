@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -43,4 +44,8 @@ def test_it_conforms_to_its_own_schema(live_server, settings, artifacts_dir):
     )  # fmt: skip
     summary = run.stdout[-6000:]
     assert run.returncode == 0, summary
-    assert "24 passed" in summary or "passed" in summary
+    # Every operation was exercised and none failed: read from the run's own report, not its wording.
+    events = [json.loads(line) for line in report.read_text().splitlines() if line.strip()]
+    finished = [e["ScenarioFinished"]["status"] for e in events if "ScenarioFinished" in e]
+    assert finished.count("success") >= 20, (finished, summary)
+    assert set(finished) <= {"success", "skip"}, (finished, summary)
