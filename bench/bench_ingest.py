@@ -55,47 +55,12 @@ if os.environ["DJANGO_DEBUG"] == "0":
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 
 
-def serve_pages() -> None:
-    """`--serve`: serve the corpus pages on a free port of 127.0.0.1, print the port, run until killed.
-
-    It stands in for the news sites, so it should cost the pipeline as little as it can: asyncio in one thread,
-    every response built once (a thread per connection and http.server's parsing cost more than the fetch).
-    Like a news site it keeps connections alive (HTTP/1.1), so one worker's fetches reuse its connection.
-    """
-    import asyncio
-
-    responses = {}
-    for i, path in enumerate(sorted(CORPUS.glob("*.html"))):
-        body = path.read_bytes()
-        head = f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(body)}\r\n\r\n"
-        responses[f"/p/{i}.html".encode()] = head.encode() + body
-    missing = b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found"
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:  # one request after another, until the client closes the connection
-                head = await reader.readuntil(b"\r\n\r\n")
-                target = head.split(b" ", 2)[1].split(b"?")[0]
-                writer.write(responses.get(target, missing))
-                await writer.drain()
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, IndexError, ConnectionError):
-            pass
-        finally:
-            writer.close()
-
-    async def main() -> None:
-        server = await asyncio.start_server(handle, "127.0.0.1", 0)
-        print(server.sockets[0].getsockname()[1], flush=True)
-        await server.serve_forever()
-
-    asyncio.run(main())
-
-
 def start_server() -> tuple[subprocess.Popen, int]:
-    proc = subprocess.Popen(
-        [sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True, start_new_session=True
-    )
-    return proc, int(proc.stdout.readline())
+    """The corpus pages on a free port of 127.0.0.1, standing in for the news sites: bench_fetch's
+    one-thread asyncio server with every response built once, so it costs the pipeline little."""
+    from bench.bench_fetch import start_server as start_page_server
+
+    return start_page_server()
 
 
 def start_workers(n: int, logdir: Path, announcements: socket.socket) -> list[subprocess.Popen]:
@@ -272,13 +237,9 @@ def _breakdown(rounds: list[Round]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=30, help="rounds of the 10 pages per measurement")
-    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not CORPUS.exists():
         sys.exit(f"No corpus at {CORPUS}")
-    if args.serve:
-        serve_pages()
-        return
     from bench.dbsetup import ensure_database
 
     ensure_database()
