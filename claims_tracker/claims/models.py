@@ -3,6 +3,9 @@
 Rules the database can hold live in the database: unique slugs, canonical URLs and content
 hashes, CHECK constraints on every choice field, and (see migration 0002) triggers that make
 StatusChange append-only and keep the PostgreSQL search vector current.
+
+One module, over 300 lines, as Django expects an app's models: eight models that reference each other,
+their choices and constraints; most of the length is field definitions.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ trafilatura finds the article body; we then drop the boilerplate it leaves in ("
 newsletter and subscription prompts, share prompts, related-story lists), read metadata it does not
 give us precisely enough (a full publication timestamp, the page language) and record any schema.org
 ClaimReview markup, which is another fact-checker's verdict an editor can cite as evidence.
+
+Just over 300 lines: body, clean-up and metadata each read the same parsed tree, built once here.
 """
 
 from __future__ import annotations
