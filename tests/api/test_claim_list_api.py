@@ -206,10 +206,10 @@ class TestClaimSearchPinned:
         return soledar
 
     def test_pinned_and_plain_searches_list_the_same_claims(self, api, claims, monkeypatch):
-        from claims_tracker.claims import selectors
+        from claims_tracker.claims.selectors import search
 
         pinned = _walk(api, URL, q="Soledar", page_size=3)
-        monkeypatch.setattr(selectors, "claim_search_is_sparse", lambda query, page_rows=31: False)
+        monkeypatch.setattr(search, "claim_search_is_sparse", lambda query, page_rows=31: False)
         plain = _walk(api, URL, q="Soledar", page_size=3)
         assert pinned == plain and sorted(pinned) == sorted(c.pk for c in claims)
 
@@ -228,9 +228,9 @@ class TestClaimSearchPinned:
         assert again.status_code == 200 and fresh.pk in _ids(again)
 
     def test_too_many_matches_are_not_pinned(self, api, claims, monkeypatch):
-        from claims_tracker.claims import selectors
+        from claims_tracker.claims.selectors import search
 
-        monkeypatch.setattr(selectors, "SEARCH_PIN_LIMIT", 3)
+        monkeypatch.setattr(search, "SEARCH_PIN_LIMIT", 3)
         with CaptureQueriesContext(connection) as ctx:
             response = api.get(URL, {"q": "Soledar", "page_size": 100})
         assert sorted(_ids(response)) == sorted(c.pk for c in claims)

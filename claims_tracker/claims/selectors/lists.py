@@ -1,0 +1,118 @@
+"""Claim lists: the rows every list shows (claimant joined), their per-page facts (outlet count,
+dispute flag), and the reader list's filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from ..models import Appearance, Article, Claim, Claimant, ClaimRelation, Outlet, RelationKind, Stance, Status, Story
+
+DISPUTING_STANCES = (Stance.DENIES, Stance.DISPUTES)
+
+
+def _disputed_expression():
+    disputing = Appearance.objects.filter(claim=OuterRef("pk"), stance__in=DISPUTING_STANCES)
+    contradicted = ClaimRelation.objects.filter(
+        Q(from_claim=OuterRef("pk")) | Q(to_claim=OuterRef("pk")), kind=RelationKind.CONTRADICTS
+    )
+    return Exists(disputing) | Exists(contradicted)
+
+
+def claim_list(*, include_merged: bool = False, annotate: bool = True) -> QuerySet[Claim]:
+    """Claims for lists: claimant and affiliation joined.
+
+    With `annotate` (the default, kept for callers that read `outlet_count`/`is_disputed` off
+    each row) the outlet count is a GROUP BY over appearances, which costs a full join on a
+    large table: lists that page through many claims should pass `annotate=False` and call
+    `claim_row_facts()` for just the page's ids.
+    """
+    qs = Claim.objects.select_related("claimant", "claimant__affiliation", "status_changed_by").defer(
+        "search_vector", "search_document"
+    )
+    if not include_merged:
+        qs = qs.filter(merged_into__isnull=True)
+    if not annotate:
+        return qs
+    return qs.annotate(
+        outlet_count=Count("appearances__article__outlet", distinct=True),
+        is_disputed=_disputed_expression(),
+    )
+
+
+@dataclass(frozen=True)
+class RowFacts:
+    outlet_count: int
+    is_disputed: bool
+
+
+def claim_row_facts(claim_ids: list[int]) -> dict[int, RowFacts]:
+    """Outlet count and dispute flag for a page of claims, in one query over just those ids."""
+    if not claim_ids:
+        return {}
+    outlets = (
+        Article.objects.filter(appearances__claim=OuterRef("pk"), outlet__isnull=False)
+        .order_by()
+        .values("appearances__claim")
+        .annotate(n=Count("outlet", distinct=True))
+        .values("n")
+    )
+    rows = (
+        Claim.objects.filter(pk__in=claim_ids)
+        .order_by()
+        .annotate(
+            outlet_count=Coalesce(Subquery(outlets, output_field=IntegerField()), 0),
+            is_disputed=_disputed_expression(),
+        )
+        .values_list("pk", "outlet_count", "is_disputed")
+    )
+    return {pk: RowFacts(outlet_count=n, is_disputed=bool(d)) for pk, n, d in rows}
+
+
+def claim_attach_row_facts(claims: list[Claim]) -> list[Claim]:
+    """Set `outlet_count` and `is_disputed` on each claim of a page (one query)."""
+    facts = claim_row_facts([c.pk for c in claims])
+    for claim in claims:
+        fact = facts.get(claim.pk, RowFacts(0, False))
+        claim.outlet_count = fact.outlet_count
+        claim.is_disputed = fact.is_disputed
+    return claims
+
+
+# Filters ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ClaimFilters:
+    status: str = ""
+    claimant: Claimant | None = None
+    story: Story | None = None
+    outlet: Outlet | None = None
+    claimed_from: datetime | None = None
+    claimed_to: datetime | None = None  # exclusive
+
+
+def claim_filter(qs: QuerySet[Claim], filters: ClaimFilters) -> QuerySet[Claim]:
+    """Apply the reader list's filters; each is written so an index can drive it."""
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.claimant is not None:
+        qs = qs.filter(claimant=filters.claimant)
+    if filters.story is not None:
+        qs = qs.filter(Exists(Claim.stories.through.objects.filter(claim_id=OuterRef("pk"), story=filters.story)))
+    if filters.outlet is not None:
+        qs = qs.filter(
+            Exists(Appearance.objects.filter(claim_id=OuterRef("pk"), article__outlet=filters.outlet).order_by())
+        )
+    if filters.claimed_from is not None:
+        qs = qs.filter(claimed_at__gte=filters.claimed_from)
+    if filters.claimed_to is not None:
+        qs = qs.filter(claimed_at__lt=filters.claimed_to)
+    return qs
+
+
+def status_label(value: str) -> str:
+    return Status(value).label if value in Status.values else value
