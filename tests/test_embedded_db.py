@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from claims_tracker.embedded_db import DB_NAME, EmbeddedDbError, Server
+from tests.processes import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT = 90  # seconds a test waits for a process before it fails (a bound, not a measure)
@@ -27,13 +28,7 @@ def processes():
     started: list[subprocess.Popen] = []
     yield started
     for process in started:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=15)
+        stop(process)
 
 
 @pytest.fixture

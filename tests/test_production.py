@@ -31,6 +31,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from tests.ingest.conftest import _database_url
+from tests.processes import stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -99,13 +100,7 @@ def _wait_for_line(proc: subprocess.Popen, log: Path, pattern: str, timeout: flo
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+    stop(proc, timeout=30)
 
 
 class Site:

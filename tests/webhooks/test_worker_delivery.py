@@ -19,6 +19,7 @@ from claims_tracker.webhooks import services
 from claims_tracker.webhooks.models import Delivery, DeliveryState
 from tests.factories import ClaimFactory
 from tests.ingest.conftest import _database_url
+from tests.processes import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "worker-test-secret-long-enough"
@@ -48,12 +49,7 @@ def worker(settings):
         yield proc
     finally:
         app.conf.task_always_eager = True
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+        stop(proc)
 
 
 @pytest.mark.worker
