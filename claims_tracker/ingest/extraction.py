@@ -65,7 +65,10 @@ def extract(html: str | bytes, *, url: str = "") -> ExtractedArticle:
     if not _HTML_SIGNS.search(html[:200_000]):
         raise ExtractionError("not an HTML document")
     try:
-        tree = lxml.html.document_fromstring(html)
+        # Comments and processing instructions go at parse time, as trafilatura's own loader drops
+        # them: React's <!-- --> markers inside a paragraph otherwise cut it at its first inline tag.
+        parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+        tree = lxml.html.document_fromstring(html, parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"unparseable HTML: {exc}") from exc
     try:
@@ -74,7 +77,7 @@ def extract(html: str | bytes, *, url: str = "") -> ExtractedArticle:
             url=url or None,
             with_metadata=True,
             include_comments=False,  # reader comments and author boxes are not the report
-            include_tables=False,  # in news pages tables are mostly lists of links or contacts
+            include_tables=_body_in_tables(tree),
             deduplicate=False,
         )
     except Exception as exc:  # trafilatura raises assorted internal errors on hostile markup
@@ -97,6 +100,21 @@ def extract(html: str | bytes, *, url: str = "") -> ExtractedArticle:
         claimreview=metadata.claimreview,
         html=_body_html(doc.body),
     )
+
+
+# A table cell with this many words holds prose: the page is laid out in tables, or part of the
+# report sits in one. Tables with only short cells (link lists, contacts, scores) stay out.
+PROSE_CELL_WORDS = 40
+_MAX_CELLS_LOOKED_AT = 2000
+
+
+def _body_in_tables(tree: lxml.html.HtmlElement) -> bool:
+    for count, cell in enumerate(tree.iter("td", "th")):
+        if count >= _MAX_CELLS_LOOKED_AT:
+            return False
+        if len(cell.text_content().split()) >= PROSE_CELL_WORDS:
+            return True
+    return False
 
 
 # Lines that are navigation, promotion or furniture rather than reporting. Anchored at the start of a

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+import trafilatura
 
 from claims_tracker.ingest.extraction import ExtractionError, clean_text, extract
 
@@ -176,3 +178,37 @@ class TestCleanText:
     def test_it_keeps_a_sentence_that_merely_mentions_a_newsletter(self):
         text = "The ministry said in its newsletter that the town had fallen."
         assert clean_text(text) == text
+
+
+class TestPageClasses:
+    """The two page classes where extraction lost text that trafilatura keeps from the raw page.
+
+    The pages in tests/ingest/data/pages are our own: paragraphs.json holds their report, paragraph by paragraph.
+    """
+
+    PAGES = Path(__file__).parent / "data" / "pages"
+
+    def report(self) -> list[str]:
+        return json.loads((self.PAGES / "paragraphs.json").read_text(encoding="utf-8"))
+
+    def ends_missing(self, text: str) -> list[str]:
+        flat = " ".join(text.split())
+        return [p for p in self.report() if " ".join(p.split()[-6:]) not in flat]
+
+    def test_react_comment_markers_inside_paragraphs_cut_nothing(self):
+        html = (self.PAGES / "react_comments.html").read_text(encoding="utf-8")
+        assert self.ends_missing(extract(html).text) == []
+
+    def test_a_report_continued_inside_a_layout_table_is_kept_whole(self):
+        html = (self.PAGES / "table_layout.html").read_text(encoding="utf-8")
+        text = extract(html).text
+        assert self.ends_missing(text) == []
+        assert "555-0100" not in text  # the contact table is not the report
+
+    @pytest.mark.parametrize("name", ["react_comments.html", "table_layout.html"])
+    def test_it_keeps_at_least_what_trafilatura_defaults_keep(self, name):
+        html = (self.PAGES / name).read_text(encoding="utf-8")
+        ours = " ".join(extract(html).text.split())
+        theirs = trafilatura.extract(html) or ""
+        lost = [line for line in theirs.splitlines() if line.strip() and " ".join(line.split()) not in ours]
+        assert lost == []
