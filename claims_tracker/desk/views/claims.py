@@ -90,7 +90,7 @@ def render_edit(
 
 def _not_merged(request: HttpRequest, claim: Claim) -> HttpResponse | None:
     if claim.merged_into_id:
-        messages.info(request, f"Claim #{claim.pk} was merged into this one; it now redirects here.")
+        messages.info(request, f"Claim #{claim.pk} was merged into this one; its page now points readers here.")
         return redirect("desk-claim-edit", pk=claim.merged_into_id)
     return None
 

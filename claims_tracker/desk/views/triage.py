@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from claims_tracker.claims.services import ServiceError
@@ -128,7 +129,7 @@ def triage_accept(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as exc:
         apply_error(form, exc)
         return _refused(request, candidate, exc, accept=form, active="accept")
-    messages.success(request, f"Accepted as claim #{claim.pk}: “{claim.text[:80]}”.")
+    messages.success(request, f"Accepted as claim #{claim.pk}: “{Truncator(claim.text).words(14)}”.")
     return _after_decision(request, candidate)
 
 

@@ -113,7 +113,9 @@ def claim_merge(request: HttpRequest, pk: int) -> HttpResponse:
             except ServiceError as exc:
                 apply_error(form, exc)
             else:
-                messages.success(request, f"Claim #{claim.pk} merged into #{target.pk}; it now redirects here.")
+                messages.success(
+                    request, f"Claim #{claim.pk} merged into #{target.pk}; its page now points readers here."
+                )
                 return redirect("desk-claim-edit", pk=target.pk)
     suggestions = selectors.similar_claims(claim.text, exclude=(claim.pk,), limit=6)
     context = {"claim": claim, "form": form, "suggestions": suggestions, "stale": stale}

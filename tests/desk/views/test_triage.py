@@ -71,6 +71,18 @@ class TestTriageAccept:
         assert appearance.is_paraphrase, "reported speech (no quotation marks) is the reporter's paraphrase"
         assert claim.status_changes.count() == 1
 
+    def test_its_message_shortens_a_long_claim_at_a_word_boundary(self, editor_client, candidate, mod):
+        text = (
+            "Russian forces control Soledar after weeks of fighting, the Defense Ministry said, "
+            "adding that its units had taken the town's personal residences one by one."
+        )
+        url = reverse("desk-triage-accept", args=[candidate.pk])
+        response = editor_client.post(url, _accept_data(**{"a-claimant": mod.pk, "a-text": text}), follow=True)
+        [message] = [str(m) for m in response.context["messages"] if str(m).startswith("Accepted")]
+        shown = message.split("“", 1)[1].rsplit("”", 1)[0]
+        assert shown.endswith("…") and text.startswith(shown[:-1])
+        assert text[len(shown) - 1] == " ", f"cut inside a word: {shown!r}"
+
     def test_it_creates_a_new_claimant_named_by_the_editor(self, editor_client, unmatched_candidate):
         url = reverse("desk-triage-accept", args=[unmatched_candidate.pk])
         response = editor_client.post(url, _accept_data(**{"a-new_claimant_name": "Pavlo Kyrylenko"}))
