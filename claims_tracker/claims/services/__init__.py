@@ -16,7 +16,13 @@ from .claims import appearance_add, claim_create, claim_relate, claim_update, ev
 from .common import InvalidTransition, NotAllowed, ServiceError, StaleVersion, check_version, unique_slug
 from .merge import claim_merge
 from .search import claim_refresh_search, claimant_refresh_search
-from .statuses import TRANSITION_RULES, TransitionRule, claim_change_status, claim_check_status_change
+from .statuses import (
+    TRANSITION_RULES,
+    TransitionRule,
+    claim_change_status,
+    claim_check_status_change,
+    evidence_problem,
+)
 
 __all__ = [
     "TRANSITION_RULES",
@@ -39,6 +45,7 @@ __all__ = [
     "claimant_refresh_search",
     "claimant_update",
     "evidence_add",
+    "evidence_problem",
     "story_create",
     "unique_slug",
 ]

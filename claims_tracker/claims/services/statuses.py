@@ -43,6 +43,21 @@ TRANSITION_RULES: dict[str, TransitionRule] = {
 }
 
 
+def evidence_problem(to_status: str, stances: Iterable[str]) -> str | None:
+    """What the cited evidence (given by the stances it takes) lacks for `to_status`, or None.
+    The desk's form asks it too, so an editor sees this beside any other problem in one go."""
+    rule = TRANSITION_RULES[to_status]
+    stances = set(stances)
+    if rule.needs_evidence and not stances:
+        return f"“{Status(to_status).label}” needs evidence: {rule.hint}"
+    if rule.evidence_stance and rule.evidence_stance not in stances:
+        return (
+            f"“{Status(to_status).label}” needs at least one piece of evidence that "
+            f"{EvidenceStance(rule.evidence_stance).label.lower()} the claim."
+        )
+    return None
+
+
 def claim_check_status_change(
     *,
     claim: Claim,
@@ -58,7 +73,6 @@ def claim_check_status_change(
     """
     if to_status not in Status.values:
         raise InvalidTransition(f"Unknown state {to_status!r}.", field="to_status")
-    rule = TRANSITION_RULES[to_status]
     if not (rationale or "").strip():
         raise InvalidTransition("Every change of state needs a rationale.", field="rationale")
     if to_status in VERDICT_STATUSES and user is not None and not roles.can_give_verdict(user):
@@ -73,14 +87,8 @@ def claim_check_status_change(
     evidence = list(Evidence.objects.filter(claim=claim, pk__in=evidence_ids))
     if len(evidence) != len(evidence_ids):
         raise InvalidTransition("Cited evidence must belong to this claim.", field="evidence")
-    if rule.needs_evidence and not evidence:
-        raise InvalidTransition(f"“{Status(to_status).label}” needs evidence: {rule.hint}", field="evidence")
-    if rule.evidence_stance and not any(e.stance == rule.evidence_stance for e in evidence):
-        raise InvalidTransition(
-            f"“{Status(to_status).label}” needs at least one piece of evidence that "
-            f"{EvidenceStance(rule.evidence_stance).label.lower()} the claim.",
-            field="evidence",
-        )
+    if problem := evidence_problem(to_status, {e.stance for e in evidence}):
+        raise InvalidTransition(problem, field="evidence")
     if changed_at is not None:
         last = claim.status_changes.order_by("-changed_at", "-id").first()
         if last and changed_at < last.changed_at:

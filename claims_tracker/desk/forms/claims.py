@@ -15,7 +15,7 @@ from claims_tracker.claims.models import (
     Stance,
     Status,
 )
-from claims_tracker.claims.services import TRANSITION_RULES
+from claims_tracker.claims.services import TRANSITION_RULES, evidence_problem
 
 from .common import ClaimantChoiceField, ClaimRefField, VersionedForm, stories_field, textarea
 
@@ -116,6 +116,14 @@ class StatusForm(VersionedForm):
                 self.add_error("new_stance", "Say whether it supports or contradicts the claim.")
             if not data.get("new_url"):
                 self.add_error("new_url", "Give the new evidence's URL.")
+        # The state's evidence rule now, beside any other problem, rather than after they are fixed.
+        if data.get("to_status") in Status.values and "evidence" in data:
+            cited = {str(e.pk): e.stance for e in self.claim.evidence.all()}
+            stances = {cited[pk] for pk in data["evidence"] if pk in cited}
+            if new_given and data.get("new_stance"):
+                stances.add(data["new_stance"])
+            if problem := evidence_problem(data["to_status"], stances):
+                self.add_error("evidence", problem)
         return data
 
     def new_evidence(self) -> dict | None:
@@ -133,7 +141,9 @@ class StatusForm(VersionedForm):
 class MergeForm(VersionedForm):
     suggestion = ClaimRefField(required=False, widget=forms.HiddenInput)  # radios in the template
     target = ClaimRefField(
-        required=False, label="…or the claim's number", help_text="The claim that stays; this one will redirect to it."
+        required=False,
+        label="…or the claim's number",
+        help_text="The claim that stays; this one's page will point readers to it.",
     )
     confirm = forms.BooleanField(label="I checked: both claims say the same thing.")
 

@@ -35,6 +35,16 @@ class TestClaimStatus:
         claim.refresh_from_db()
         assert claim.status == "unverified"
 
+    def test_it_reports_every_problem_in_one_go(self, editor_client, claim):
+        """A missing rationale and missing evidence show together, not one submit after the other."""
+        data = _data(claim, to_status="confirmed", rationale="", new_summary="Ukraine's military conceded.")
+        response = editor_client.post(reverse("desk-claim-status", args=[claim.pk]), data)
+        assert response.status_code == 400
+        errors = response.context["form"].errors
+        assert set(errors) >= {"rationale", "evidence", "new_stance", "new_url"}
+        assert "needs evidence" in errors["evidence"][0]
+        assert claim.evidence.count() == 0
+
     def test_it_adds_new_evidence_and_cites_it_in_one_step(self, editor_client, claim):
         data = _data(
             claim,
