@@ -5,11 +5,24 @@ from __future__ import annotations
 from django import forms
 
 from claims_tracker.claims.models import AppearanceMode, Stance
+from claims_tracker.ingest.attribution.lexicon import ANAPHORIC_HEADS, GENERIC_HEADS, PRONOUNS
 from claims_tracker.ingest.models import Candidate
 
 from .common import ClaimantChoiceField, ClaimRefField, stories_field, textarea
 
 MODE_BY_VERB = {"wrote": AppearanceMode.TELEGRAM, "posted": AppearanceMode.SOCIAL, "boasted": AppearanceMode.SOCIAL}
+
+
+def claimant_name_from(speaker_text: str) -> str:
+    """The speaker as a new claimant's name, or "" when it names nobody in particular ("analysts",
+    "officials", "he", "the ministry"): the editor then says who, rather than accept a junk claimant."""
+    words = speaker_text.split()
+    if not any(word[:1].isupper() for word in words):
+        return ""
+    bare = [word.strip(".,;:'’\"").lower() for word in words if word.lower() not in ("the", "a", "an")]
+    if len(bare) == 1 and bare[0] in GENERIC_HEADS | PRONOUNS | ANAPHORIC_HEADS:
+        return ""
+    return speaker_text
 
 
 class AcceptForm(forms.Form):
@@ -39,7 +52,7 @@ class AcceptForm(forms.Form):
         return {
             "text": candidate.statement or candidate.sentence,
             "claimant": candidate.claimant_id,
-            "new_claimant_name": "" if candidate.claimant_id else candidate.speaker_text,
+            "new_claimant_name": "" if candidate.claimant_id else claimant_name_from(candidate.speaker_text),
             "stance": candidate.stance,
             # Reported speech has no quotation marks: the report's own words are what it rests on.
             "quote": candidate.quote or candidate.statement,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from claims_tracker.claims.models import Appearance, Claim, Claimant
@@ -29,6 +30,18 @@ class TestTriagePage:
         assert candidate.sentence.replace("'", "&#x27;") in html
         assert response.context["accept_form"].initial["claimant"] == candidate.claimant_id
         assert "<kbd>a</kbd> accept" in html and "<kbd>r</kbd> reject" in html and "<kbd>j</kbd> next" in html
+
+    @pytest.mark.parametrize("speaker", ["analysts", "Analysts", "officials", "He", "the ministry", "The Ministry"])
+    def test_it_names_no_new_claimant_for_a_speaker_who_is_nobody_in_particular(
+        self, editor_client, unmatched_candidate, speaker
+    ):
+        Candidate.objects.filter(pk=unmatched_candidate.pk).update(speaker_text=speaker)
+        response = editor_client.get(reverse("desk-triage", args=[unmatched_candidate.pk]))
+        assert response.context["accept_form"].initial["new_claimant_name"] == ""
+
+    def test_it_names_the_new_claimant_after_a_named_speaker(self, editor_client, unmatched_candidate):
+        response = editor_client.get(reverse("desk-triage", args=[unmatched_candidate.pk]))
+        assert response.context["accept_form"].initial["new_claimant_name"] == "Pavlo Kyrylenko"
 
     def test_it_prefills_the_quote_with_the_reports_words_for_reported_speech(self, editor_client, candidate):
         response = editor_client.get(reverse("desk-triage", args=[candidate.pk]))
