@@ -87,3 +87,26 @@
     });
   });
 })();
+
+/* Unsaved text: leaving the page (a link, Log out, closing the tab) with typed, unsaved text asks
+   first. Saving the form that holds the text does not ask; a search box never counts. */
+(function () {
+  "use strict";
+  var dirty = new Set();
+  function watched(el) {
+    var form = el && el.form;
+    if (!form || (form.method || "").toLowerCase() !== "post") return null;
+    if (el.type === "search" || el.type === "hidden" || el.type === "password") return null;
+    return form;
+  }
+  document.addEventListener("input", function (event) {
+    var form = watched(event.target);
+    if (form) dirty.add(form);
+  });
+  document.addEventListener("submit", function (event) { dirty.delete(event.target); });
+  window.addEventListener("beforeunload", function (event) {
+    if (!dirty.size) return;
+    event.preventDefault();
+    event.returnValue = "";  // older browsers need a value to ask
+  });
+})();
