@@ -66,12 +66,17 @@ def test_the_guard_sees_and_stops_an_outside_request(browser, live_server):  # n
     assert guard.local == [live_server.url + "/healthz"]
 
 
+# Both pages build themselves from the whole schema in the browser: on a busy machine that outlasts
+# expect()'s 5 s default. A bound on the wait, not a timing check.
+RENDER_WAIT_MS = 60_000
+
+
 def test_swagger_ui_renders_from_our_own_files(browser, live_server, artifacts_dir):  # noqa: F811
     context, page = new_page(browser, live_server.url)
     guard = OutsideGuard(context)
     page.goto("/api/docs/")
     operation = page.locator(".opblock-summary-path", has_text="/api/v1/claims/").first
-    expect(operation).to_be_visible()
+    expect(operation).to_be_visible(timeout=RENDER_WAIT_MS)
     expect(page.locator(".opblock-summary-description", has_text="Browse claims").first).to_be_visible()
     page.wait_for_load_state("networkidle")
     hosts = _referenced_hosts(page)
@@ -90,7 +95,7 @@ def test_redoc_renders_from_our_own_files(browser, live_server, artifacts_dir): 
     context, page = new_page(browser, live_server.url)
     guard = OutsideGuard(context)
     page.goto("/api/redoc/")
-    expect(page.get_by_role("heading", name="Browse claims")).to_be_visible()
+    expect(page.get_by_role("heading", name="Browse claims")).to_be_visible(timeout=RENDER_WAIT_MS)
     expect(page.get_by_role("heading", name="Claims Tracker API")).to_be_visible()
     page.wait_for_load_state("networkidle")
     hosts = _referenced_hosts(page)
