@@ -10,6 +10,8 @@ their choices and constraints; most of the length is field definitions.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -376,6 +378,9 @@ class AppendOnlyError(Exception):
     """Raised on an attempt to edit or delete status history."""
 
 
+BACKDATED_AFTER = timedelta(minutes=5)
+
+
 class StatusChange(models.Model):
     """The append-only history of a claim's state. Corrections are new changes."""
 
@@ -417,6 +422,11 @@ class StatusChange(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Status history is append-only: it cannot be deleted.")
+
+    @property
+    def backdated(self) -> bool:
+        """Recorded well after it took effect ("true as of"): the timeline then shows both dates."""
+        return self.recorded_at - self.changed_at > BACKDATED_AFTER
 
 
 class ClaimRelation(models.Model):

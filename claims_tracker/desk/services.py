@@ -167,8 +167,10 @@ def claim_change_status_with_evidence(
     user,
     evidence_ids: Iterable[int] = (),
     new_evidence: dict[str, Any] | None = None,
+    changed_at: datetime | None = None,
 ) -> StatusChange:
     """Change the state, citing existing evidence and optionally one new item, all or nothing.
+    `changed_at` is when the state became true (now when None); the time it was recorded is kept too.
 
     Adding evidence bumps the claim's version, so the version is checked here, under the row
     lock, before the evidence is added; the lock then keeps anyone else out until commit.
@@ -180,7 +182,12 @@ def claim_change_status_with_evidence(
         evidence = claims.evidence_add(claim=claim, added_by=user, **new_evidence)
         cited.append(evidence.pk)
     return claims.claim_change_status(
-        claim_id=claim_id, to_status=to_status, rationale=rationale, user=user, evidence_ids=cited
+        claim_id=claim_id,
+        to_status=to_status,
+        rationale=rationale,
+        user=user,
+        evidence_ids=cited,
+        changed_at=changed_at,
     )
 
 

@@ -93,6 +93,12 @@ class StatusForm(VersionedForm):
     evidence = forms.MultipleChoiceField(
         required=False, widget=forms.CheckboxSelectMultiple, label="Cite evidence already on the claim"
     )
+    changed_at = forms.DateTimeField(
+        required=False,
+        label="True as of (UTC)",
+        widget=DATETIME_WIDGET,
+        help_text="When the new state became true, if earlier than now: not before the claim's last change.",
+    )
     # One new piece of evidence may be added and cited in the same step.
     new_url = forms.URLField(required=False, max_length=2000, label="New evidence: URL", assume_scheme="https")
     new_kind = forms.ChoiceField(choices=EvidenceKind.choices, initial=EvidenceKind.INDEPENDENT_REPORT, label="Kind")
@@ -116,6 +122,8 @@ class StatusForm(VersionedForm):
                 self.add_error("new_stance", "Say whether it supports or contradicts the claim.")
             if not data.get("new_url"):
                 self.add_error("new_url", "Give the new evidence's URL.")
+        if data.get("changed_at") and data["changed_at"] > timezone.now():
+            self.add_error("changed_at", "A state cannot be true as of a time still to come.")
         # The state's evidence rule now, beside any other problem, rather than after they are fixed.
         if data.get("to_status") in Status.values and "evidence" in data:
             cited = {str(e.pk): e.stance for e in self.claim.evidence.all()}

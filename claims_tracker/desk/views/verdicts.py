@@ -70,6 +70,7 @@ def claim_status(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             evidence_ids=[int(pk) for pk in data["evidence"]],
             new_evidence=form.new_evidence(),
+            changed_at=data["changed_at"],
         )
     except StaleVersion as exc:
         fresh = get_claim(pk)

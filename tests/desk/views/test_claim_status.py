@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import pytest
 from django.urls import reverse
 
 from claims_tracker.claims import services
-from tests.factories import add_evidence
+from tests.factories import ClaimFactory, add_evidence
 
 
 def _data(claim, **overrides):
@@ -44,6 +47,28 @@ class TestClaimStatus:
         assert set(errors) >= {"rationale", "evidence", "new_stance", "new_url"}
         assert "needs evidence" in errors["evidence"][0]
         assert claim.evidence.count() == 0
+
+    def test_it_records_when_the_state_became_true_beside_when_it_was_recorded(self, editor_client, client):
+        claim = ClaimFactory(claimed_at=datetime(2023, 1, 13, 9, 40, tzinfo=UTC))
+        data = _data(claim, changed_at="2023-01-20T08:00")
+        assert editor_client.post(reverse("desk-claim-status", args=[claim.pk]), data).status_code == 302
+        change = claim.status_changes.order_by("-id").first()
+        assert change.changed_at.isoformat() == "2023-01-20T08:00:00+00:00"
+        assert change.recorded_at > change.changed_at and change.backdated
+        html = client.get(claim.get_absolute_url()).content.decode()
+        assert "true as of" in html and "recorded" in html
+
+    @pytest.mark.parametrize(
+        ("when", "message"),
+        [("2999-01-01T00:00", "still to come"), ("2000-01-01T00:00", "before the previous one")],
+    )
+    def test_it_refuses_a_true_as_of_date_in_the_future_or_before_the_last_change(
+        self, editor_client, claim, when, message
+    ):
+        response = editor_client.post(reverse("desk-claim-status", args=[claim.pk]), _data(claim, changed_at=when))
+        assert response.status_code == 400
+        assert message in response.context["form"].errors["changed_at"][0]
+        assert claim.status_changes.count() == 1
 
     def test_it_adds_new_evidence_and_cites_it_in_one_step(self, editor_client, claim):
         data = _data(
