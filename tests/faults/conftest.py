@@ -83,10 +83,10 @@ class Browser:
 
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
 
-    def request(self, path: str, data: dict | None = None) -> tuple[int, dict, str]:
+    def request(self, path: str, data: dict | None = None, headers: dict | None = None) -> tuple[int, dict, str]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        headers = {"X-CSRFToken": self.cookie("csrftoken"), "Referer": self.base + path} if data is not None else {}
-        req = urllib.request.Request(self.base + path, data=body, headers=headers)
+        sent = {"X-CSRFToken": self.cookie("csrftoken"), "Referer": self.base + path} if data is not None else {}
+        req = urllib.request.Request(self.base + path, data=body, headers={**sent, **(headers or {})})
         try:
             with self.opener.open(req, timeout=60) as response:
                 return response.status, dict(response.headers), response.read().decode()
@@ -96,8 +96,8 @@ class Browser:
     def get(self, path: str) -> tuple[int, dict, str]:
         return self.request(path)
 
-    def post(self, path: str, data: dict) -> tuple[int, dict, str]:
-        return self.request(path, {"csrfmiddlewaretoken": self.cookie("csrftoken"), **data})
+    def post(self, path: str, data: dict, headers: dict | None = None) -> tuple[int, dict, str]:
+        return self.request(path, {"csrfmiddlewaretoken": self.cookie("csrftoken"), **data}, headers)
 
     def cookie(self, name: str) -> str:
         return next((c.value for c in self.jar if c.name == name), "")

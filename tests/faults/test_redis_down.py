@@ -1,5 +1,6 @@
-"""Redis (cache and broker) killed under a running site: reads and logins keep answering, a report submitted
-meanwhile is stored and done exactly once when Redis is back (issue #22, items 1 and 2)."""
+"""Redis (cache and broker) killed under a running site: reads and logins keep answering, a status change
+stands with its webhook delivery left pending, and a report submitted meanwhile is stored and done exactly once
+when Redis is back (issue #22, items 1 and 2)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from claims_tracker.claims.models import Article, IngestState
 from claims_tracker.ingest.models import Candidate
+from claims_tracker.webhooks.models import Delivery, DeliveryState, Subscription
 from tests.factories import PASSWORD, ClaimFactory, UserFactory
 from tests.faults.conftest import Site, until
 from tests.ingest.pages import seed_page
@@ -26,8 +28,11 @@ def server():
 
 
 def test_reads_the_token_and_logins_answer_with_redis_dead(procs, redis_server):
-    UserFactory(username="ed", groups=["editor"])
-    ClaimFactory.create_batch(3)
+    editor = UserFactory(username="ed", groups=["editor"])
+    claim = ClaimFactory.create_batch(3)[0]
+    hook = Subscription.objects.create(
+        owner=editor, url="http://127.0.0.1:9/hook", secret="s" * 32, events=["status.changed"]
+    )
     site = Site(procs, redis_server)
     browser = site.browser()
     status, health = browser.json("/healthz")
@@ -40,6 +45,12 @@ def test_reads_the_token_and_logins_answer_with_redis_dead(procs, redis_server):
         assert browser.get("/api/v1/claimants/")[0] == 200
     status, _headers, body = browser.post("/api/v1/auth/token/", {"username": "ed", "password": PASSWORD})
     assert status == 200 and json.loads(body)["token"]
+    # A write whose webhook cannot be sent: the change stands, its delivery waits (pending) for the sweep.
+    token = {"Authorization": f"Token {json.loads(body)['token']}"}
+    change = {"to_status": "disputed", "rationale": "The other side denies it.", "expected_version": claim.version}
+    status, _headers, body = site.browser().post(f"/api/v1/claims/{claim.pk}/status/", change, token)
+    assert status == 201, body[:2000]
+    assert Delivery.objects.get(subscription=hook).state == DeliveryState.PENDING
     assert browser.login("ed") == 302
     assert browser.get("/desk/")[0] == 200
 
