@@ -144,14 +144,29 @@ if DATABASES["default"]["ENGINE"] not in ("django.db.backends.postgresql", "djan
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis where configured, else local memory.
+# Cache: Redis where configured (django-redis), else local memory. An unreachable Redis is a miss, not an error:
+# reads fall through to the database, writes are dropped and the API throttles let requests through, each with a
+# log line (IGNORE_EXCEPTIONS); the short timeouts make a dead Redis cost milliseconds. /healthz reports it.
 REDIS_URL = env("REDIS_URL", "")
+REDIS_TIMEOUT = float(env("REDIS_TIMEOUT_SECONDS", "0.5"))
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"}}
 # This process's own memory, for small values read on every request (claims_tracker/lib/cache.py).
 CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "claims_tracker.cache"
 
 # Auth
 AUTHENTICATION_BACKENDS = [
@@ -242,6 +257,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+    # Sending to a Redis that does not answer fails in well under a second (ingest/tasks.py `dispatch`).
+    "socket_connect_timeout": REDIS_TIMEOUT,
 }
 # A task still running when the visibility timeout ends would be delivered to a second worker and run twice.
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "redis+socket://")) and not (
@@ -263,6 +280,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "claims_tracker.ingest.tasks.poll_due_feeds",
         "schedule": float(env_int("INGEST_POLL_EVERY", 60)),
     },
+    # Ingest safety net: sends again the articles whose message was lost (broker down) or whose worker died.
+    "ingest-requeue-stalled": {
+        "task": "claims_tracker.ingest.tasks.requeue_stalled_articles",
+        "schedule": float(env_int("INGEST_SWEEP_EVERY", 60)),
+    },
     # Webhook safety net: re-enqueues pending deliveries whose retry time has passed but whose
     # message was lost (worker killed, broker restart). The delivery lease makes a duplicate a no-op.
     "webhooks-deliver-due": {
@@ -282,6 +304,16 @@ INGEST_RETRY_BACKOFF = env_int("INGEST_RETRY_BACKOFF", 30)  # seconds before the
 INGEST_RETRY_BACKOFF_MAX = env_int("INGEST_RETRY_BACKOFF_MAX", 1800)
 # A failing feed is polled less often, doubling up to this cap (seconds).
 INGEST_FEED_BACKOFF_MAX = env_int("INGEST_FEED_BACKOFF_MAX", 6 * 3600)
+# The sweep (every INGEST_SWEEP_EVERY s) sends an article again when it has waited queued this long (its message
+# lost: the broker was down when it was submitted) or been fetching/extracting this long (its worker died). A live
+# worker never holds an article that long: the stall bound must be above the task's hard time limit.
+INGEST_REQUEUE_AFTER = env_int("INGEST_REQUEUE_AFTER", 120)
+INGEST_STALL_AFTER = env_int("INGEST_STALL_AFTER", 300)
+if INGEST_STALL_AFTER <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"INGEST_STALL_AFTER ({INGEST_STALL_AFTER} s) must be above CELERY_TASK_TIME_LIMIT "
+        f"({CELERY_TASK_TIME_LIMIT} s): an article still being worked on would be sent to a second worker"
+    )
 
 # API sync feeds: rows newer than this many seconds (and than any open transaction) wait for the next poll.
 API_SYNC_SETTLE_SECONDS = float(env("API_SYNC_SETTLE_SECONDS", "2"))

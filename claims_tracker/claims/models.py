@@ -154,6 +154,12 @@ class Article(TimeStamped):
         "ingest.Feed", on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
     )
     ingest_state = models.CharField(max_length=20, choices=IngestState.choices, default=IngestState.QUEUED)
+    # While queued or in progress: when the sweep may send the article to the workers again, its message lost
+    # (broker down) or its worker dead (ingest services `articles_requeue_stalled`). Null: due at once.
+    ingest_deadline = models.DateTimeField(null=True, blank=True)
+    # The delivery (Celery task id) working on it: the same message delivered again after its worker died may take
+    # the article back at once; any other message waits for the deadline.
+    ingest_holder = models.CharField(max_length=64, blank=True)
     last_error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -176,7 +182,15 @@ class Article(TimeStamped):
             ),
             _choices_check("ingest_state", IngestState, "article_ingest_state_valid"),
         ]
-        indexes = [models.Index(fields=["outlet", "-published_at"], name="article_outlet_published")]
+        indexes = [
+            models.Index(fields=["outlet", "-published_at"], name="article_outlet_published"),
+            # The sweep's read: the few articles still on their way, by deadline.
+            models.Index(
+                fields=["ingest_deadline"],
+                condition=Q(ingest_state__in=["queued", "fetching", "extracting"]),
+                name="article_ingest_pending",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.canonical_url or self.url or f"Article {self.pk}"

@@ -1,15 +1,19 @@
-"""Writes of the ingestion flow that start it: an editor's URL or text, a feed entry's link; and progress.
+"""Writes of the ingestion flow that start it: an editor's URL or text, a feed entry's link; progress; the sweep.
 
-Everything enqueues after commit (a rolled-back request enqueues nothing). The steps an article then goes
-through (fetch, extract, dedupe, candidates) are in the pipeline package and re-exported here.
+Everything enqueues after commit (a rolled-back request enqueues nothing). A message the broker refuses (Redis
+down) is not an error for whoever submitted: the article waits, queued with a note, and the sweep sends it again
+once its deadline has passed (`articles_requeue_stalled`). The steps an article then goes through (fetch,
+extract, dedupe, candidates) are in the pipeline package and re-exported here.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from claims_tracker.claims.models import Article, IngestState, Outlet
@@ -31,6 +35,7 @@ from .pipeline import (  # noqa: F401
     article_run_inline,
     reset_matcher_cache,
 )
+from .pipeline.claim import IN_PROGRESS, article_note_unsent, requeue_deadline
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +55,7 @@ def _enqueue(task_name: str, article_id: int) -> None:
     # Imported here: tasks import this module.
     from . import tasks
 
-    tasks.enqueue_after_commit(getattr(tasks, task_name), article_id)
+    tasks.enqueue_after_commit(getattr(tasks, task_name), article_id, unsent=lambda: article_note_unsent(article_id))
 
 
 # Entry points ------------------------------------------------------------------------------------------------
@@ -81,6 +86,7 @@ def article_for_url(
                 source_feed=feed,
                 requested_by=requested_by,
                 ingest_state=IngestState.QUEUED,
+                ingest_deadline=requeue_deadline(),
             )
     except IntegrityError:
         # Someone else inserted the same canonical URL between our read and our insert.
@@ -111,7 +117,9 @@ def article_submit_url(*, url: str, requested_by=None) -> Article:
         article, created = article_for_url(url=url, requested_by=requested_by)
         if not created and article.ingest_state == IngestState.FAILED:
             # Asking again is how an editor retries a failed fetch.
-            Article.objects.filter(pk=article.pk).update(ingest_state=IngestState.QUEUED, last_error="")
+            Article.objects.filter(pk=article.pk).update(
+                ingest_state=IngestState.QUEUED, last_error="", ingest_deadline=requeue_deadline()
+            )
             article.ingest_state, article.last_error = IngestState.QUEUED, ""
             _enqueue("fetch_article", article.pk)
         if not created and requested_by is not None and article.requested_by_id is None:
@@ -147,7 +155,8 @@ def article_submit_text(
                 published_at=published_at,
                 content_hash=digest,
                 requested_by=requested_by,
-                ingest_state=IngestState.EXTRACTING,
+                ingest_state=IngestState.QUEUED,
+                ingest_deadline=requeue_deadline(),
             )
             if enqueue:
                 _enqueue("find_candidates", article.pk)
@@ -187,7 +196,42 @@ def article_from_html(*, html: bytes, url: str = "", requested_by=None) -> Artic
     """A saved page (ingest_file): stored with the article so the extract step reads it. Not enqueued."""
     with transaction.atomic():
         article = Article.objects.create(
-            url=url, requested_by=requested_by, ingest_state=IngestState.EXTRACTING, fetched_at=timezone.now()
+            url=url,
+            requested_by=requested_by,
+            ingest_state=IngestState.EXTRACTING,
+            fetched_at=timezone.now(),
+            # Read at once by the command that saved it; the sweep leaves it alone meanwhile.
+            ingest_deadline=timezone.now() + timedelta(seconds=settings.INGEST_STALL_AFTER),
         )
         FetchedPage.objects.create(article=article, final_url=url, content_type="text/html", body=html)
     return article
+
+
+def articles_requeue_stalled(*, limit: int = 500) -> list[int]:
+    """The beat's safety net: send again the articles whose message was lost or whose worker died; their ids.
+
+    Due: queued past INGEST_REQUEUE_AFTER (the broker refused the message, or lost it), or fetching/extracting past
+    INGEST_STALL_AFTER (the worker was killed; the broker would redeliver only after its visibility timeout). Each
+    goes back to queued with a new deadline, in one transaction that takes the rows FOR UPDATE SKIP LOCKED, and is
+    sent after commit: two sweeps at once send each article once. A pasted text is sent to find_candidates, a URL to
+    fetch_article, whose claim takes the article once (pipeline/claim.py); a late copy of the lost message then
+    finds it taken or done and does nothing. A saved page (ingest_file) is read by its command, not sent.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        due = list(
+            Article.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(ingest_state__in=(IngestState.QUEUED, *IN_PROGRESS), fetched_page__isnull=True)
+            .filter(Q(ingest_deadline__isnull=True) | Q(ingest_deadline__lte=now))
+            .order_by("ingest_deadline")
+            .values_list("pk", "url")[:limit]
+        )
+        if not due:
+            return []
+        Article.objects.filter(pk__in=[pk for pk, _url in due]).update(
+            ingest_state=IngestState.QUEUED, ingest_deadline=requeue_deadline()
+        )
+        for pk, url in due:
+            _enqueue("fetch_article" if url else "find_candidates", pk)
+    log.info("sent %d stalled article(s) again: %s", len(due), [pk for pk, _url in due])
+    return [pk for pk, _url in due]

@@ -7,16 +7,21 @@ backoff and full jitter; a 4xx or a bad page fails the article at once with the 
 
 On the embedded default (no broker: tasks always eager) the same tasks run in the process that enqueues them,
 through `enqueue_after_commit`, and end as they would on a worker: see `dispatch` and `fetch_article`.
+
+With the broker down, sending fails without failing the request or poll that sent: the article is committed,
+queued, and `requeue_stalled_articles` (beat, every INGEST_SWEEP_EVERY s) sends it once the broker is back.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from celery import shared_task, signals
 from celery.exceptions import Retry
 from django.conf import settings
 from django.db import close_old_connections, transaction
+from kombu.exceptions import OperationalError
 
 from claims_tracker.lib.backoff import backoff_seconds
 
@@ -42,8 +47,11 @@ def _recycle_db_connections(sender=None, **_kwargs) -> None:
     close_old_connections()
 
 
-def dispatch(task, *args) -> None:
+def dispatch(task, *args) -> bool:
     """Send a task to the workers or, with tasks always eager (no broker), run it here as a worker would.
+
+    False when the broker cannot be reached (after Celery's own publish retries): logged, not raised, so the
+    request or poll that sent it carries on; what it sent waits for the sweep.
 
     A worker never hands a task's exception back to whoever enqueued it: it logs it and takes the next message.
     An eager task, under CELERY_TASK_EAGER_PROPAGATES, raises into its caller instead: out of the on_commit
@@ -52,16 +60,27 @@ def dispatch(task, *args) -> None:
     So it is applied with throw=False and a failure is logged with its traceback, as a worker logs it.
     """
     if not task.app.conf.task_always_eager:
-        task.delay(*args)
-        return
+        try:
+            task.delay(*args)
+        except OperationalError as exc:
+            log.warning("task %s%r not sent, the broker is unreachable: %s", task.name, args, exc)
+            return False
+        return True
     result = task.apply(args=args, throw=False)
     if result.failed():
         log.error("task %s%r failed in-process: %r\n%s", task.name, args, result.result, result.traceback)
+    return True
 
 
-def enqueue_after_commit(task, *args) -> None:
-    """Dispatch the task once the current transaction commits: a rolled-back request enqueues nothing."""
-    transaction.on_commit(lambda: dispatch(task, *args))
+def enqueue_after_commit(task, *args, unsent: Callable[[], None] | None = None) -> None:
+    """Dispatch the task once the current transaction commits: a rolled-back request enqueues nothing.
+    `unsent` runs when the broker refused it (to tell the editor it waits)."""
+
+    def send() -> None:
+        if not dispatch(task, *args) and unsent is not None:
+            unsent()
+
+    transaction.on_commit(send)
 
 
 def retry_delay(retries: int) -> float:
@@ -72,6 +91,12 @@ def retry_delay(retries: int) -> float:
 def poll_due_feeds() -> int:
     """Beat's fan-out: one fetch_feed per due feed; safe to run from two beats at once."""
     return len(polling.feeds_enqueue_due())
+
+
+@shared_task(name="claims_tracker.ingest.tasks.requeue_stalled_articles", ignore_result=True)
+def requeue_stalled_articles() -> int:
+    """Beat's safety net: articles whose message was lost (broker down) or whose worker died, sent again."""
+    return len(services.articles_requeue_stalled())
 
 
 @shared_task(name="claims_tracker.ingest.tasks.fetch_feed", ignore_result=True)
@@ -106,7 +131,7 @@ def _fetch_and_process(task, article_id: int) -> None:
     attempt = task.request.retries
     while True:
         try:
-            page = services.article_fetch(article_id)
+            page = services.article_fetch(article_id, holder=task.request.id or "")
             break
         except FetchError as exc:
             if not exc.transient or attempt >= settings.INGEST_MAX_RETRIES:
@@ -114,6 +139,7 @@ def _fetch_and_process(task, article_id: int) -> None:
                 return
             if task.request.is_eager:
                 log.info("article %s: %s Trying again now (attempt %d).", article_id, exc.message, attempt + 2)
+                services.article_note_retry(article_id, exc.message, attempt, 0)  # queued again, to be claimed
                 attempt += 1
                 continue
             delay = retry_delay(attempt)
@@ -126,6 +152,6 @@ def _fetch_and_process(task, article_id: int) -> None:
     )
 
 
-@shared_task(name="claims_tracker.ingest.tasks.find_candidates", ignore_result=True)
-def find_candidates(article_id: int) -> int:
-    return services.article_find_candidates(article_id)
+@shared_task(bind=True, name="claims_tracker.ingest.tasks.find_candidates", ignore_result=True)
+def find_candidates(self, article_id: int) -> int:
+    return services.article_find_candidates(article_id, holder=self.request.id or "")

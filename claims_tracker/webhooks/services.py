@@ -143,7 +143,9 @@ def deliveries_create(*, event: str, claim_id: int, status_change_id: int | None
                 delivery.save(update_fields=["payload"])
                 created.append(delivery)
         for delivery in created:
-            transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.delay(pk))
+            # Robust: a broker that is down must not fail the status change that caused the event. The delivery is
+            # stored pending; `deliver_due_webhooks` (beat) sends it once the broker is back.
+            transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.delay(pk), robust=True)
     return created
 
 

@@ -61,7 +61,7 @@
             li.classList.toggle("step--current", step.current);
           });
           if (!data.pending) { window.location.reload(); return; }
-          status.textContent = data.label + "… this page updates by itself.";
+          status.textContent = data.label + "… " + (data.error ? data.error + " " : "") + "this page updates by itself.";
           delay = Math.min(delay * 1.5, 5000);
           window.setTimeout(poll, delay);
         })

@@ -101,9 +101,15 @@ class Processes:
         self.procs.append((proc, log))
         return proc
 
-    def worker(self, *, wait: bool = True, **env: str) -> subprocess.Popen:
+    def spawn(self, args: list[str], name: str, **env: str) -> subprocess.Popen:
+        """Any other process of the test (gunicorn), with the same environment, log and stopping."""
+        return self._spawn(args, name, self.env(**env))
+
+    def worker(self, *, wait: bool = True, pool: str = "solo", **env: str) -> subprocess.Popen:
+        """A worker: the solo pool, or prefork (one child) where a test kills the main process and its children."""
         name = f"w{len(self.procs)}-{uuid.uuid4().hex[:6]}"
-        args = [CELERY, "-A", "claims_tracker", "worker", "-Q", ",".join(QUEUES), "-P", "solo", "-n", f"{name}@%h"]
+        args = [CELERY, "-A", "claims_tracker", "worker", "-Q", ",".join(QUEUES), "-P", pool, "-n", f"{name}@%h"]
+        args += ["-c", "1"] if pool == "prefork" else []
         args += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"]
         proc = self._spawn(args, name, self.env(**env))
         if wait:

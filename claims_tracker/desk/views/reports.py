@@ -62,10 +62,19 @@ def report_add(request: HttpRequest) -> HttpResponse:
                 except ingest.IngestError as exc:
                     url_form.add_error(_field(url_form, exc), exc.message)
                 else:
-                    messages.success(request, "Report queued for fetching; candidates appear here when it is read.")
+                    _say_queued(request, article)
                     return redirect("desk-report", pk=article.pk)
     recent = Article.objects.filter(requested_by__isnull=False).select_related("outlet", "requested_by")[:8]
     return render(request, "desk/report_add.html", {"url_form": url_form, "text_form": text_form, "recent": recent})
+
+
+def _say_queued(request: HttpRequest, article: Article) -> None:
+    # The broker may have refused the article's message (Redis down): it is stored, and waits with a note.
+    article.refresh_from_db(fields=["ingest_state", "last_error"])
+    if article.ingest_state == IngestState.QUEUED and article.last_error:
+        messages.warning(request, article.last_error)
+    else:
+        messages.success(request, "Report queued for fetching; candidates appear here when it is read.")
 
 
 def _field(form, exc) -> str | None:

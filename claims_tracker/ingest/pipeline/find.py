@@ -89,14 +89,15 @@ def _candidate(article_id: int, a) -> Candidate:
     )
 
 
-def article_find_candidates(article_id: int) -> int:
-    """Attributions in the article's stored text -> Candidates, then done (pasted text). Returns the count."""
-    article = Article.objects.filter(pk=article_id).only("text", "ingest_state").first()
-    if article is None:
-        return 0
-    if article.ingest_state == IngestState.DONE:
+def article_find_candidates(article_id: int, *, holder: str = "") -> int:
+    """Attributions in the article's stored text -> Candidates, then done (pasted text). Returns the count.
+
+    Claimed first (extracting), so a second message for the article, while it runs or once it is done, does nothing.
+    """
+    if not claim.article_claim(article_id, to=IngestState.EXTRACTING, holder=holder):
         return Candidate.objects.filter(article_id=article_id).count()
-    candidates, error = candidates_find(article_id, article.text)
+    text = Article.objects.filter(pk=article_id).values_list("text", flat=True).first() or ""
+    candidates, error = candidates_find(article_id, text)
     if error:
         claim.article_fail(article_id, error)
         return 0

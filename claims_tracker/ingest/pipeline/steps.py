@@ -24,11 +24,11 @@ ARTICLE_DEADLINE = 30.0
 ARTICLE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
 
-def article_fetch(article_id: int) -> fetching.FetchResult | None:
-    """Claim the article (fetching) and fetch its page; None when it is gone or done. Raises FetchError."""
-    url = claim.article_claim(article_id)
-    if url is None:
+def article_fetch(article_id: int, *, holder: str = "") -> fetching.FetchResult | None:
+    """Claim the article (fetching) and fetch its page; None when it is not free. Raises FetchError."""
+    if not claim.article_claim(article_id, holder=holder):
         return None
+    url = Article.objects.filter(pk=article_id).values_list("url", flat=True).first()
     if not url:
         claim.article_fail(article_id, "The article has no URL to fetch.")
         return None
@@ -83,6 +83,9 @@ def article_run_inline(article_id: int, *, progress: Callable[[str], None] | Non
     article = Article.objects.filter(pk=article_id).only("url", "ingest_state").first()
     if article is None or article.ingest_state == IngestState.DONE:
         return claim.article_resolve(article_id)
+    if article.ingest_state == IngestState.FAILED:
+        # Running the command again is how an operator retries a failed article, as resubmitting is on the desk.
+        Article.objects.filter(pk=article_id, ingest_state=IngestState.FAILED).update(ingest_state=IngestState.QUEUED)
     if FetchedPage.objects.filter(article_id=article_id).exists():
         say("extracting")
         article_extract(article_id)
