@@ -2,6 +2,12 @@
 
     .venv/bin/python bench/eval_attribution.py [-v] [path/to/devset.txt]
     .venv/bin/python bench/eval_attribution.py --real [-v] [path/to/shared]
+    POLNEAR_DIR=/tmp/polnear-train .venv/bin/python bench/eval_attribution.py --polnear [-v] [--dev]
+
+PolNeAR (the held-out measure; see bench/polnear.py for getting its train split): the train split's articles,
+cut by article into a dev half (tune on it; -v lists its errors) and a test half (the headline; its errors
+are never printed). Finder and the regex baseline (bench/regex_baseline.py) side by side, with finder time
+per article and precision per confidence band on the test half.
 
 Dev sets: a predicted (speaker, statement) pair counts as right when the speaker names the same party
 (one name's words contain the other's) and the statement spans overlap by half of each. These are
@@ -248,7 +254,10 @@ def main() -> None:
     django.setup()
     verbose = "-v" in sys.argv
     real = "--real" in sys.argv
-    args = [a for a in sys.argv[1:] if a not in {"-v", "--real"}]
+    args = [a for a in sys.argv[1:] if a not in {"-v", "--real", "--polnear", "--dev"}]
+    if "--polnear" in sys.argv:
+        _report_polnear(Path(args[0] if args else os.environ.get("POLNEAR_DIR", "")), verbose, "--dev" in sys.argv)
+        return
     if real:
         _report_real(Path(args[0]) if args else SHARED, verbose)
         return
@@ -285,6 +294,43 @@ def _report_real(shared: Path, verbose: bool) -> None:
     for doc in docs:
         find_attributions(doc.text)
     print(f"  finder time: {(time.perf_counter() - began) / len(docs) * 1000:.1f} ms per page")
+
+
+def _report_polnear(folder: Path, verbose: bool, dev_only: bool) -> None:
+    import statistics
+
+    import polnear
+    import regex_baseline
+
+    from claims_tracker.ingest.attribution import find_attributions
+
+    if not (folder / "text").is_dir():
+        sys.exit("No PolNeAR train split: set POLNEAR_DIR or pass its folder (how to export it: bench/polnear.py).")
+    articles = polnear.load(folder)
+    halves = {h: [a for a in articles if polnear.half(a.name) == h] for h in ("dev", "test")}
+    print(f"PolNeAR train split: {len(articles)} articles, {len({a.name.split('_')[0] for a in articles})} outlets")
+    print(f"{'':16}{'articles':>9}{'gold':>7}{'quoted':>7}{'pred':>6}{'P':>7}{'R':>7}{'R(q)':>7}{'F1':>7}")
+    for name in ("dev",) if dev_only else ("dev", "test"):
+        for label, find in (("finder", find_attributions), ("regex baseline", regex_baseline.find)):
+            s = polnear.score(halves[name], find, verbose=verbose and name == "dev" and label == "finder")
+            print(
+                f"{name + ' ' + label:16}{s['articles']:>9}{s['gold']:>7}{s['quoted_gold']:>7}{s['predicted']:>6}"
+                f"{s['precision']:>7.3f}{s['recall']:>7.3f}{s['quoted_recall']:>7.3f}{s['f1']:>7.3f}"
+            )
+            if label == "finder":
+                bands = "  ".join(
+                    f"[{lo:.2f},{min(hi, 1):.2f}): {h / t:.2f} of {t}" for lo, hi, h, t in s["bands"] if t
+                )
+                print(f"{'':16}precision by confidence: {bands}")
+    times = []
+    for article in halves["dev"] + halves["test"]:
+        began = time.perf_counter()
+        find_attributions(article.text)
+        times.append((time.perf_counter() - began) * 1000)
+    times.sort()
+    p95 = times[int(0.95 * (len(times) - 1))]
+    median = statistics.median(times)
+    print(f"finder time per article: median {median:.1f} ms, p95 {p95:.1f} ms, max {times[-1]:.1f} ms")
 
 
 if __name__ == "__main__":
