@@ -114,23 +114,19 @@ def evaluate(docs: list[Doc], *, verbose: bool = False) -> dict[str, float]:
         predicted = find_attributions(doc.text)
         unmatched = list(doc.gold)
         for attribution in predicted:
-            hit = next(
-                (
-                    g
-                    for g in unmatched
-                    if same_statement(attribution.start, attribution.end, g)
-                    and same_speaker(attribution.speaker_text, g.speakers)
+            hits = _piece_hits(
+                attribution,
+                unmatched,
+                lambda g, a, b, name=attribution.speaker_text: (
+                    same_statement(a, b, g) and same_speaker(name, g.speakers)
                 ),
-                None,
             )
-            if hit is None:
+            if not hits:
                 fp += 1
                 if verbose:
                     print(f"  FP [{doc.id}] {attribution.speaker_text!r}: {attribution.statement[:90]!r}")
-                continue
-            unmatched.remove(hit)
-            tp += 1
-            tp_quoted += hit.quoted
+            tp += len(hits)
+            tp_quoted += sum(hit.quoted for hit in hits)
         for gold in unmatched:
             fn += 1
             fn_quoted += gold.quoted
@@ -146,6 +142,18 @@ def evaluate(docs: list[Doc], *, verbose: bool = False) -> dict[str, float]:
         "gold": tp + fn,
         "predicted": tp + fp,
     }
+
+
+def _piece_hits(attribution, unmatched: list, matches) -> list:
+    """The gold rows the attribution's pieces match, taken out of `unmatched`: these sets annotate each piece of
+    a quote that goes on after its attribution ("“A,” she said. “B.”") as a statement of its own."""
+    hits = []
+    for start, end in attribution.pieces or ((attribution.start, attribution.end),):
+        hit = next((g for g in unmatched if matches(g, start, end)), None)
+        if hit is not None:
+            unmatched.remove(hit)
+            hits.append(hit)
+    return hits
 
 
 @dataclass
@@ -197,16 +205,14 @@ def evaluate_real(docs: list[Doc], *, verbose: bool = False) -> dict[str, float]
     for doc in docs:
         unmatched = list(doc.gold)
         for attribution in find_attributions(doc.text):
-            hit = next(
-                (
-                    g
-                    for g in unmatched
-                    if covers_snippet(attribution.start, attribution.end, g)
-                    and same_speaker_or_surname(attribution.speaker_text, g.speakers)
+            hits = _piece_hits(
+                attribution,
+                unmatched,
+                lambda g, a, b, name=attribution.speaker_text: (
+                    covers_snippet(a, b, g) and same_speaker_or_surname(name, g.speakers)
                 ),
-                None,
             )
-            if hit is None:
+            if not hits:
                 fp += 1
                 if verbose:
                     where = f"{attribution.pattern}/{attribution.verb}"
@@ -214,10 +220,8 @@ def evaluate_real(docs: list[Doc], *, verbose: bool = False) -> dict[str, float]
                         f"  FP [{doc.id[:14]}] {attribution.speaker_text!r} ({where}): {attribution.statement[:80]!r}"
                     )
                 continue
-            unmatched.remove(hit)
-            if not hit.optional:
-                tp += 1
-                tp_quoted += hit.quoted
+            tp += sum(not hit.optional for hit in hits)
+            tp_quoted += sum(hit.quoted for hit in hits if not hit.optional)
         for gold in unmatched:
             if gold.optional:
                 continue

@@ -40,6 +40,8 @@ from .segment import Quote, QuoteIndex, Span, find_quotes, paragraphs, sentences
 from .speakers import WINDOW, SpeakerPhrase, parse_left, parse_right, sentence_subject, skip_adverbials
 from .transcript import transcript_labels
 
+# Quotes that go on with a statement already found: one candidate in pieces, not one candidate per piece.
+CONTINUATIONS = frozenset({"continued-quote", "same-paragraph", "previous-paragraph"})
 MAX_CUES = 20  # per sentence and kind of cue
 MAX_STATEMENT = 1500  # characters; a longer "clause" is a run-on text, not a statement
 _BE = frozenset({"is", "was", "were", "are", "be", "been", "being", "am", "'s", "’s", "get", "got"})
@@ -76,6 +78,8 @@ _TERMINAL = tuple('.!?"”’»:…)')
 _NEGATIONS = ("not", "n't", "n’t")  # one is in every UNVERIFIED_RE match: "has not verified", "couldn’t confirm"
 _QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
 _PUNCT_GAP = re.compile(r"^[\s,.!?—–-]*$")
+# The dot of a title or a state ("Mr.", "Sen.", "D-Mo.", "U.S."): not a sentence's end.
+_ABBREVIATION_DOT = re.compile(r"(?<![\w.])(?:[A-Z][a-z]{0,3}|[A-Z](?:\.[A-Z])+)\.")
 
 
 @dataclass
@@ -96,6 +100,9 @@ class Attribution:
     mention: str = ""  # "he", "the ministry": the words that pointed back to the speaker
     pattern: str = ""  # which rule found it, for review and evaluation
     candidates: tuple = field(default_factory=tuple)  # matcher candidates when claimant_id is None
+    # (start, end) of each piece: “A,” she said, “B.” is one statement in two pieces, start..end spans both.
+    pieces: tuple[tuple[int, int], ...] = ()
+    direct: bool = False  # a quotation (in quote marks), not reported speech
 
 
 @dataclass
@@ -110,6 +117,7 @@ class _Found:
     confidence: float
     pattern: str
     sentence: Span
+    parent: _Found | None = None  # the candidate this quote continues (same speaker, same statement)
 
 
 def _may_hold(lowered: str | None, words: tuple[str, ...], sent: Span) -> bool:
@@ -444,6 +452,8 @@ class Finder:
         start, end = quote.start, _trim_end(self.text, quote.start, quote.end)
         if end > start:
             found = _Found(source.speaker, "", source.verb, source.stance, start, end, True, confidence, pattern, sent)
+            if pattern in CONTINUATIONS and source.quote:
+                found.parent = source.parent or source
             self.found.append(found)
 
     def _resolved(self, speaker, verb, stance, sent) -> _Found | None:
@@ -484,7 +494,7 @@ def _quote_ending_before(quotes: QuoteIndex, pos: int, text: str) -> Quote | Non
     best = quotes.ending_before(pos)
     if best is None or pos - best.outer_end > 120:
         return None
-    gap = text[best.outer_end : pos]
+    gap = _ABBREVIATION_DOT.sub("", text[best.outer_end : pos])  # "…,” Sen. Claire McCaskill (D-Mo.) said"
     if _PUNCT_GAP.match(gap) or not any(c in gap for c in ".!?;"):
         return best
     return None

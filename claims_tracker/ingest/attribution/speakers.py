@@ -108,10 +108,16 @@ _FAMILIAR = re.compile(
 )
 
 
+_PARTY_STATE = re.compile(r"\s*\((?:[DRI]|[DRI]-[A-Z][\w. ]{0,12})\)\s*$")
+
+
 def parse_left(text: str, floor: int, pos: int) -> SpeakerPhrase | None:
     """The speaker phrase ending right before `pos` (its verb), or None."""
     floor = max(floor, pos - WINDOW)  # a speaker phrase is short; never rescan a huge run-on sentence
     pos = skip_auxiliaries_left(text, floor, pos)
+    party = _PARTY_STATE.search(text, floor, pos)
+    if party is not None:  # "Sen. Claire McCaskill (D-Mo.) said": party and state are not the name
+        pos = party.start()
     familiar = _FAMILIAR.search(text, floor, pos)
     if familiar is not None:  # "two people familiar with the matter said"
         start = familiar.start() + len(familiar.group()) - len(familiar.group().lstrip())
