@@ -154,8 +154,14 @@ class TestCoreference:
         text = "Russia's Defence Ministry said its forces repelled an attack.\n\n«We lost no one,» the ministry wrote."
         assert [a.speaker_text for a in find_attributions(text)] == ["Russia's Defence Ministry"] * 2
 
-    def test_it_drops_a_pronoun_with_nobody_before_it(self):
-        assert find_attributions("“It is over,” she said.") == []
+    def test_it_keeps_he_or_she_with_nobody_before_it_at_low_confidence(self):
+        # Unseen news names a speaker paragraphs before "she said"; the quote is still hers (issue 16).
+        [found] = find_attributions("“It is over,” she said.")
+        assert (found.speaker_text, found.statement) == ("she", "It is over")
+        assert found.confidence < find_attributions("“It is over,” Maria Lopez said.")[0].confidence
+
+    def test_it_drops_it_and_we_with_nobody_before_them(self):
+        assert find_attributions("“It is over,” we said. “It is over,” it said.") == []
 
 
 class TestStances:

@@ -37,3 +37,86 @@ class TestTitledSpeakers:
 
     def test_a_quote_then_mr_and_a_surname(self):
         assert pairs("“The stock hasn't done well,” Mr. Rubel said.") == [("Mr. Rubel", "The stock hasn't done well")]
+
+
+class TestWrongSpeakers:
+    def test_a_day_after_the_verb_is_not_the_speaker(self):
+        text = "“That would have been the fairer thing to do,” the press secretary, Josh Earnest, said on Tuesday."
+        assert pairs(text) == [("Josh Earnest", "That would have been the fairer thing to do")]
+
+    def test_a_subject_phrase_is_not_the_speaker(self):
+        # "Everything Trump said …": the verb sits in a relative clause; the critics are the speakers.
+        assert pairs("Everything Trump said on the trail was false, critics argued.") == [
+            ("critics", "Everything Trump said on the trail was false")
+        ]
+
+    def test_the_venue_is_not_the_statement(self):
+        assert pairs("Mr. Obama told Morning Joe the deal was good.") == [("Mr. Obama", "the deal was good")]
+
+    def test_a_possessive_does_not_speak(self):
+        assert pairs("North Korea's test said nothing new.") == []
+
+    def test_the_place_in_an_aside_is_not_the_speaker(self):
+        text = "Sen. Chuck Grassley, facing a spirited challenge in Iowa, a swing state, said he would welcome Cruz."
+        assert pairs(text) == [("Sen. Chuck Grassley", "he would welcome Cruz")]
+
+    def test_a_name_before_a_capitalised_appositive_speaks(self):
+        text = (
+            "Marlon Marshall, Clinton's director of state campaigns, said the campaign is taking nothing for granted."
+        )
+        assert pairs(text) == [("Marlon Marshall", "the campaign is taking nothing for granted")]
+
+    def test_party_and_state_before_an_aside(self):
+        text = "Sen. Claire McCaskill (D-Mo.), who has endorsed Clinton, said Sanders has pushed her to be stronger."
+        assert pairs(text) == [("Sen. Claire McCaskill", "Sanders has pushed her to be stronger")]
+
+    def test_an_organisation_of_a_named_person(self):
+        assert pairs("Mr. Morgan of the Sierra Club said the plan would fail.") == [
+            ("Mr. Morgan of the Sierra Club", "the plan would fail")
+        ]
+
+
+class TestCuesBeyondSpeechVerbs:
+    def test_called_with_a_quoted_label(self):
+        assert pairs("Romney called Trump's remarks “disqualifying” in a speech.") == [
+            ("Romney", "Trump's remarks “disqualifying” in a speech")
+        ]
+
+    def test_called_for_and_called_on(self):
+        assert pairs("Perez called for an end to the filibuster.") == [("Perez", "for an end to the filibuster")]
+        [(speaker, statement)] = pairs("The senator called on Congress to pass the bill before the recess.")
+        assert speaker == "The senator" and statement.endswith("to pass the bill before the recess")
+
+    def test_called_alone_is_not_a_cue(self):
+        assert pairs("Trump called Clinton on Tuesday. A group called Citizens United sued.") == []
+
+    def test_urged_and_accused(self):
+        assert pairs("Sanders urged his supporters to vote for Clinton in November.") == [
+            ("Sanders", "his supporters to vote for Clinton in November")
+        ]
+        assert pairs("Trump accused Clinton of lying about her emails.") == [
+            ("Trump", "Clinton of lying about her emails")
+        ]
+
+    def test_a_verb_beyond_the_usual_ones(self):
+        text = "“If they were serious, they would have gone to the bipartisan bill,” Toomey fumed on Tuesday."
+        assert pairs(text) == [("Toomey", "If they were serious, they would have gone to the bipartisan bill")]
+
+
+class TestIndirectSpeechWithAPronounSubject:
+    def test_the_named_speaker_says_he_will(self):
+        assert pairs("Sanders says he’s determined to end a “rigged economy” where the rich get richer.") == [
+            ("Sanders", "he’s determined to end a “rigged economy” where the rich get richer")
+        ]
+
+    def test_an_aside_then_said_he(self):
+        text = "Bamberg, who is 28, said he decided to support Sanders after talking with him."
+        assert pairs(text) == [("Bamberg", "he decided to support Sanders after talking with him")]
+
+    def test_a_group_of_associates(self):
+        assert pairs("Romney's associates said he is not planning to offer an endorsement.") == [
+            ("Romney's associates", "he is not planning to offer an endorsement")
+        ]
+
+    def test_warned_someone_to_do_something_is_still_an_instruction(self):
+        assert pairs("Police warned residents to stay indoors.") == []

@@ -74,6 +74,11 @@ _NOT_A_CLAUSE = re.compile(
     r"^(?:to|by|in|of|for|about|with|so|nothing|goodbye|yes|no|sorry|hello|thanks|thank|it\s+all)\b", re.I
 )
 _OBJECT_INFINITIVE = re.compile(r"^(?:[\w’'-]+\s+){1,3}to\s+\w+", re.I)
+# "called for …", "called on …", "called it “…”", "called him a liar": "called" alone is phoning or naming.
+_CALL_OBJECT = re.compile(
+    r"\s+(?:for|on|upon)\s|\s+(?:[\w’'-]+\s+){1,4}(?:as\s+)?[“\"‘«]|\s+(?:[\w’'-]+\s+){1,3}a\s+\w+"
+)
+_UNRESOLVED_OK = frozenset({"he", "she"})  # "they say" with nobody named is people in general
 _TERMINAL = tuple('.!?"”’»:…)')
 _NEGATIONS = ("not", "n't", "n’t")  # one is in every UNVERIFIED_RE match: "has not verified", "couldn’t confirm"
 _QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
@@ -298,6 +303,8 @@ class Finder:
                 return None
         inverted = False
         if speaker is None and re.search(r",\s*$", text[near:vs]):
+            speaker = _appositive_subject(text, sent, vs)
+        if speaker is None and re.search(r",\s*$", text[near:vs]):
             # "…, reported Euro News.": a speaker after the verb that ends the sentence beats a guess on the left.
             right = parse_right(text, ve, sent.end)
             if right is not None and re.match(
@@ -352,6 +359,8 @@ class Finder:
             )
         elif lemma in THAT_ONLY:
             return None
+        elif lemma == "call" and not _CALL_OBJECT.match(text, ve, min(sent.end, ve + 80)):
+            return None  # "called Clinton on Tuesday" (phoned), "a group called X"
         elif lemma in OBJECT_VERBS or kind == "unverified":
             stop = _OBJECT_STOP.search(text, after, min(sent.end, after + MAX_STATEMENT))
             clause_start, pattern, confidence = after, "verb-object", 0.6 if kind == "verb" else 0.8
@@ -360,7 +369,8 @@ class Finder:
         elif lemma in ZERO_THAT and not (lemma in ZERO_THAT_AFTER_ADVERBIAL and not text[ve:after].strip()):
             clause = rest.strip()
             # "warned residents to stay indoors" is an instruction, not a reported claim.
-            if not _NOT_A_CLAUSE.match(clause) and clause[:1].isalnum() and not _OBJECT_INFINITIVE.match(clause):
+            instruction = lemma in {"warn", "tell"} and _OBJECT_INFINITIVE.match(clause)
+            if not _NOT_A_CLAUSE.match(clause) and clause[:1].isalnum() and not instruction:
                 clause_start, pattern, confidence = after, "speaker-verb-clause", 0.65
         if clause_start is None:
             return None
@@ -434,8 +444,13 @@ class Finder:
         if end <= start:
             return None
         resolved = self.memory.resolve(speaker)
+        if resolved is None and speaker.text.lower() in _UNRESOLVED_OK:
+            # "“…,” she said." with her name too far back: still her statement; the editor names her.
+            found = _Found(speaker, "", verb, stance, start, end, quote is not None, confidence * 0.6, pattern, sent)
+            self.found.append(found)
+            return found
         if resolved is None:
-            return None  # a pronoun with nobody to point back to
+            return None  # "it", "I", "we" with nobody to point back to
         mention = speaker.text if resolved is not speaker else ""
         if mention:
             confidence *= 0.85
@@ -461,6 +476,20 @@ class Finder:
         if resolved is None:
             return None
         return _Found(resolved, "", verb, stance, 0, 0, True, 0.85, "intro", sent)
+
+
+def _appositive_subject(text: str, sent: Span, vs: int) -> SpeakerPhrase | None:
+    """ "Sen. Chuck Grassley, facing a challenge in Iowa, a swing state, said …": the named subject before a run of
+    asides speaks, not the last capitalised word of the asides."""
+    if vs - sent.start > WINDOW:
+        return None
+    subject = sentence_subject(text, sent.start, vs)
+    if subject is None or subject.kind != "person" or " " not in subject.text:
+        return None
+    gap = text[subject.end : vs]
+    if not re.match(r"\s*(?:\([^)]{1,12}\)\s*)?,", gap) or re.search(r"[.;:!?“”\"«»]", _ABBREVIATION_DOT.sub("", gap)):
+        return None
+    return subject
 
 
 def _looks_like_prose(text: str, para: Span) -> bool:

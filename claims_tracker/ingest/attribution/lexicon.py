@@ -75,6 +75,16 @@ _VERBS: dict[str, tuple[str, tuple[str, ...]]] = {
     "challenge": (Stance.DISPUTES, ("challenged",)),
     "contest": (Stance.DISPUTES, ("contested",)),
     "counter": (Stance.DISPUTES, ("countered", "counters")),
+    # Cues beyond speech verbs (issue 16): "called on Congress to act", "called the plan “a disaster”".
+    "call": (Stance.ASSERTS, ("called", "calls", "calling")),
+    "describe": (Stance.ASSERTS, ("described", "describes", "describing")),
+    "criticize": (Stance.DISPUTES, ("criticized", "criticised", "criticizes", "criticises", "criticizing")),
+    "blame": (Stance.ASSERTS, ("blamed", "blames", "blaming")),
+    "conclude": (Stance.ASSERTS, ("concluded", "concludes")),
+    "contend": (Stance.ASSERTS, ("contended", "contends")),
+    "fume": (Stance.ASSERTS, ("fumed",)),
+    "quip": (Stance.ASSERTS, ("quipped",)),
+    "assure": (Stance.ASSERTS, ("assured",)),
     # Findings of studies, surveys and data ("The survey reveals that …"); only with "that" (THAT_ONLY).
     "reveal": (Stance.ASSERTS, ("revealed", "reveals")),
     "show": (Stance.ASSERTS, ("showed", "shows")),
@@ -96,6 +106,12 @@ PARTICIPLES: dict[str, str] = {
     "asserting": "assert",
     "alleging": "allege",
     "boasting": "boast",
+    "calling": "call",
+    "describing": "describe",
+    "criticizing": "criticize",
+    "blaming": "blame",
+    "urging": "urge",
+    "accusing": "accuse",
 }
 for _participle, _lemma in PARTICIPLES.items():
     _VERBS[_lemma] = (_VERBS[_lemma][0], (*_VERBS[_lemma][1], _participle))
@@ -104,12 +120,15 @@ LEMMA_OF_FORM: dict[str, str] = {form: lemma for lemma, (_, forms) in _VERBS.ite
 # Verbs whose object is the claim itself ("denied the reports", "claimed victory") rather than a clause.
 OBJECT_VERBS = frozenset({"claim", "deny", "reject", "dismiss", "refute", "dispute", "confirm", "acknowledge"})
 OBJECT_VERBS |= {"admit", "concede", "question", "challenge", "contest", "announce", "report", "verify"}
+# "urged lawmakers to act", "accused Clinton of lying", "called on Congress to act", "described it as a hoax".
+OBJECT_VERBS |= {"urge", "accuse", "call", "describe", "criticize", "blame"}
 # Verbs that introduce a quote but not a reported claim ("She asked that her name not be used").
-QUOTE_ONLY = frozenset({"ask", "answer", "reply", "respond", "continue", "urge", "promise", "pledge", "vow"})
+QUOTE_ONLY = frozenset({"ask", "answer", "reply", "respond", "continue", "promise", "pledge", "vow", "fume", "quip"})
 # Verbs that take a clause without "that" ("Officials stressed the vaccine was safe").
 ZERO_THAT = frozenset({"say", "tell", "write", "add", "insist", "argue", "maintain", "warn", "claim", "believe"})
 ZERO_THAT |= {"think", "stress", "note", "explain", "suggest", "predict", "estimate", "assert", "allege"}
 ZERO_THAT |= {"emphasize", "reiterate", "indicate", "declare", "announce", "post", "tweet", "boast", "state"}
+ZERO_THAT |= {"conclude", "contend", "assure"}
 # Verbs that report a statement only with "that" ("found that …", never "found the body").
 THAT_ONLY = frozenset({"reveal", "show", "find", "counter"})
 # Verbs that take a clause without "that" only after an adverbial ("wrote on Telegram the town fell"):
@@ -210,7 +229,8 @@ SPEAKER_HEADS = frozenset(
     protesters demonstrators citizens mp mps commissioner inspector detective sheriff coroner trooper chairperson
     ceo cfo founder co-founder partner partners insurer insurers lender lenders retailer club coach manager
     commission bureau board panel tribunal senate house assembly ministers' agency's spokesperson's
-    someone somebody reports manifesto
+    someone somebody reports manifesto advisers advisors strategists aides' donors delegates candidates
+    associates allies backers rivals confidants operatives consultant consultants pollster pollsters
     """.split()
 )
 # Every head can also stand inside a longer phrase ("the airline's chief executive").
