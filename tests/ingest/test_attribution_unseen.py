@@ -120,3 +120,25 @@ class TestIndirectSpeechWithAPronounSubject:
 
     def test_warned_someone_to_do_something_is_still_an_instruction(self):
         assert pairs("Police warned residents to stay indoors.") == []
+
+
+class TestOrganisationAfterTheQuote:
+    def test_an_organisation_that_says_something_else_does_not_take_the_quote(self):
+        text = "In Beijing, a spokesman said China was “resolutely opposed.” The IAEA board said it would meet again."
+        assert pairs(text) == [
+            ("a spokesman", "China was “resolutely opposed"),
+            ("The IAEA board", "it would meet again"),
+        ]
+
+    def test_a_quote_alone_then_its_speaker_still_counts(self):
+        assert pairs("“We will never give up on this town.” Fedorov said.") == [
+            ("Fedorov", "We will never give up on this town.")
+        ]
+
+
+class TestFactCheckJunk:
+    def test_a_date_is_not_a_statement(self):
+        assert pairs("The viral post was shared widely. On Nov. 15, 2019, reports said.") == []
+
+    def test_a_speaker_cut_by_a_semicolon_is_byline_debris(self):
+        assert pairs("The Russian; Syrian defense ministries said the strikes hit militants.") == []

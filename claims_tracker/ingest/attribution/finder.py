@@ -146,6 +146,7 @@ class Finder:
         self.lowered = lowered if len(lowered) == len(text) else None
         self.memory = Memory()
         self.found: list[_Found] = []
+        self.quotes = QuoteIndex([])  # the current paragraph's
 
     def run(self) -> list[_Found]:
         previous_speaker: _Found | None = None
@@ -157,7 +158,7 @@ class Finder:
             if para.start in labels:
                 self._transcript(para, labels[para.start])
             quote_list = find_quotes(self.text, para)
-            quotes = QuoteIndex(quote_list)
+            quotes = self.quotes = QuoteIndex(quote_list)
             if not quote_list and not _looks_like_prose(self.text, para):
                 continue  # headlines, captions, datelines: no attribution
             before = len(self.found)
@@ -279,7 +280,13 @@ class Finder:
             speaker = None
             if _PUNCT_GAP.match(gap):
                 speaker = parse_right(text, ve, para.end)
-            elif before_quote.outer_end > sent.start or _says_nothing_after(text, quotes, ve, sent):
+            elif before_quote.outer_end > sent.start or (
+                # The quote ended the sentence before: it is this speaker's only when it stood alone there and
+                # nothing follows the verb (“…” The IAEA board said it would meet: the board said something else).
+                _says_nothing_after(text, quotes, ve, sent)
+                and _starts_sentence(text, para, before_quote)
+                and re.match(r"[\s.!?]*$", text[skip_adverbials(text, ve, sent.end) : sent.end])
+            ):
                 # “…” She also said her “…”: that quote ended the sentence before; “…?” X asked. is still X's.
                 left = parse_left(text, before_quote.outer_end, vs)
                 if left is not None and _PUNCT_GAP.match(text[before_quote.outer_end : left.start]):
@@ -441,8 +448,12 @@ class Finder:
             start, end = quote.start, _trim_end(self.text, quote.start, quote.end)
         else:
             start, end = span
-        if end <= start:
-            return None
+        if (
+            end <= start
+            or _junk(self.text, speaker, start, end, quote is not None)
+            or self.quotes.contains(speaker.start)
+        ):
+            return None  # a name inside a quote is the quoted words' subject, not who said them
         resolved = self.memory.resolve(speaker)
         if resolved is None and speaker.text.lower() in _UNRESOLVED_OK:
             # "“…,” she said." with her name too far back: still her statement; the editor names her.
@@ -490,6 +501,22 @@ def _appositive_subject(text: str, sent: Span, vs: int) -> SpeakerPhrase | None:
     if not re.match(r"\s*(?:\([^)]{1,12}\)\s*)?,", gap) or re.search(r"[.;:!?“”\"«»]", _ABBREVIATION_DOT.sub("", gap)):
         return None
     return subject
+
+
+_DATE_WORDS = re.compile(
+    r"\b(?:on|in|at|by|since|until|as|of|the|jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec|january|february"
+    r"|march|april|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday"
+    r"|saturday|sunday|\d+(?:st|nd|rd|th)?)\b|[\W_]",
+    re.I,
+)
+
+
+def _junk(text: str, speaker: SpeakerPhrase, start: int, end: int, quote: bool) -> bool:
+    """Fact-check and byline debris: a statement that is only a date ("On Nov. 15, 2019"), a speaker list cut
+    by a semicolon ("The Russian; Syrian defense ministries")."""
+    if ";" in speaker.text:
+        return True
+    return not quote and not _DATE_WORDS.sub("", text[start:end])
 
 
 def _looks_like_prose(text: str, para: Span) -> bool:
