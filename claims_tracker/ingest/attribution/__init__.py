@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .calibration import calibrated
 from .finder import Attribution, Finder
 
 if TYPE_CHECKING:
@@ -49,7 +50,9 @@ def find_attributions(text: str, *, matcher: ClaimantMatcher | None = None) -> l
         if speaker not in cache:
             cache[speaker] = _match(matcher, speaker)
         claimant_id, candidates = cache[speaker]
-        confidence = min(0.99, found.confidence + (0.05 if claimant_id is not None else 0.0))
+        # Measured precision of the rule (calibration.py), a little more when the speaker is a known claimant.
+        estimate = calibrated(found.pattern, speaker, found.mention, found.confidence)
+        confidence = min(0.99, estimate + (0.05 if claimant_id is not None else 0.0))
         spans = sorted({(found.start, found.end), *pieces.get(id(found), ())})
         start, end = spans[0][0], spans[-1][1]
         sentence_start = min(found.sentence.start, start)
