@@ -19,7 +19,6 @@ PRECISION: dict[tuple[str, str], float] = {
     ("parenthetical", "pointed"): 0.98,  # 40/41
     ("quote-then-speaker", "name"): 0.97,  # 1002/1029
     ("quote-then-speaker", "pointed"): 1.00,  # 401/403
-    ("quote-then-speaker", "pronoun"): 1.00,  # 39/39
     ("same-paragraph", "name"): 0.24,  # 9/37
     ("speaker-then-quote", "name"): 0.90,  # 132/147
     ("speaker-then-quote", "pointed"): 0.98,  # 60/61
