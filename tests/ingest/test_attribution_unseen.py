@@ -142,3 +142,26 @@ class TestFactCheckJunk:
 
     def test_a_speaker_cut_by_a_semicolon_is_byline_debris(self):
         assert pairs("The Russian; Syrian defense ministries said the strikes hit militants.") == []
+
+
+class TestMoreShapesFromUnseenNews:
+    def test_title_words_before_the_name_after_a_quote(self):
+        text = '"Cruz and Rubio are moving up," former presidential candidate Herman Cain said.'
+        assert pairs(text) == [("Herman Cain", "Cruz and Rubio are moving up")]
+
+    def test_three_apostrophes_close_a_single_and_a_double_quote(self):
+        text = "''I would use the word 'old-school,''' said Gregory W. Slayton, an adviser."
+        [found] = find_attributions(text)
+        assert found.speaker_text == "Gregory W. Slayton"
+        assert found.statement.startswith("I would use the word 'old-school")
+
+    def test_a_name_with_a_suffix(self):
+        assert pairs("James B. Comey Jr. said the bureau was ready.") == [("James B. Comey Jr", "the bureau was ready")]
+
+    def test_a_participle_continues_the_sentence_subject(self):
+        text = "Trump mocked the front-runner, saying she would be a bad president."
+        assert pairs(text) == [("Trump", "she would be a bad president")]
+
+    def test_a_participle_after_an_opening_pronoun(self):
+        text = "Maria Lopez spoke first. She condemned the deal, saying that it would cost jobs in the county."
+        assert pairs(text) == [("Maria Lopez", "it would cost jobs in the county")]

@@ -84,7 +84,7 @@ def find_attributions(text: str, *, matcher: ClaimantMatcher | None = None) -> l
     return sorted(best.values(), key=lambda a: (a.start, a.end))
 
 
-_DOUBLE_APOSTROPHE = re.compile(r"(?<!')''(?!')")
+_DOUBLE_APOSTROPHE = re.compile(r"(?<!')'''?(?!')")
 
 
 def _double_apostrophes(text: str) -> str:
@@ -94,10 +94,13 @@ def _double_apostrophes(text: str) -> str:
         return text
 
     def mark(match: re.Match) -> str:
-        at = match.start()
+        at, end = match.span()
         before = text[at - 1] if at else " "
-        after = text[at + 2] if at + 2 < len(text) else " "
-        return " “" if (before.isspace() or before in "([—–-") and not after.isspace() else "” "
+        after = text[end] if end < len(text) else " "
+        opening = (before.isspace() or before in "([—–-") and not after.isspace()
+        if end - at == 3:  # three apostrophes hold a single quote mark too: 'old-school,'''
+            return " “'" if opening else "'” "
+        return " “" if opening else "” "
 
     return _DOUBLE_APOSTROPHE.sub(mark, text)
 

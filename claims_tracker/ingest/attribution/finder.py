@@ -78,6 +78,7 @@ _OBJECT_INFINITIVE = re.compile(r"^(?:[\w’'-]+\s+){1,3}to\s+\w+", re.I)
 _CALL_OBJECT = re.compile(
     r"\s+(?:for|on|upon)\s|\s+(?:[\w’'-]+\s+){1,4}(?:as\s+)?[“\"‘«]|\s+(?:[\w’'-]+\s+){1,3}a\s+\w+"
 )
+_TITLE_GAP = re.compile(r"^[\s,—–-]*(?:[\w’'-]+\s+){0,4}$")
 _UNRESOLVED_OK = frozenset({"he", "she"})  # "they say" with nobody named is people in general
 _TERMINAL = tuple('.!?"”’»:…)')
 _NEGATIONS = ("not", "n't", "n’t")  # one is in every UNVERIFIED_RE match: "has not verified", "couldn’t confirm"
@@ -289,7 +290,8 @@ class Finder:
             ):
                 # “…” She also said her “…”: that quote ended the sentence before; “…?” X asked. is still X's.
                 left = parse_left(text, before_quote.outer_end, vs)
-                if left is not None and _PUNCT_GAP.match(text[before_quote.outer_end : left.start]):
+                # “…,” former presidential candidate Herman Cain said: a few title words may precede the name.
+                if left is not None and _TITLE_GAP.match(text[before_quote.outer_end : left.start]):
                     speaker = left
             if speaker is not None:
                 found = self._add(speaker, verb, stance, before_quote, None, 0.9, "quote-then-speaker", sent)
@@ -306,6 +308,8 @@ class Finder:
                 # "Nasser Kanaani called the sanctions illegal and said …", "Bloomberg has attempted to
                 # apologize, saying that …": the sentence's subject speaks.
                 speaker = self._named_subject(text, sent.start, vs)
+            if speaker is None and form in PARTICIPLES:
+                speaker = _opening_subject(text, sent.start, vs)  # "He condemned the deal, saying …"
             if speaker is None and form in PARTICIPLES:
                 return None
         inverted = False
@@ -487,6 +491,18 @@ class Finder:
         if resolved is None:
             return None
         return _Found(resolved, "", verb, stance, 0, 0, True, 0.85, "intro", sent)
+
+
+def _opening_subject(text: str, start: int, end: int) -> SpeakerPhrase | None:
+    """The subject a participle continues ("Trump mocked her, saying …", "She hedged, telling MSNBC …"): an opening
+    pronoun, or a named subject, one word too when a verb follows it ("Explaining why …" is no name)."""
+    match = re.match(r"\s*(He|She|They)\b", text[start : min(end, start + 10)])
+    if match:
+        return SpeakerPhrase(start + match.start(1), start + match.end(1), match.group(1), "pronoun")
+    subject = sentence_subject(text, start, end)
+    if subject is None or subject.text.endswith("ing"):
+        return None
+    return subject
 
 
 def _appositive_subject(text: str, sent: Span, vs: int) -> SpeakerPhrase | None:

@@ -112,6 +112,7 @@ PARTICIPLES: dict[str, str] = {
     "blaming": "blame",
     "urging": "urge",
     "accusing": "accuse",
+    "telling": "tell",
 }
 for _participle, _lemma in PARTICIPLES.items():
     _VERBS[_lemma] = (_VERBS[_lemma][0], (*_VERBS[_lemma][1], _participle))

@@ -39,6 +39,7 @@ TIME_WORDS = frozenset(
     september october november december jan feb mar apr jun jul aug sep sept oct nov dec today yesterday tonight
     morning afternoon evening night week weekend month year well yes oh look okay ok""".split()
 )
+_NAME_SUFFIXES = frozenset({"Jr", "Sr", "Inc", "Co", "Corp", "Ltd"})
 # Words that make the verb after a name part of a relative clause, not the sentence's report.
 _WHAT_WORDS = frozenset({"everything", "anything", "nothing", "something", "whatever", "what", "much", "all"})
 ORG_HEADS = frozenset(
@@ -168,6 +169,8 @@ def _parse_appositive(text: str, floor: int, toks: list[tuple[int, int, str]]) -
 
 def _phrase_from(text: str, toks: list[tuple[int, int, str]], floor: int) -> SpeakerPhrase | None:
     kept: list[tuple[int, int, str]] = []
+    if len(toks) > 1 and toks[-1][2] == "." and toks[-2][2] in _NAME_SUFFIXES:
+        toks = toks[:-1]  # "James B. Comey Jr., the director …": the suffix's dot ends no sentence
     for tok in reversed(toks):
         word = tok[2]
         low = word.lower()
