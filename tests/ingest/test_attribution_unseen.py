@@ -165,3 +165,13 @@ class TestMoreShapesFromUnseenNews:
     def test_a_participle_after_an_opening_pronoun(self):
         text = "Maria Lopez spoke first. She condemned the deal, saying that it would cost jobs in the county."
         assert pairs(text) == [("Maria Lopez", "it would cost jobs in the county")]
+
+    def test_a_share_of_voters_speaks(self):
+        assert pairs("Almost half of respondents said the party has become more hostile to Latinos.") == [
+            ("Almost half of respondents", "the party has become more hostile to Latinos")
+        ]
+        assert pairs("Only 24 percent said she did nothing wrong.") == [("24 percent", "she did nothing wrong")]
+
+    def test_a_modifier_before_a_speaker_who_comes_last(self):
+        text = "His positions have hurt him among Hispanics from both parties, political experts said."
+        assert pairs(text) == [("experts", "His positions have hurt him among Hispanics from both parties")]

@@ -78,6 +78,7 @@ _OBJECT_INFINITIVE = re.compile(r"^(?:[\w’'-]+\s+){1,3}to\s+\w+", re.I)
 _CALL_OBJECT = re.compile(
     r"\s+(?:for|on|upon)\s|\s+(?:[\w’'-]+\s+){1,4}(?:as\s+)?[“\"‘«]|\s+(?:[\w’'-]+\s+){1,3}a\s+\w+"
 )
+_MODIFIERS_BEFORE = re.compile(r",\s*(?:[a-z][\w’'-]*\s+){1,2}$")
 _TITLE_GAP = re.compile(r"^[\s,—–-]*(?:[\w’'-]+\s+){0,4}$")
 _UNRESOLVED_OK = frozenset({"he", "she"})  # "they say" with nobody named is people in general
 _TERMINAL = tuple('.!?"”’»:…)')
@@ -348,6 +349,11 @@ class Finder:
         pattern, confidence = "", 0.0
         that = re.match(r"\s*,?\s*that\s+", rest)
         head_start = speaker.start if not inverted else vs
+        if not inverted and kind == "verb":
+            # "<clause>, political experts said": a modifier or two between the comma and the speaker's head.
+            modifiers = _MODIFIERS_BEFORE.search(text, max(sent.start, head_start - 40), head_start)
+            if modifiers is not None:
+                head_start = modifiers.start() + 1
         if that:
             clause_start, pattern, confidence = after + that.end(), "speaker-verb-that", 0.8
         elif (

@@ -232,6 +232,8 @@ SPEAKER_HEADS = frozenset(
     commission bureau board panel tribunal senate house assembly ministers' agency's spokesperson's
     someone somebody reports manifesto advisers advisors strategists aides' donors delegates candidates
     associates allies backers rivals confidants operatives consultant consultants pollster pollsters
+    percent respondents friends supporters senators insiders independents majority majorities plurality half
+    third quarter most several others another republicans democrats conservatives liberals americans
     """.split()
 )
 # Every head can also stand inside a longer phrase ("the airline's chief executive").
