@@ -175,3 +175,9 @@ class TestMoreShapesFromUnseenNews:
     def test_a_modifier_before_a_speaker_who_comes_last(self):
         text = "His positions have hurt him among Hispanics from both parties, political experts said."
         assert pairs(text) == [("experts", "His positions have hurt him among Hispanics from both parties")]
+
+    def test_an_indirect_question(self):
+        assert pairs("Reporters asked whether the vote would be delayed.") == [
+            ("Reporters", "whether the vote would be delayed")
+        ]
+        assert pairs("She asked that her name not be used.") == []

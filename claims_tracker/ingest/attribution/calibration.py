@@ -12,21 +12,21 @@ from __future__ import annotations
 
 PRECISION: dict[tuple[str, str], float] = {
     ("according-first", "name"): 0.91,  # 20/22
-    ("according-last", "name"): 0.99,  # 79/80
-    ("clause-then-speaker", "name"): 0.96,  # 65/68
-    ("clause-then-speaker", "pointed"): 0.97,  # 31/32
-    ("parenthetical", "name"): 0.92,  # 56/61
-    ("parenthetical", "pointed"): 0.98,  # 40/41
-    ("quote-then-speaker", "name"): 0.97,  # 1002/1029
-    ("quote-then-speaker", "pointed"): 1.00,  # 401/403
-    ("same-paragraph", "name"): 0.24,  # 9/37
-    ("speaker-then-quote", "name"): 0.90,  # 132/147
-    ("speaker-then-quote", "pointed"): 0.98,  # 60/61
-    ("speaker-verb-clause", "name"): 0.88,  # 635/721
-    ("speaker-verb-clause", "pointed"): 0.95,  # 162/171
-    ("speaker-verb-that", "name"): 0.90,  # 323/357
-    ("speaker-verb-that", "pointed"): 0.98,  # 62/63
-    ("verb-object", "name"): 0.85,  # 202/239
+    ("according-last", "name"): 0.99,  # 78/79
+    ("clause-then-speaker", "name"): 0.95,  # 72/76
+    ("clause-then-speaker", "pointed"): 0.94,  # 32/34
+    ("parenthetical", "name"): 0.92,  # 61/66
+    ("parenthetical", "pointed"): 0.98,  # 41/42
+    ("quote-then-speaker", "name"): 0.97,  # 1027/1061
+    ("quote-then-speaker", "pointed"): 0.99,  # 405/411
+    ("same-paragraph", "name"): 0.24,  # 8/34
+    ("speaker-then-quote", "name"): 0.90,  # 133/148
+    ("speaker-then-quote", "pointed"): 0.97,  # 62/64
+    ("speaker-verb-clause", "name"): 0.88,  # 651/737
+    ("speaker-verb-clause", "pointed"): 0.95,  # 169/178
+    ("speaker-verb-that", "name"): 0.90,  # 330/365
+    ("speaker-verb-that", "pointed"): 0.98,  # 65/66
+    ("verb-object", "name"): 0.84,  # 211/250
     ("verb-object", "pointed"): 0.96,  # 44/46
 }
 

@@ -342,6 +342,11 @@ class Finder:
         if re.match(r"\s*:\s*$", rest) and sent.end == para.end:
             self.memory.set_intro(self._resolved(speaker, verb, stance, sent), para)
             return None
+        if lemma == "ask" and not question and re.match(r"\s*(?:whether|if|why|how)\s", rest):
+            # "asked whether the vote would be delayed": an indirect question is what was said.
+            stop = _CLAUSE_STOP.search(text, after, min(sent.end, after + MAX_STATEMENT))
+            end = stop.start() if stop else sent.end
+            return self._clause(speaker, verb, stance, after, end, 0.6, "asked-whether", sent, min_words=3)
         if question or lemma in QUOTE_ONLY:
             return None
         parenthetical = re.match(r"\s*,\s+(?!(?:and|but|or|according|citing)\b|\w+ing\b)[a-z]", rest)
