@@ -7,7 +7,8 @@ the reporting verb, `direct` (a quotation) and, when a `ClaimantMatcher` is give
 speaker matched.
 
 Pieces: segment (paragraphs, quotes, sentences), lexicon (reporting verbs and their stances),
-speakers (speaker phrases around a verb), coref (pronouns and "the ministry"), finder (the rules).
+speakers (speaker phrases around a verb), coref (pronouns and "the ministry"), context (the text around a
+cue), finder (the rules), calibration (each rule's measured precision, the candidates' confidence).
 """
 
 from __future__ import annotations
