@@ -181,3 +181,24 @@ class TestMoreShapesFromUnseenNews:
             ("Reporters", "whether the vote would be delayed")
         ]
         assert pairs("She asked that her name not be used.") == []
+
+
+class TestWhatSomeoneThinksOrWants:
+    def test_beliefs_wishes_and_hopes(self):
+        assert pairs("Sanders believes the system is rigged against working people.") == [
+            ("Sanders", "the system is rigged against working people")
+        ]
+        assert pairs("Trump wants Mexico to pay for the wall.") == [("Trump", "Mexico to pay for the wall")]
+        assert pairs("Clinton pointed out that the economy has grown for six years.") == [
+            ("Clinton", "the economy has grown for six years")
+        ]
+
+    def test_a_poll_shows_without_that(self):
+        assert pairs("Recent polls show Clinton leading in Pennsylvania by six points.") == [
+            ("Recent polls", "Clinton leading in Pennsylvania by six points")
+        ]
+        assert pairs("The video shows the officer running toward the car. Police found the body.") == []
+
+    def test_citing_names_a_source_not_a_statement(self):
+        text = "Russian forces destroyed a depot, TASS reported, citing the Defence Ministry."
+        assert [statement for _, statement in pairs(text)] == ["Russian forces destroyed a depot"]

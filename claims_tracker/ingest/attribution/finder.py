@@ -69,7 +69,8 @@ _NOUN_CONTEXT = frozenset(
 # Speakers whose "found that" is a finding ("A team at UMass Amherst found that …").
 FINDING_WORDS = frozenset(
     """study studies report survey poll analysis review paper research researchers scientists investigation
-    investigators inquiry audit team data authors experts probe""".split()
+    investigators inquiry audit team data authors experts probe polls surveys reports figures records documents
+    numbers results""".split()
 )
 # "Ms. Price", "Mr Parish", or a full name after "by" ("chaired by Kate Dalmeny"): antecedents for "she".
 _NAME_MENTION = re.compile(
@@ -360,6 +361,8 @@ class Finder:
             return self._clause(speaker, verb, stance, after, end, 0.6, "asked-whether", sent, min_words=3)
         if question or lemma in QUOTE_ONLY:
             return None
+        # "Polls show Clinton leading", "The survey found most voters undecided": a finding without "that".
+        finding = lemma in {"show", "find"} and bool(FINDING_WORDS & set(speaker.text.lower().split()))
         parenthetical = re.match(r"\s*,\s+(?!(?:and|but|or|according|citing)\b|\w+ing\b)[a-z]", rest)
         clause_start = None
         pattern, confidence = "", 0.0
@@ -390,7 +393,7 @@ class Finder:
             return self._add(
                 speaker, verb, stance, None, (sent.start, statement_end), 0.75, "clause-then-speaker", sent
             )
-        elif lemma in THAT_ONLY:
+        elif lemma in THAT_ONLY and not finding:
             return None
         elif lemma == "call" and not _CALL_OBJECT.match(text, ve, min(sent.end, ve + 80)):
             return None  # "called Clinton on Tuesday" (phoned), "a group called X"
@@ -399,7 +402,9 @@ class Finder:
             clause_start, pattern, confidence = after, "verb-object", 0.6 if kind == "verb" else 0.8
             end = stop.start() if stop else sent.end
             return self._clause(speaker, verb, stance, clause_start, end, confidence, pattern, sent, min_words=2)
-        elif lemma in ZERO_THAT and not (lemma in ZERO_THAT_AFTER_ADVERBIAL and not text[ve:after].strip()):
+        elif (lemma in ZERO_THAT or finding) and not (
+            lemma in ZERO_THAT_AFTER_ADVERBIAL and not text[ve:after].strip()
+        ):
             clause = rest.strip()
             # "warned residents to stay indoors" is an instruction, not a reported claim.
             instruction = lemma in {"warn", "tell"} and _OBJECT_INFINITIVE.match(clause)
