@@ -202,3 +202,14 @@ class TestWhatSomeoneThinksOrWants:
     def test_citing_names_a_source_not_a_statement(self):
         text = "Russian forces destroyed a depot, TASS reported, citing the Defence Ministry."
         assert [statement for _, statement in pairs(text)] == ["Russian forces destroyed a depot"]
+
+    def test_according_to_any_named_source(self):
+        text = (
+            "Clinton has spent more than $77 million on advertising, according to Kantar Media’s political ad tracker."
+        )
+        assert pairs(text) == [
+            ("Kantar Media’s political ad tracker", "Clinton has spent more than $77 million on advertising")
+        ]
+        assert pairs("According to FEC records, the club was paid $29,715 in May.") == [
+            ("FEC", "the club was paid $29,715 in May")
+        ]

@@ -131,3 +131,12 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in "”»\"'’" and text.count(text[end - 1], start, end) % 2 == 1:
         end = _rstrip(text, start, end - 1)
     return start, end
+
+
+def _source_phrase(text: str, start: int, ceiling: int) -> SpeakerPhrase | None:
+    """After "according to", whatever names the source up to the comma or the sentence's end: "a recent
+    Washington Post-ABC News poll", "FEC records", "Lazar's plea agreement" (12 words at most)."""
+    match = re.match(r"\s*((?:[\w’'$%./&-]+\s+){0,11}[\w’'$%&-]+)[\s.!?”\"]*$", text[start:ceiling])
+    if match is None:
+        return None
+    return SpeakerPhrase(start + match.start(1), start + match.end(1), match.group(1), "group")

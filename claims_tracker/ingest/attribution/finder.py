@@ -31,6 +31,7 @@ from .context import (
     _quote_starting_after,
     _rstrip,
     _says_nothing_after,
+    _source_phrase,
     _starts_sentence,
     _strip_span,
     _trim_end,
@@ -424,7 +425,7 @@ class Finder:
             return None  # "said Konashenkov, according to Tass": Tass relays, the speaker is known
         comma = text.find(",", end, sent.end)
         ceiling = comma if comma != -1 else sent.end
-        speaker = parse_right(text, end, ceiling)
+        speaker = parse_right(text, end, ceiling) or _source_phrase(text, end, ceiling)
         if speaker is None:
             return None
         if _rstrip(text, sent.start, start) == sent.start:  # "According to X, <clause>."
