@@ -213,3 +213,12 @@ class TestWhatSomeoneThinksOrWants:
         assert pairs("According to FEC records, the club was paid $29,715 in May.") == [
             ("FEC", "the club was paid $29,715 in May")
         ]
+
+    def test_a_written_source_after_a_quote(self):
+        assert pairs("“That is reason enough for Clinton to visit the state,” the editorial said.") == [
+            ("the editorial", "That is reason enough for Clinton to visit the state")
+        ]
+
+    def test_party_and_state_in_words_are_not_the_name(self):
+        text = "“We will win,” Representative Peter T. King, Republican of New York, said of the race."
+        assert pairs(text) == [("Representative Peter T. King", "We will win")]

@@ -246,7 +246,8 @@ SPEAKER_HEADS = frozenset(
     associates allies backers rivals confidants operatives consultant consultants pollster pollsters
     percent respondents friends supporters senators insiders independents majority majorities plurality half
     third quarter most several others another republicans democrats conservatives liberals americans
-    polls surveys studies figures results
+    polls surveys studies figures results editorial newspaper order ruling memo email tweet video
+    website filing complaint lawsuit indictment document documents release transcript card
     """.split()
 )
 # Every head can also stand inside a longer phrase ("the airline's chief executive").

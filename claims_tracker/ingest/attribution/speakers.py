@@ -39,6 +39,7 @@ TIME_WORDS = frozenset(
     september october november december jan feb mar apr jun jul aug sep sept oct nov dec today yesterday tonight
     morning afternoon evening night week weekend month year well yes oh look okay ok""".split()
 )
+_PARTIES = frozenset({"republican", "democrat", "democratic", "independent", "libertarian"})
 _NAME_SUFFIXES = frozenset({"Jr", "Sr", "Inc", "Co", "Corp", "Ltd"})
 # Words that make the verb after a name part of a relative clause, not the sentence's report.
 _WHAT_WORDS = frozenset({"everything", "anything", "nothing", "something", "whatever", "what", "much", "all"})
@@ -154,7 +155,8 @@ def _parse_appositive(text: str, floor: int, toks: list[tuple[int, int, str]]) -
     party = _PARTY_STATE.search(text, floor, toks[prev_comma][0])
     if party is not None:  # "Sen. Claire McCaskill (D-Mo.), who has endorsed Clinton, said"
         head = [t for t in head if t[1] <= party.start()]
-    starts_with_name = inner[0][2][:1].isupper() and inner[0][2].lower() not in {"the", "a", "an"}
+    # "Representative Peter T. King, Republican of New York, said": a party and state are no name.
+    starts_with_name = inner[0][2][:1].isupper() and inner[0][2].lower() not in {"the", "a", "an"} | _PARTIES
     if name is not None and name.kind == "person" and name.start == inner[0][0] and starts_with_name:
         return name  # the comma-enclosed part is the name; what precedes it is the title
     if inner[0][2][:1].isupper() and inner[0][2].lower() not in {"a", "an", "the"}:
