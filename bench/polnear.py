@@ -179,11 +179,16 @@ def same_content(pred: tuple[tuple[int, int], ...], gold: Span) -> bool:
 def same_speaker(found, text: str, gold: Span | None, resolved: str = "") -> bool:
     """Spans overlap, or the names agree (one's words hold the other's, or the last word), or both are the same
     pronoun (the finder resolves "he" to its antecedent and keeps the pronoun as `mention`), or the finder's
-    name agrees with the one the annotation resolves a pronoun to."""
+    name agrees with the one the annotation resolves a pronoun to, or a gold "who" follows the finder's
+    speaker right after its comma ("Weaver, who said")."""
     if gold is None:
         return True  # PolNeAR leaves the source out when the text never names one
     if found.speaker_start is not None and _overlap(((found.speaker_start, found.speaker_end),), gold.pieces):
         return True
+    source = " ".join(text[s:e] for s, e in gold.pieces)
+    if source.lower() in {"who", "which"} and found.speaker_end is not None:
+        # "Weaver, who said …": the relative pronoun's antecedent is the phrase right before it.
+        return 0 <= gold.start - found.speaker_end <= 3 and not text[found.speaker_end : gold.start].strip(", ")
     for want in (_words(" ".join(text[s:e] for s, e in gold.pieces)), _words(resolved)):
         for said in (found.speaker_text, found.mention):
             got = _words(said or "")

@@ -93,3 +93,10 @@ class TestPolnearEvaluation:
         assert polnear.same_speaker(_found(0, 0, "Ann Lee", mention="She"), text, gold)
         assert polnear.same_speaker(_found(0, 0, "Ann Lee"), text, gold, resolved="Ann Lee")
         assert not polnear.same_speaker(_found(0, 0, "Bob Marsh"), text, gold, resolved="Ann Lee")
+
+    def test_who_counts_for_the_phrase_right_before_it(self):
+        polnear = _polnear()
+        text = "Weaver, who said the plan would fail, left early."
+        gold = polnear.Span(((8, 11),))
+        assert polnear.same_speaker(_found(0, 0, "Weaver", speaker_span=(0, 6)), text, gold)
+        assert not polnear.same_speaker(_found(0, 0, "Mr. Cole", speaker_span=(40, 44)), text, gold)
