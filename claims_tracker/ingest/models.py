@@ -100,6 +100,10 @@ class Candidate(models.Model):
     confidence = models.FloatField(default=0.5)
     start_offset = models.PositiveIntegerField(null=True, blank=True)
     end_offset = models.PositiveIntegerField(null=True, blank=True)
+    # [[start, end], ...] of each piece when a quote goes on after its attribution ("“A,” she said. “B.”");
+    # start_offset..end_offset spans them all. Empty for candidates stored before pieces were kept.
+    pieces = models.JSONField(default=list, blank=True)
+    direct = models.BooleanField(default=False)  # a quotation in quote marks, not reported speech
     state = models.CharField(max_length=20, choices=CandidateState.choices, default=CandidateState.NEW)
     reject_reason = models.TextField(blank=True)
     claim = models.ForeignKey(

@@ -37,6 +37,8 @@ def article_as_json(article: Article) -> dict:
                 "confidence": round(c.confidence, 3),
                 "start": c.start_offset,
                 "end": c.end_offset,
+                "pieces": c.pieces,
+                "direct": c.direct,
             }
             for c in candidates
         ],

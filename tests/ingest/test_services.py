@@ -71,6 +71,15 @@ class TestArticleSubmitText:
             assert span, c
             assert (c.quote or c.statement)[:20] in span or span in c.sentence
 
+    def test_it_stores_each_piece_and_whether_it_is_a_quotation(self, run_on_commit):
+        text = "“We will not retreat,” Mayor Ivan Fedorov said. “The city will stand.”\n\nHe said the bridge was cut."
+        article = run_on_commit(services.article_submit_text, text=text)
+        quote, clause = Candidate.objects.filter(article=article).order_by("start_offset")
+        assert [text[a:b] for a, b in quote.pieces] == ["We will not retreat", "The city will stand."]
+        assert (quote.direct, quote.verb, quote.start_offset, quote.end_offset) == (True, "said", 1, text.index("”\n"))
+        cut = text.index("the bridge")
+        assert (clause.direct, clause.pieces, clause.speaker_text) == (False, [[cut, cut + 18]], "Mayor Ivan Fedorov")
+
     def test_the_same_text_twice_is_one_article_with_one_set_of_candidates(self, run_on_commit):
         first = run_on_commit(services.article_submit_text, text=seed_text())
         count = Candidate.objects.filter(article=first).count()

@@ -1,7 +1,8 @@
 """The article page: its text with every claim's quote highlighted and linked to the claim.
 
-A quote is placed by its character offsets when they still point at the quoted words, else by
-finding the quote in the text (case and spacing ignored). The text is cut into plain and
+A quote is placed by its character offsets when they still point at the quoted words (or at each piece of
+a quote continued after its attribution, "A … B"), else by finding the quote in the text (case and spacing
+ignored). The text is cut into plain and
 quoted segments here; the template escapes every segment, so nothing ingested is marked safe.
 """
 
@@ -38,11 +39,27 @@ def _find(text: str, quote: str) -> tuple[int, int] | None:
     return (match.start(), match.end()) if match else None
 
 
+def _pieces_in(span: str, quote: str) -> bool:
+    """Each piece of a quote joined with " … " (the finder's form) stands in `span`, in order."""
+    pieces = [_normalise(p) for p in quote.split(" … ")]
+    if len(pieces) < 2:
+        return False
+    at, span = 0, _normalise(span)
+    for piece in pieces:
+        at = span.find(piece, at)
+        if at < 0:
+            return False
+        at += len(piece)
+    return True
+
+
 def locate(appearance: Appearance, text: str) -> tuple[int, int] | None:
     start, end = appearance.start_offset, appearance.end_offset
     if start is not None and end is not None and 0 <= start < end <= len(text):
         if not appearance.quote or _normalise(text[start:end]) == _normalise(appearance.quote):
             return start, end
+        if _pieces_in(text[start:end], appearance.quote):
+            return start, end  # "A … B": a quote in pieces, its attribution between them
     if appearance.quote:
         return _find(text, appearance.quote)
     return None

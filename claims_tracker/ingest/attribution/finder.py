@@ -9,7 +9,7 @@ introduction.
 
 One module, over 300 lines: the cue loop and its speaker/statement rules read each other's state at
 every step, and split apart they would be harder to follow, not easier (segment.py, lexicon.py and
-speakers.py already hold what stands alone).
+speakers.py already hold what stands alone, and context.py the tests on the text around a cue).
 """
 
 from __future__ import annotations
@@ -19,6 +19,23 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from .context import (
+    _PUNCT_GAP,
+    _appositive_subject,
+    _junk,
+    _last_word,
+    _looks_like_prose,
+    _opening_subject,
+    _quote_ending_before,
+    _quote_only,
+    _quote_starting_after,
+    _rstrip,
+    _says_nothing_after,
+    _source_phrase,
+    _starts_sentence,
+    _strip_span,
+    _trim_end,
+)
 from .coref import Memory
 from .lexicon import (
     ACCORDING_RE,
@@ -40,6 +57,8 @@ from .segment import Quote, QuoteIndex, Span, find_quotes, paragraphs, sentences
 from .speakers import WINDOW, SpeakerPhrase, parse_left, parse_right, sentence_subject, skip_adverbials
 from .transcript import transcript_labels
 
+# Quotes that go on with a statement already found: one candidate in pieces, not one candidate per piece.
+CONTINUATIONS = frozenset({"continued-quote", "same-paragraph", "previous-paragraph"})
 MAX_CUES = 20  # per sentence and kind of cue
 MAX_STATEMENT = 1500  # characters; a longer "clause" is a run-on text, not a statement
 _BE = frozenset({"is", "was", "were", "are", "be", "been", "being", "am", "'s", "’s", "get", "got"})
@@ -51,13 +70,13 @@ _NOUN_CONTEXT = frozenset(
 # Speakers whose "found that" is a finding ("A team at UMass Amherst found that …").
 FINDING_WORDS = frozenset(
     """study studies report survey poll analysis review paper research researchers scientists investigation
-    investigators inquiry audit team data authors experts probe""".split()
+    investigators inquiry audit team data authors experts probe polls surveys reports figures records documents
+    numbers results""".split()
 )
 # "Ms. Price", "Mr Parish", or a full name after "by" ("chaired by Kate Dalmeny"): antecedents for "she".
 _NAME_MENTION = re.compile(
     r"\b(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Prof)\.?(?:\s+[A-Z][\w’'-]+)+|(?<=\bby\s)[A-Z][a-z]+(?:\s+[A-Z][\w’'-]+){1,2})"
 )
-_TRAILING_PUNCT = " \t,;:.—–-"
 _COORDINATED_VERB = r"(?:,\s*|\s)(?:and|but)\s+(?:also\s+|later\s+|then\s+)?(?:" + VERB_ALTERNATION + r")\b"
 _ACTION_VERBS = r"(?:called|demanded|vowed|pledged|appealed|threatened|refused|declined|promised|urged|asked)"
 _CLAUSE_STOP = re.compile(
@@ -72,10 +91,15 @@ _NOT_A_CLAUSE = re.compile(
     r"^(?:to|by|in|of|for|about|with|so|nothing|goodbye|yes|no|sorry|hello|thanks|thank|it\s+all)\b", re.I
 )
 _OBJECT_INFINITIVE = re.compile(r"^(?:[\w’'-]+\s+){1,3}to\s+\w+", re.I)
-_TERMINAL = tuple('.!?"”’»:…)')
+# "called for …", "called on …", "called it “…”", "called him a liar": "called" alone is phoning or naming.
+_CALL_OBJECT = re.compile(
+    r"\s+(?:for|on|upon)\s|\s+(?:[\w’'-]+\s+){1,4}(?:as\s+)?[“\"‘«]|\s+(?:[\w’'-]+\s+){1,3}a\s+\w+"
+)
+_MODIFIERS_BEFORE = re.compile(r",\s*(?:[a-z][\w’'-]*\s+){1,2}$")
+_TITLE_GAP = re.compile(r"^[\s,—–-]*(?:[\w’'-]+\s+){0,4}$")
+_UNRESOLVED_OK = frozenset({"he", "she"})  # "they say" with nobody named is people in general
 _NEGATIONS = ("not", "n't", "n’t")  # one is in every UNVERIFIED_RE match: "has not verified", "couldn’t confirm"
 _QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
-_PUNCT_GAP = re.compile(r"^[\s,.!?—–-]*$")
 
 
 @dataclass
@@ -96,6 +120,9 @@ class Attribution:
     mention: str = ""  # "he", "the ministry": the words that pointed back to the speaker
     pattern: str = ""  # which rule found it, for review and evaluation
     candidates: tuple = field(default_factory=tuple)  # matcher candidates when claimant_id is None
+    # (start, end) of each piece: “A,” she said, “B.” is one statement in two pieces, start..end spans both.
+    pieces: tuple[tuple[int, int], ...] = ()
+    direct: bool = False  # a quotation (in quote marks), not reported speech
 
 
 @dataclass
@@ -110,6 +137,7 @@ class _Found:
     confidence: float
     pattern: str
     sentence: Span
+    parent: _Found | None = None  # the candidate this quote continues (same speaker, same statement)
 
 
 def _may_hold(lowered: str | None, words: tuple[str, ...], sent: Span) -> bool:
@@ -133,6 +161,7 @@ class Finder:
         self.lowered = lowered if len(lowered) == len(text) else None
         self.memory = Memory()
         self.found: list[_Found] = []
+        self.quotes = QuoteIndex([])  # the current paragraph's
 
     def run(self) -> list[_Found]:
         previous_speaker: _Found | None = None
@@ -144,7 +173,7 @@ class Finder:
             if para.start in labels:
                 self._transcript(para, labels[para.start])
             quote_list = find_quotes(self.text, para)
-            quotes = QuoteIndex(quote_list)
+            quotes = self.quotes = QuoteIndex(quote_list)
             if not quote_list and not _looks_like_prose(self.text, para):
                 continue  # headlines, captions, datelines: no attribution
             before = len(self.found)
@@ -266,10 +295,17 @@ class Finder:
             speaker = None
             if _PUNCT_GAP.match(gap):
                 speaker = parse_right(text, ve, para.end)
-            elif before_quote.outer_end > sent.start or _says_nothing_after(text, quotes, ve, sent):
+            elif before_quote.outer_end > sent.start or (
+                # The quote ended the sentence before: it is this speaker's only when it stood alone there and
+                # nothing follows the verb (“…” The IAEA board said it would meet: the board said something else).
+                _says_nothing_after(text, quotes, ve, sent)
+                and _starts_sentence(text, para, before_quote)
+                and re.match(r"[\s.!?]*$", text[skip_adverbials(text, ve, sent.end) : sent.end])
+            ):
                 # “…” She also said her “…”: that quote ended the sentence before; “…?” X asked. is still X's.
                 left = parse_left(text, before_quote.outer_end, vs)
-                if left is not None and _PUNCT_GAP.match(text[before_quote.outer_end : left.start]):
+                # “…,” former presidential candidate Herman Cain said: a few title words may precede the name.
+                if left is not None and _TITLE_GAP.match(text[before_quote.outer_end : left.start]):
                     speaker = left
             if speaker is not None:
                 found = self._add(speaker, verb, stance, before_quote, None, 0.9, "quote-then-speaker", sent)
@@ -287,8 +323,12 @@ class Finder:
                 # apologize, saying that …": the sentence's subject speaks.
                 speaker = self._named_subject(text, sent.start, vs)
             if speaker is None and form in PARTICIPLES:
+                speaker = _opening_subject(text, sent.start, vs)  # "He condemned the deal, saying …"
+            if speaker is None and form in PARTICIPLES:
                 return None
         inverted = False
+        if speaker is None and re.search(r",\s*$", text[near:vs]):
+            speaker = _appositive_subject(text, sent, vs)
         if speaker is None and re.search(r",\s*$", text[near:vs]):
             # "…, reported Euro News.": a speaker after the verb that ends the sentence beats a guess on the left.
             right = parse_right(text, ve, sent.end)
@@ -315,13 +355,25 @@ class Finder:
         if re.match(r"\s*:\s*$", rest) and sent.end == para.end:
             self.memory.set_intro(self._resolved(speaker, verb, stance, sent), para)
             return None
+        if lemma == "ask" and not question and re.match(r"\s*(?:whether|if|why|how)\s", rest):
+            # "asked whether the vote would be delayed": an indirect question is what was said.
+            stop = _CLAUSE_STOP.search(text, after, min(sent.end, after + MAX_STATEMENT))
+            end = stop.start() if stop else sent.end
+            return self._clause(speaker, verb, stance, after, end, 0.6, "asked-whether", sent, min_words=3)
         if question or lemma in QUOTE_ONLY:
             return None
+        # "Polls show Clinton leading", "The survey found most voters undecided": a finding without "that".
+        finding = lemma in {"show", "find"} and bool(FINDING_WORDS & set(speaker.text.lower().split()))
         parenthetical = re.match(r"\s*,\s+(?!(?:and|but|or|according|citing)\b|\w+ing\b)[a-z]", rest)
         clause_start = None
         pattern, confidence = "", 0.0
         that = re.match(r"\s*,?\s*that\s+", rest)
         head_start = speaker.start if not inverted else vs
+        if not inverted and kind == "verb":
+            # "<clause>, political experts said": a modifier or two between the comma and the speaker's head.
+            modifiers = _MODIFIERS_BEFORE.search(text, max(sent.start, head_start - 40), head_start)
+            if modifiers is not None:
+                head_start = modifiers.start() + 1
         if that:
             clause_start, pattern, confidence = after + that.end(), "speaker-verb-that", 0.8
         elif (
@@ -342,17 +394,22 @@ class Finder:
             return self._add(
                 speaker, verb, stance, None, (sent.start, statement_end), 0.75, "clause-then-speaker", sent
             )
-        elif lemma in THAT_ONLY:
+        elif lemma in THAT_ONLY and not finding:
             return None
+        elif lemma == "call" and not _CALL_OBJECT.match(text, ve, min(sent.end, ve + 80)):
+            return None  # "called Clinton on Tuesday" (phoned), "a group called X"
         elif lemma in OBJECT_VERBS or kind == "unverified":
             stop = _OBJECT_STOP.search(text, after, min(sent.end, after + MAX_STATEMENT))
             clause_start, pattern, confidence = after, "verb-object", 0.6 if kind == "verb" else 0.8
             end = stop.start() if stop else sent.end
             return self._clause(speaker, verb, stance, clause_start, end, confidence, pattern, sent, min_words=2)
-        elif lemma in ZERO_THAT and not (lemma in ZERO_THAT_AFTER_ADVERBIAL and not text[ve:after].strip()):
+        elif (lemma in ZERO_THAT or finding) and not (
+            lemma in ZERO_THAT_AFTER_ADVERBIAL and not text[ve:after].strip()
+        ):
             clause = rest.strip()
             # "warned residents to stay indoors" is an instruction, not a reported claim.
-            if not _NOT_A_CLAUSE.match(clause) and clause[:1].isalnum() and not _OBJECT_INFINITIVE.match(clause):
+            instruction = lemma in {"warn", "tell"} and _OBJECT_INFINITIVE.match(clause)
+            if not _NOT_A_CLAUSE.match(clause) and clause[:1].isalnum() and not instruction:
                 clause_start, pattern, confidence = after, "speaker-verb-clause", 0.65
         if clause_start is None:
             return None
@@ -368,7 +425,7 @@ class Finder:
             return None  # "said Konashenkov, according to Tass": Tass relays, the speaker is known
         comma = text.find(",", end, sent.end)
         ceiling = comma if comma != -1 else sent.end
-        speaker = parse_right(text, end, ceiling)
+        speaker = parse_right(text, end, ceiling) or _source_phrase(text, end, ceiling)
         if speaker is None:
             return None
         if _rstrip(text, sent.start, start) == sent.start:  # "According to X, <clause>."
@@ -423,11 +480,20 @@ class Finder:
             start, end = quote.start, _trim_end(self.text, quote.start, quote.end)
         else:
             start, end = span
-        if end <= start:
-            return None
+        if (
+            end <= start
+            or _junk(self.text, speaker, start, end, quote is not None)
+            or self.quotes.contains(speaker.start)
+        ):
+            return None  # a name inside a quote is the quoted words' subject, not who said them
         resolved = self.memory.resolve(speaker)
+        if resolved is None and speaker.text.lower() in _UNRESOLVED_OK:
+            # "“…,” she said." with her name too far back: still her statement; the editor names her.
+            found = _Found(speaker, "", verb, stance, start, end, quote is not None, confidence * 0.6, pattern, sent)
+            self.found.append(found)
+            return found
         if resolved is None:
-            return None  # a pronoun with nobody to point back to
+            return None  # "it", "I", "we" with nobody to point back to
         mention = speaker.text if resolved is not speaker else ""
         if mention:
             confidence *= 0.85
@@ -444,6 +510,8 @@ class Finder:
         start, end = quote.start, _trim_end(self.text, quote.start, quote.end)
         if end > start:
             found = _Found(source.speaker, "", source.verb, source.stance, start, end, True, confidence, pattern, sent)
+            if pattern in CONTINUATIONS and source.quote:
+                found.parent = source.parent or source
             self.found.append(found)
 
     def _resolved(self, speaker, verb, stance, sent) -> _Found | None:
@@ -451,78 +519,3 @@ class Finder:
         if resolved is None:
             return None
         return _Found(resolved, "", verb, stance, 0, 0, True, 0.85, "intro", sent)
-
-
-def _looks_like_prose(text: str, para: Span) -> bool:
-    chunk = text[para.start : para.end]
-    return chunk.rstrip().endswith(_TERMINAL) or len(chunk.split()) > 25
-
-
-def _says_nothing_after(text: str, quotes: QuoteIndex, pos: int, sent: Span) -> bool:
-    """No quote or "that" clause follows the verb: what was said can only be the quote before."""
-    following = quotes.first_from(pos)
-    if following is not None and following.open_at < sent.end:
-        return False
-    return not re.match(r"\s*,?\s*that\b", text[pos : sent.end])
-
-
-def _quote_only(text: str, para: Span, quote: Quote) -> bool:
-    """The paragraph is the quote and nothing else (punctuation aside)."""
-    if quote.open_at - para.start > 5 or para.end - quote.outer_end > 5:
-        return False
-    outside = text[para.start : quote.open_at] + text[quote.outer_end : para.end]
-    return not re.search(r"\w", outside)
-
-
-def _starts_sentence(text: str, para: Span, quote: Quote) -> bool:
-    before = text[max(para.start, quote.open_at - 20) : quote.open_at].rstrip()
-    return not before or before.endswith((".", "!", "?", ":", "”", "»", '"', "…"))
-
-
-def _quote_ending_before(quotes: QuoteIndex, pos: int, text: str) -> Quote | None:
-    """The quote just before `pos`, when only punctuation or a short speaker phrase separates them."""
-    best = quotes.ending_before(pos)
-    if best is None or pos - best.outer_end > 120:
-        return None
-    gap = text[best.outer_end : pos]
-    if _PUNCT_GAP.match(gap) or not any(c in gap for c in ".!?;"):
-        return best
-    return None
-
-
-def _quote_starting_after(quotes: QuoteIndex, pos: int, text: str, limit: int) -> Quote | None:
-    window = text[pos : min(limit, pos + 60)]
-    gap = re.match(r"[\s,:]*(?:that\s+)?", window)
-    quote = quotes.starting_at(pos + (gap.end() if gap else 0))
-    if quote is not None:
-        return quote
-    # "warns Mr Johnson: '…'": a short object before a colon.
-    colon = re.match(r"[^,.;:\"“«„‘]{1,40}:\s*", window)
-    return quotes.starting_at(pos + colon.end()) if colon else None
-
-
-def _last_word(text: str, floor: int, pos: int) -> str:
-    match = re.search(r"([\w’']+)\W*$", text[max(floor, pos - 40) : pos])
-    return match.group(1).lower() if match else ""
-
-
-def _rstrip(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1] in _TRAILING_PUNCT:
-        end -= 1
-    return end
-
-
-def _trim_end(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1] in " \t,;:—–-":
-        end -= 1
-    return end
-
-
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (text[start].isspace() or text[start] in ",;:"):
-        start += 1
-    end = _rstrip(text, start, end)
-    # A lone closing mark is not part of a clause.
-    while end > start and text[end - 1] in "”»\"'’" and text.count(text[end - 1], start, end) % 2 == 1:
-        end = _rstrip(text, start, end - 1)
-    return start, end

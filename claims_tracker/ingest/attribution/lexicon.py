@@ -24,7 +24,7 @@ _VERBS: dict[str, tuple[str, tuple[str, ...]]] = {
     "claim": (Stance.ASSERTS, ("claimed", "claims", "claim")),
     "boast": (Stance.ASSERTS, ("boasted", "boasts")),
     "insist": (Stance.ASSERTS, ("insisted", "insists")),
-    "argue": (Stance.ASSERTS, ("argued", "argues")),
+    "argue": (Stance.ASSERTS, ("argued", "argues", "argue")),
     "maintain": (Stance.ASSERTS, ("maintained", "maintains")),
     "write": (Stance.ASSERTS, ("wrote", "writes")),
     "post": (Stance.ASSERTS, ("posted",)),
@@ -38,7 +38,7 @@ _VERBS: dict[str, tuple[str, tuple[str, ...]]] = {
     "emphasize": (Stance.ASSERTS, ("emphasized", "emphasised", "emphasizes", "emphasises")),
     "assert": (Stance.ASSERTS, ("asserted", "asserts")),
     "allege": (Stance.ASSERTS, ("alleged", "alleges")),
-    "suggest": (Stance.ASSERTS, ("suggested", "suggests")),
+    "suggest": (Stance.ASSERTS, ("suggested", "suggests", "suggesting")),
     "predict": (Stance.ASSERTS, ("predicted", "predicts")),
     "estimate": (Stance.ASSERTS, ("estimated", "estimates")),
     "vow": (Stance.ASSERTS, ("vowed", "vows")),
@@ -57,8 +57,8 @@ _VERBS: dict[str, tuple[str, tuple[str, ...]]] = {
     "remark": (Stance.ASSERTS, ("remarked",)),
     "reiterate": (Stance.ASSERTS, ("reiterated",)),
     "indicate": (Stance.ASSERTS, ("indicated",)),
-    "believe": (Stance.ASSERTS, ("believes",)),
-    "think": (Stance.ASSERTS, ("thinks",)),
+    "believe": (Stance.ASSERTS, ("believes", "believed")),
+    "think": (Stance.ASSERTS, ("thinks", "thought")),
     "testify": (Stance.ASSERTS, ("testified",)),
     "complain": (Stance.ASSERTS, ("complained",)),
     "concede": (Stance.CONFIRMS, ("conceded", "concedes")),
@@ -75,9 +75,27 @@ _VERBS: dict[str, tuple[str, tuple[str, ...]]] = {
     "challenge": (Stance.DISPUTES, ("challenged",)),
     "contest": (Stance.DISPUTES, ("contested",)),
     "counter": (Stance.DISPUTES, ("countered", "counters")),
+    # Cues beyond speech verbs (issue 16): "called on Congress to act", "called the plan “a disaster”".
+    "call": (Stance.ASSERTS, ("called", "calls", "calling")),
+    "describe": (Stance.ASSERTS, ("described", "describes", "describing")),
+    "criticize": (Stance.DISPUTES, ("criticized", "criticised", "criticizes", "criticises", "criticizing")),
+    "blame": (Stance.ASSERTS, ("blamed", "blames", "blaming")),
+    "conclude": (Stance.ASSERTS, ("concluded", "concludes")),
+    "contend": (Stance.ASSERTS, ("contended", "contends")),
+    "fume": (Stance.ASSERTS, ("fumed",)),
+    "quip": (Stance.ASSERTS, ("quipped",)),
+    "assure": (Stance.ASSERTS, ("assured",)),
+    # What someone thinks, wants or backs is attributed too ("Sanders believes the system is rigged").
+    "hope": (Stance.ASSERTS, ("hopes", "hoped")),
+    "want": (Stance.ASSERTS, ("wants", "wanted")),
+    "know": (Stance.ASSERTS, ("knows", "knew")),
+    "agree": (Stance.CONFIRMS, ("agreed", "agrees")),
+    "defend": (Stance.ASSERTS, ("defended", "defends", "defending")),
+    "praise": (Stance.ASSERTS, ("praised", "praises", "praising")),
+    "point out": (Stance.ASSERTS, ("pointed out", "points out")),
     # Findings of studies, surveys and data ("The survey reveals that …"); only with "that" (THAT_ONLY).
     "reveal": (Stance.ASSERTS, ("revealed", "reveals")),
-    "show": (Stance.ASSERTS, ("showed", "shows")),
+    "show": (Stance.ASSERTS, ("showed", "shows", "show")),
     "find": (Stance.ASSERTS, ("found", "finds")),
 }
 # Participles continue the previous verb's speaker ("…,” he said, adding that …).
@@ -96,20 +114,34 @@ PARTICIPLES: dict[str, str] = {
     "asserting": "assert",
     "alleging": "allege",
     "boasting": "boast",
+    "calling": "call",
+    "describing": "describe",
+    "criticizing": "criticize",
+    "blaming": "blame",
+    "urging": "urge",
+    "accusing": "accuse",
+    "telling": "tell",
+    "suggesting": "suggest",
+    "defending": "defend",
+    "praising": "praise",
 }
 for _participle, _lemma in PARTICIPLES.items():
-    _VERBS[_lemma] = (_VERBS[_lemma][0], (*_VERBS[_lemma][1], _participle))
+    if _participle not in _VERBS[_lemma][1]:
+        _VERBS[_lemma] = (_VERBS[_lemma][0], (*_VERBS[_lemma][1], _participle))
 STANCE_OF_FORM: dict[str, str] = {form: stance for stance, forms in _VERBS.values() for form in forms}
 LEMMA_OF_FORM: dict[str, str] = {form: lemma for lemma, (_, forms) in _VERBS.items() for form in forms}
 # Verbs whose object is the claim itself ("denied the reports", "claimed victory") rather than a clause.
 OBJECT_VERBS = frozenset({"claim", "deny", "reject", "dismiss", "refute", "dispute", "confirm", "acknowledge"})
 OBJECT_VERBS |= {"admit", "concede", "question", "challenge", "contest", "announce", "report", "verify"}
+# "urged lawmakers to act", "accused Clinton of lying", "called on Congress to act", "described it as a hoax".
+OBJECT_VERBS |= {"urge", "accuse", "call", "describe", "criticize", "blame", "want", "defend", "praise"}
 # Verbs that introduce a quote but not a reported claim ("She asked that her name not be used").
-QUOTE_ONLY = frozenset({"ask", "answer", "reply", "respond", "continue", "urge", "promise", "pledge", "vow"})
+QUOTE_ONLY = frozenset({"ask", "answer", "reply", "respond", "continue", "promise", "pledge", "vow", "fume", "quip"})
 # Verbs that take a clause without "that" ("Officials stressed the vaccine was safe").
 ZERO_THAT = frozenset({"say", "tell", "write", "add", "insist", "argue", "maintain", "warn", "claim", "believe"})
 ZERO_THAT |= {"think", "stress", "note", "explain", "suggest", "predict", "estimate", "assert", "allege"}
 ZERO_THAT |= {"emphasize", "reiterate", "indicate", "declare", "announce", "post", "tweet", "boast", "state"}
+ZERO_THAT |= {"conclude", "contend", "assure", "hope", "know", "agree", "point out"}
 # Verbs that report a statement only with "that" ("found that …", never "found the body").
 THAT_ONLY = frozenset({"reveal", "show", "find", "counter"})
 # Verbs that take a clause without "that" only after an adverbial ("wrote on Telegram the town fell"):
@@ -210,7 +242,12 @@ SPEAKER_HEADS = frozenset(
     protesters demonstrators citizens mp mps commissioner inspector detective sheriff coroner trooper chairperson
     ceo cfo founder co-founder partner partners insurer insurers lender lenders retailer club coach manager
     commission bureau board panel tribunal senate house assembly ministers' agency's spokesperson's
-    someone somebody reports manifesto
+    someone somebody reports manifesto advisers advisors strategists aides' donors delegates candidates
+    associates allies backers rivals confidants operatives consultant consultants pollster pollsters
+    percent respondents friends supporters senators insiders independents majority majorities plurality half
+    third quarter most several others another republicans democrats conservatives liberals americans
+    polls surveys studies figures results editorial newspaper order ruling memo email tweet video
+    website filing complaint lawsuit indictment document documents release transcript card
     """.split()
 )
 # Every head can also stand inside a longer phrase ("the airline's chief executive").

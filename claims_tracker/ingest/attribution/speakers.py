@@ -34,6 +34,15 @@ _AUXILIARIES = frozenset(
     often always usually""".split()
 )
 _PREPOSITIONS = frozenset({"of", "for", "at", "and", "from", "in", "to", "on", "with", "the", "a", "an"})
+TIME_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april june july august
+    september october november december jan feb mar apr jun jul aug sep sept oct nov dec today yesterday tonight
+    morning afternoon evening night week weekend month year well yes oh look okay ok""".split()
+)
+_PARTIES = frozenset({"republican", "democrat", "democratic", "independent", "libertarian"})
+_NAME_SUFFIXES = frozenset({"Jr", "Sr", "Inc", "Co", "Corp", "Ltd"})
+# Words that make the verb after a name part of a relative clause, not the sentence's report.
+_WHAT_WORDS = frozenset({"everything", "anything", "nothing", "something", "whatever", "what", "much", "all"})
 ORG_HEADS = frozenset(
     """ministry agency department government army military group company office police council committee kremlin
     pentagon administration regime cabinet embassy command service services union organisation organization
@@ -108,10 +117,16 @@ _FAMILIAR = re.compile(
 )
 
 
+_PARTY_STATE = re.compile(r"\s*\((?:[DRI]|[DRI]-[A-Z][\w. ]{0,12})\)\s*$")
+
+
 def parse_left(text: str, floor: int, pos: int) -> SpeakerPhrase | None:
     """The speaker phrase ending right before `pos` (its verb), or None."""
     floor = max(floor, pos - WINDOW)  # a speaker phrase is short; never rescan a huge run-on sentence
     pos = skip_auxiliaries_left(text, floor, pos)
+    party = _PARTY_STATE.search(text, floor, pos)
+    if party is not None:  # "Sen. Claire McCaskill (D-Mo.) said": party and state are not the name
+        pos = party.start()
     familiar = _FAMILIAR.search(text, floor, pos)
     if familiar is not None:  # "two people familiar with the matter said"
         start = familiar.start() + len(familiar.group()) - len(familiar.group().lstrip())
@@ -136,16 +151,28 @@ def _parse_appositive(text: str, floor: int, toks: list[tuple[int, int, str]]) -
         return None
     inner = toks[prev_comma + 1 : comma]
     name = _phrase_from(text, inner, floor)
-    starts_with_name = inner[0][2][:1].isupper() and inner[0][2].lower() not in {"the", "a", "an"}
+    head = toks[:prev_comma]
+    party = _PARTY_STATE.search(text, floor, toks[prev_comma][0])
+    if party is not None:  # "Sen. Claire McCaskill (D-Mo.), who has endorsed Clinton, said"
+        head = [t for t in head if t[1] <= party.start()]
+    # "Representative Peter T. King, Republican of New York, said": a party and state are no name.
+    starts_with_name = inner[0][2][:1].isupper() and inner[0][2].lower() not in {"the", "a", "an"} | _PARTIES
     if name is not None and name.kind == "person" and name.start == inner[0][0] and starts_with_name:
         return name  # the comma-enclosed part is the name; what precedes it is the title
     if inner[0][2][:1].isupper() and inner[0][2].lower() not in {"a", "an", "the"}:
-        return None  # not an appositive ("On Friday, the ministry, ...")
-    return _phrase_from(text, toks[:prev_comma], floor)
+        # "Marlon Marshall, Clinton's director of state campaigns, said": a full name before a capitalised
+        # appositive; "On Friday, the ministry, …" is not one (a lone word or a day is no full name).
+        before = _phrase_from(text, head, floor)
+        if before is None or before.kind != "person" or " " not in before.text:
+            return None
+        return before
+    return _phrase_from(text, head, floor)
 
 
 def _phrase_from(text: str, toks: list[tuple[int, int, str]], floor: int) -> SpeakerPhrase | None:
     kept: list[tuple[int, int, str]] = []
+    if len(toks) > 1 and toks[-1][2] == "." and toks[-2][2] in _NAME_SUFFIXES:
+        toks = toks[:-1]  # "James B. Comey Jr., the director …": the suffix's dot ends no sentence
     for tok in reversed(toks):
         word = tok[2]
         low = word.lower()
@@ -160,6 +187,8 @@ def _phrase_from(text: str, toks: list[tuple[int, int, str]], floor: int) -> Spe
         else:
             break
     kept.reverse()
+    if kept and kept[0][2].lower() in _WHAT_WORDS or _before(toks, kept) in _WHAT_WORDS:
+        return None  # "Everything Trump said …", "what Trump said": the verb is in a relative clause
     # A phrase does not start with a preposition or a sentence-opening word ("But the ministry").
     while kept and (
         kept[0][2].lower() in _PREPOSITIONS - {"the", "a", "an"}
@@ -171,8 +200,10 @@ def _phrase_from(text: str, toks: list[tuple[int, int, str]], floor: int) -> Spe
         return None
     head = kept[-1][2]
     head_low = head.lower().removesuffix("’s").removesuffix("'s")
-    if head_low in _PREPOSITIONS or head_low in _CAPITALISED_FUNCTION:
-        return None
+    if head_low in _PREPOSITIONS or head_low in _CAPITALISED_FUNCTION or head_low in TIME_WORDS:
+        return None  # "Tuesday", "Well": a day or an interjection is nobody
+    if head != head_low and kept[-1][2].endswith(("’s", "'s")):
+        return None  # "North Korea's": a possessive modifies the subject, it does not speak
     if not (head[:1].isupper() or head_low in SPEAKER_HEADS):
         return None
     if len(kept) > 12:
@@ -194,6 +225,14 @@ def _phrase_from(text: str, toks: list[tuple[int, int, str]], floor: int) -> Spe
     if kind in {"org", "group"} and words[0].lower() == "the" and len(words) == 2 and head_low in ANAPHORIC_HEADS:
         kind = "anaphor"
     return SpeakerPhrase(start, end, phrase, kind)
+
+
+def _before(toks: list[tuple[int, int, str]], kept: list[tuple[int, int, str]]) -> str:
+    """The lower-cased token right before the phrase, or ""."""
+    if not kept:
+        return ""
+    index = next((i for i, tok in enumerate(toks) if tok[0] == kept[0][0]), 0)
+    return toks[index - 1][2].lower() if index > 0 else ""
 
 
 def _determiner_within(toks: list[tuple[int, int, str]], tok: tuple[int, int, str], kept: list) -> bool:
@@ -250,7 +289,7 @@ def _pronoun(tok: tuple[int, int, str]) -> SpeakerPhrase | None:
 
 
 def _head_ahead(toks: list[tuple[int, int, str]], index: int) -> bool:
-    for tok in toks[index : index + 3]:
+    for tok in toks[index : index + 4]:
         low = tok[2].lower()
         if low in SPEAKER_HEADS:
             return True
@@ -286,7 +325,12 @@ def skip_adverbials(text: str, pos: int, end: int, *, lemma: str = "") -> int:
     i = 0
     if lemma == "tell":
         j = i
-        while j < len(toks) and j - i < 5 and (toks[j][2][:1].isupper() or toks[j][2].lower() in _TELL_OBJECTS):
+        named = False  # "told Morning Joe the deal was good": after a name, "the" opens what was said
+        while j < len(toks) and j - i < 5:
+            if toks[j][2][:1].isupper():
+                named = True
+            elif named or toks[j][2].lower() not in _TELL_OBJECTS:
+                break
             j += 1
         i = j
     while i < len(toks):

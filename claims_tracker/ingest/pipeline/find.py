@@ -86,6 +86,8 @@ def _candidate(article_id: int, a) -> Candidate:
         confidence=min(1.0, max(0.0, float(a.confidence))),
         start_offset=a.start,
         end_offset=a.end,
+        pieces=[list(piece) for piece in a.pieces],
+        direct=a.direct,
     )
 
 

@@ -54,6 +54,13 @@ class TestArticleDetail:
         segments, _ = segment(TEXT, [a])
         assert [s.text for s in segments if s.appearance] == ["battles continued"]
 
+    def test_a_quote_in_pieces_is_placed_by_its_offsets(self):
+        text = "“We will not retreat,” Mayor Ivan Fedorov said. “The city will stand.”"
+        a = Appearance(quote="We will not retreat … The city will stand.", start_offset=1, end_offset=len(text) - 1)
+        segments, unplaced = segment(text, [a])
+        assert [s.text for s in segments if s.appearance] == [text[1:-1]]
+        assert unplaced == []
+
     def test_it_shows_the_summary_when_no_text_is_stored(self, client, demo):
         from claims_tracker.claims.models import Article
 

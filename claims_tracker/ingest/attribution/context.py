@@ -1,0 +1,142 @@
+"""Tests on the text around a cue: where a quote ends or starts, whether a gap is only punctuation or titles,
+which subject a participle or an aside continues, and the trimming of a span's edges. Pure functions of the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .segment import Quote, QuoteIndex, Span
+from .speakers import WINDOW, SpeakerPhrase, sentence_subject
+
+_TRAILING_PUNCT = " \t,;:.—–-"
+_TERMINAL = tuple('.!?"”’»:…)')
+_PUNCT_GAP = re.compile(r"^[\s,.!?—–-]*$")
+# The dot of a title or a state ("Mr.", "Sen.", "D-Mo.", "U.S."): not a sentence's end.
+_ABBREVIATION_DOT = re.compile(r"(?<![\w.])(?:[A-Z][a-z]{0,3}|[A-Z](?:\.[A-Z])+)\.")
+
+
+def _opening_subject(text: str, start: int, end: int) -> SpeakerPhrase | None:
+    """The subject a participle continues ("Trump mocked her, saying …", "She hedged, telling MSNBC …"): an opening
+    pronoun, or a named subject, one word too when a verb follows it ("Explaining why …" is no name)."""
+    match = re.match(r"\s*(He|She|They)\b", text[start : min(end, start + 10)])
+    if match:
+        return SpeakerPhrase(start + match.start(1), start + match.end(1), match.group(1), "pronoun")
+    subject = sentence_subject(text, start, end)
+    if subject is None or subject.text.endswith("ing"):
+        return None
+    return subject
+
+
+def _appositive_subject(text: str, sent: Span, vs: int) -> SpeakerPhrase | None:
+    """ "Sen. Chuck Grassley, facing a challenge in Iowa, a swing state, said …": the named subject before a run of
+    asides speaks, not the last capitalised word of the asides."""
+    if vs - sent.start > WINDOW:
+        return None
+    subject = sentence_subject(text, sent.start, vs)
+    if subject is None or subject.kind != "person" or " " not in subject.text:
+        return None
+    gap = text[subject.end : vs]
+    if not re.match(r"\s*(?:\([^)]{1,12}\)\s*)?,", gap) or re.search(r"[.;:!?“”\"«»]", _ABBREVIATION_DOT.sub("", gap)):
+        return None
+    return subject
+
+
+_DATE_WORDS = re.compile(
+    r"\b(?:on|in|at|by|since|until|as|of|the|jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec|january|february"
+    r"|march|april|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday"
+    r"|saturday|sunday|\d+(?:st|nd|rd|th)?)\b|[\W_]",
+    re.I,
+)
+
+
+def _junk(text: str, speaker: SpeakerPhrase, start: int, end: int, quote: bool) -> bool:
+    """Fact-check and byline debris: a statement that is only a date ("On Nov. 15, 2019"), a speaker list cut
+    by a semicolon ("The Russian; Syrian defense ministries")."""
+    if ";" in speaker.text:
+        return True
+    return not quote and not _DATE_WORDS.sub("", text[start:end])
+
+
+def _looks_like_prose(text: str, para: Span) -> bool:
+    chunk = text[para.start : para.end]
+    return chunk.rstrip().endswith(_TERMINAL) or len(chunk.split()) > 25
+
+
+def _says_nothing_after(text: str, quotes: QuoteIndex, pos: int, sent: Span) -> bool:
+    """No quote or "that" clause follows the verb: what was said can only be the quote before."""
+    following = quotes.first_from(pos)
+    if following is not None and following.open_at < sent.end:
+        return False
+    return not re.match(r"\s*,?\s*that\b", text[pos : sent.end])
+
+
+def _quote_only(text: str, para: Span, quote: Quote) -> bool:
+    """The paragraph is the quote and nothing else (punctuation aside)."""
+    if quote.open_at - para.start > 5 or para.end - quote.outer_end > 5:
+        return False
+    outside = text[para.start : quote.open_at] + text[quote.outer_end : para.end]
+    return not re.search(r"\w", outside)
+
+
+def _starts_sentence(text: str, para: Span, quote: Quote) -> bool:
+    before = text[max(para.start, quote.open_at - 20) : quote.open_at].rstrip()
+    return not before or before.endswith((".", "!", "?", ":", "”", "»", '"', "…"))
+
+
+def _quote_ending_before(quotes: QuoteIndex, pos: int, text: str) -> Quote | None:
+    """The quote just before `pos`, when only punctuation or a short speaker phrase separates them."""
+    best = quotes.ending_before(pos)
+    if best is None or pos - best.outer_end > 120:
+        return None
+    gap = _ABBREVIATION_DOT.sub("", text[best.outer_end : pos])  # "…,” Sen. Claire McCaskill (D-Mo.) said"
+    if _PUNCT_GAP.match(gap) or not any(c in gap for c in ".!?;"):
+        return best
+    return None
+
+
+def _quote_starting_after(quotes: QuoteIndex, pos: int, text: str, limit: int) -> Quote | None:
+    window = text[pos : min(limit, pos + 60)]
+    gap = re.match(r"[\s,:]*(?:that\s+)?", window)
+    quote = quotes.starting_at(pos + (gap.end() if gap else 0))
+    if quote is not None:
+        return quote
+    # "warns Mr Johnson: '…'": a short object before a colon.
+    colon = re.match(r"[^,.;:\"“«„‘]{1,40}:\s*", window)
+    return quotes.starting_at(pos + colon.end()) if colon else None
+
+
+def _last_word(text: str, floor: int, pos: int) -> str:
+    match = re.search(r"([\w’']+)\W*$", text[max(floor, pos - 40) : pos])
+    return match.group(1).lower() if match else ""
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in _TRAILING_PUNCT:
+        end -= 1
+    return end
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in " \t,;:—–-":
+        end -= 1
+    return end
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in ",;:"):
+        start += 1
+    end = _rstrip(text, start, end)
+    # A lone closing mark is not part of a clause.
+    while end > start and text[end - 1] in "”»\"'’" and text.count(text[end - 1], start, end) % 2 == 1:
+        end = _rstrip(text, start, end - 1)
+    return start, end
+
+
+def _source_phrase(text: str, start: int, ceiling: int) -> SpeakerPhrase | None:
+    """After "according to", whatever names the source up to the comma or the sentence's end: "a recent
+    Washington Post-ABC News poll", "FEC records", "Lazar's plea agreement" (12 words at most)."""
+    match = re.match(r"\s*((?:[\w’'$%./&-]+\s+){0,11}[\w’'$%&-]+)[\s.!?”\"]*$", text[start:ceiling])
+    if match is None:
+        return None
+    return SpeakerPhrase(start + match.start(1), start + match.end(1), match.group(1), "group")
