@@ -353,3 +353,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
+
+# Reader pages and feeds (claims/caching.py): Cache-Control for anonymous readers, and how long a
+# rendered page is kept in the "default" cache under its ETag (0: not kept).
+READER_CACHE_MAX_AGE = env_int("READER_CACHE_MAX_AGE", 60)
+READER_CACHE_S_MAXAGE = env_int("READER_CACHE_S_MAXAGE", 60)
+READER_CACHE_STALE_WHILE_REVALIDATE = env_int("READER_CACHE_STALE_WHILE_REVALIDATE", 300)
+READER_PAGE_CACHE_SECONDS = env_int("READER_PAGE_CACHE_SECONDS", 3600)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from claims_tracker.lib import cache
 
 from .. import selectors
+from ..caching import catalogue_versions, reader_cached
 from ..models import Claimant, Outlet, Status, Story
 from ..pagination import SORTS, CursorError, keyset_page, tiered_page
 
@@ -96,6 +97,7 @@ def _day_start(day) -> datetime:
 
 
 @require_GET
+@reader_cached(catalogue_versions)
 def claim_list(request: HttpRequest) -> HttpResponse:
     form = ClaimFilterForm(request.GET)
     form.is_valid()  # invalid fields are reported beside the form; the valid ones still apply
