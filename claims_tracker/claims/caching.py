@@ -10,12 +10,14 @@ table. Nothing is purged: a write changes the versions, so the next revalidation
 
 Anonymous readers get `Cache-Control: public` with the READER_CACHE_* settings, and a 200 is
 kept in the "default" cache (Redis when configured) under its ETag, so the next reader of the
-same version is served the stored bytes. A logged-in user, or a request carrying a flash
-message, bypasses both: its page is rendered afresh and marked private, no-store.
+same version is served the stored bytes. The ETag also carries the deploy's templates and static
+files (`CODE_VERSION`) and the READER_CACHE_VERSION setting. A logged-in user, or a request
+carrying a flash message, bypasses both: its page is rendered afresh and marked private, no-store.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
@@ -24,6 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.response import SimpleTemplateResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
@@ -34,6 +37,20 @@ from claims_tracker.lib import cache
 from .models import Appearance, Article, Claim, Claimant, ClaimRelation, Evidence, Outlet, StatusChange, Story
 
 Versions = tuple[tuple, datetime | None]  # (what the page shows, in versions; its newest write)
+
+
+def _code_version() -> str:
+    """A digest of the templates and static files: a deploy that changes how pages look changes
+    every ETag and page-cache key, so no reader keeps the old look past a revalidation."""
+    digest = hashlib.blake2b(digest_size=8)
+    for folder in (settings.BASE_DIR / "templates", settings.BASE_DIR / "static"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+CODE_VERSION = _code_version()
 
 # Tables without `updated_at` are counted by their newest id (an index lookup) in the ETag.
 _NEWEST_IDS = [f'SELECT max(id) FROM "{m._meta.db_table}"' for m in (Appearance, Evidence, ClaimRelation)]
@@ -97,7 +114,9 @@ def reader_cached(versions: Callable[..., Versions | None]) -> Callable:
                 return view(request, *args, **kwargs)
             fingerprint, last_modified = found
             query = sorted((k, tuple(v)) for k, v in request.GET.lists())
-            etag = make_etag("reader", request.path, query, fingerprint)
+            # READER_CACHE_VERSION: an operator's lever to drop every kept page at once.
+            release = (CODE_VERSION, settings.READER_CACHE_VERSION)
+            etag = make_etag("reader", release, request.path, query, fingerprint)
             timestamp = int(last_modified.timestamp()) if last_modified is not None else None
             answer = get_conditional_response(request, etag=etag, last_modified=timestamp)
             if answer is not None:
@@ -107,6 +126,8 @@ def reader_cached(versions: Callable[..., Versions | None]) -> Callable:
             if kept is not None:
                 return _public(_stored(kept), etag, last_modified)
             response = view(request, *args, **kwargs)
+            if isinstance(response, SimpleTemplateResponse):
+                response.render()  # the sitemaps' TemplateResponse: its bytes are kept below
             if response.status_code != 200 or getattr(response, "streaming", False):
                 return response
             if settings.READER_PAGE_CACHE_SECONDS:

@@ -125,5 +125,14 @@ class TestReaderCaching:
         assert "X-Reader-Cache" not in response
         assert response.has_header("ETag")
 
+    def test_a_new_cache_version_drops_kept_pages_and_etags(self, client, mod_claim, settings):
+        url = mod_claim.get_absolute_url()
+        etag = client.get(url)["ETag"]
+        settings.READER_CACHE_VERSION = "next-release"
+        response = client.get(url, headers={"If-None-Match": etag})
+        assert response.status_code == 200
+        assert "X-Reader-Cache" not in response
+        assert response["ETag"] != etag
+
     def test_it_still_refuses_a_post(self, client, mod_claim):
         assert client.post(mod_claim.get_absolute_url()).status_code == 405
