@@ -9,9 +9,9 @@ one with it off, and times, for a claim page (the "viral" one: the newest claim)
   - uncached: rendered afresh (the server without the page cache);
   - cached: the stored page (the server with the page cache, warm);
   - 304: If-None-Match with the page's ETag.
-Each round opens its connections afresh (a connection idle while the other server is timed can
-outlive gunicorn's keep-alive). Goals (issue #19): cached and 304 each >= 10x the uncached rate. Requests are sequential over one
-keep-alive connection per server; the variants run interleaved in rounds of 25 so a slow spell on a
+Goals (issue #19): cached and 304 each >= 10x the uncached rate. Requests are sequential over one
+keep-alive connection per server, opened afresh each round (one left idle while the other server is
+timed can outlive gunicorn's keep-alive); the variants run interleaved in rounds of 25 so a slow spell on a
 shared machine falls on all of them alike. Set REDIS_URL to measure with Redis as deployed.
 """
 
