@@ -140,6 +140,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         claim.headline = headlines.get(claim.pk, "")
 
     kept = {k: request.GET.get(k, "") for k in FILTER_KEYS if request.GET.get(k, "") and k not in form.errors}
+    # Nothing found: the names the words most resemble (pg_trgm), as a search to click.
+    suggestion = selectors.claim_search_suggestion(query) if searching and not claims and not page.items else ""
     sort_choices = [s for s in SORTS.values() if s.key != "relevance" or searching]
     context = {
         "form": form,
@@ -152,6 +154,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "is_filtered": any(v for k, v in kept.items() if k != "sort"),
         "cursor_error": cursor_error,
+        "suggestion": suggestion,
+        "suggestion_url": f"?{urlencode({**kept, 'q': suggestion})}" if suggestion else "",
         "next_url": f"?{urlencode({**kept, 'after': page.next_cursor})}" if page.next_cursor else "",
         "prev_url": f"?{urlencode({**kept, 'before': page.prev_cursor})}" if page.prev_cursor else "",
         "first_url": f"?{urlencode(kept)}",
