@@ -153,6 +153,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "statuses": Status.choices,
         "filters": filters,
         "is_filtered": any(v for k, v in kept.items() if k != "sort"),
+        # On a phone the filters fold away (<details>) unless one of them is in use.
+        "is_filtered_beyond_search": any(v for k, v in kept.items() if k not in ("q", "sort")),
         "cursor_error": cursor_error,
         "suggestion": suggestion,
         "suggestion_url": f"?{urlencode({**kept, 'q': suggestion})}" if suggestion else "",
