@@ -359,6 +359,9 @@ LOGGING = {
 
 # Reader pages and feeds (claims/caching.py): Cache-Control for anonymous readers, and how long a
 # rendered page is kept in the "default" cache under its ETag (0: not kept).
+# The validators' queries run as prepared statements (lib/prepared.py); 0 behind a pooler that
+# resets sessions between transactions.
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 READER_CACHE_MAX_AGE = env_int("READER_CACHE_MAX_AGE", 60)
 READER_CACHE_S_MAXAGE = env_int("READER_CACHE_S_MAXAGE", 60)
 READER_CACHE_STALE_WHILE_REVALIDATE = env_int("READER_CACHE_STALE_WHILE_REVALIDATE", 300)

@@ -15,7 +15,7 @@ from django.db.models import Count, Func, IntegerField, OuterRef, QuerySet, Subq
 from django.db.models.functions import Coalesce
 
 from claims_tracker.claims.models import FINAL_STATUSES, Claim, Claimant, Story
-from claims_tracker.lib import cache
+from claims_tracker.lib import cache, prepared
 
 
 def story_slugs_of_claim() -> ArraySubquery:
@@ -187,9 +187,7 @@ def claim_validators(pk: int) -> tuple[tuple, datetime] | None:
 
     None when there is no such claim.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(_CLAIM_VALIDATORS_SQL, [pk])
-        row = cursor.fetchone()
+    row = prepared.fetch_one(_CLAIM_VALIDATORS_SQL, [pk])
     if row is None:
         return None
     times = [t for t in (row[1], row[2], row[3], row[7]) if t is not None]
@@ -212,9 +210,7 @@ def latest_and_horizon(
     cached = _cached_horizon()
     if cached is None:
         columns.append(f"({_HORIZON_SQL})")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(columns))
-        row = cursor.fetchone()
+    row = prepared.fetch_one("SELECT " + ", ".join(columns))
     if cached is None:
         cached = row[-1]
         _remember_horizon(cached)
