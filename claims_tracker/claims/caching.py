@@ -96,6 +96,21 @@ def _stored(page: dict) -> HttpResponse:
     return stored
 
 
+# A page read from Redis is also kept in this process's memory for a while (the "local" cache, a
+# bounded LRU): a viral page is then served without the round trip. Keys carry the versions, so
+# neither copy can be stale.
+LOCAL_SECONDS = 60
+
+
+def _recall_page(key: str) -> dict | None:
+    page = cache.recall(key)
+    if page is None:
+        page = cache.recall(key, alias="default")
+        if page is not None:
+            cache.remember(key, page, timeout=LOCAL_SECONDS)
+    return page
+
+
 def reader_cached(versions: Callable[..., Versions | None]) -> Callable:
     """Decorate a reader view (GET): validators from `versions(request, **kwargs)`, a 304 on a
     match, the rendered page kept for the next anonymous reader of the same versions."""
@@ -122,7 +137,7 @@ def reader_cached(versions: Callable[..., Versions | None]) -> Callable:
             if answer is not None:
                 return _public(answer, etag, last_modified)
             key = f"reader-page:{etag.strip(chr(34))}"
-            kept = cache.recall(key, alias="default") if settings.READER_PAGE_CACHE_SECONDS else None
+            kept = _recall_page(key) if settings.READER_PAGE_CACHE_SECONDS else None
             if kept is not None:
                 return _public(_stored(kept), etag, last_modified)
             response = view(request, *args, **kwargs)
@@ -133,6 +148,7 @@ def reader_cached(versions: Callable[..., Versions | None]) -> Callable:
             if settings.READER_PAGE_CACHE_SECONDS:
                 page = {"content": response.content, "status": 200, "content_type": response["Content-Type"]}
                 cache.remember(key, page, timeout=settings.READER_PAGE_CACHE_SECONDS, alias="default")
+                cache.remember(key, page, timeout=LOCAL_SECONDS)
             return _public(response, etag, last_modified)
 
         return wrapped

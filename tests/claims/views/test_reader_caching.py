@@ -89,6 +89,18 @@ class TestReaderCaching:
         assert second["ETag"] == first["ETag"]
         assert second["Content-Type"] == first["Content-Type"]
 
+    def test_the_page_is_kept_in_redis_and_in_this_process(self, client, mod_claim):
+        from django.core.cache import caches
+
+        url = mod_claim.get_absolute_url()
+        first = client.get(url)
+        caches["local"].clear()  # another process: only Redis has it
+        assert client.get(url)["X-Reader-Cache"] == "hit"
+        caches["default"].clear()  # the copy this process took on the way is enough now
+        second = client.get(url)
+        assert second["X-Reader-Cache"] == "hit"
+        assert second.content == first.content
+
     def test_a_304_costs_one_query(self, client, mod_claim, django_assert_num_queries):
         url = reverse("claims-list")
         etag = client.get(url)["ETag"]
