@@ -27,10 +27,10 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.response import SimpleTemplateResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
-from claims_tracker.api.conditional import make_etag, settled_last_modified
+from claims_tracker.api.conditional import conditional_answer, make_etag, settled_last_modified
 from claims_tracker.api.queries import claim_validators, latest_and_horizon, sync_horizon
 from claims_tracker.lib import cache
 
@@ -132,8 +132,7 @@ def reader_cached(versions: Callable[..., Versions | None]) -> Callable:
             # READER_CACHE_VERSION: an operator's lever to drop every kept page at once.
             release = (CODE_VERSION, settings.READER_CACHE_VERSION)
             etag = make_etag("reader", release, request.path, query, fingerprint)
-            timestamp = int(last_modified.timestamp()) if last_modified is not None else None
-            answer = get_conditional_response(request, etag=etag, last_modified=timestamp)
+            answer = conditional_answer(request, etag, last_modified)  # a 304 (or 412), as the API's
             if answer is not None:
                 return _public(answer, etag, last_modified)
             key = f"reader-page:{etag.strip(chr(34))}"

@@ -60,6 +60,16 @@ class TestReaderCaching:
         older = http_date((timezone.now() - timedelta(days=1)).timestamp())
         assert client.get(url, headers={"If-Modified-Since": older}).status_code == 200
 
+    def test_a_date_in_the_future_is_not_trusted(self, client, mod_claim, settings):
+        settings.API_SYNC_SETTLE_SECONDS = -3600
+        future = http_date((timezone.now() + timedelta(days=365)).timestamp())
+        assert client.get(reverse("claims-list"), headers={"If-Modified-Since": future}).status_code == 200
+
+    @pytest.mark.parametrize("header", ["garbage", "", "Mon, 99 Foo 2023 00:00:00 GMT", "W/", '"' * 500])
+    def test_hostile_validators_get_the_page(self, client, mod_claim, header):
+        for name in ("If-None-Match", "If-Modified-Since"):
+            assert client.get(mod_claim.get_absolute_url(), headers={name: header}).status_code == 200
+
     def test_logged_in_editors_bypass_the_caches(self, client, mod_claim, editor):
         url = mod_claim.get_absolute_url()
         etag = client.get(url)["ETag"]
