@@ -295,6 +295,10 @@ class Claim(TimeStamped):
             models.Index(fields=["-updated_at", "-id"], name="claim_updated_keyset"),
             models.Index(fields=["status", "-claimed_at", "-id"], name="claim_status_claimed"),
             models.Index(fields=["claimant", "-claimed_at"], name="claim_claimant_claimed"),
+            # Claim counts per claimant and state (the claimant index) without reading the table.
+            models.Index(
+                fields=["claimant", "status"], name="claim_claimant_status", condition=Q(merged_into__isnull=True)
+            ),
             GinIndex(fields=["search_vector"], name="claim_search_gin"),
         ]
 

@@ -8,8 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from claims_tracker.api.queries import track_record
-
 from .. import selectors
 from ..caching import catalogue_versions, reader_cached
 from ..models import FINAL_STATUSES, Claimant, Status
@@ -28,7 +26,7 @@ def _grouped(claimants: list[Claimant]) -> list[Group]:
         letter = claimant.name[:1].upper()
         if not groups or groups[-1].letter != letter:
             groups.append(Group(letter, []))
-        claimant.record = [(s, Status(s).label, n) for s, n in track_record(claimant).items() if n]
+        claimant.record_lines = [(s, Status(s).label, n) for s, n in claimant.record.items()]
         groups[-1].claimants.append(claimant)
     return groups
 
