@@ -34,7 +34,18 @@ from claims_tracker.api.conditional import conditional_answer, make_etag, settle
 from claims_tracker.api.queries import claim_validators, latest_and_horizon, sync_horizon
 from claims_tracker.lib import cache
 
-from .models import Appearance, Article, Claim, Claimant, ClaimRelation, Evidence, Outlet, StatusChange, Story
+from .models import (
+    Appearance,
+    Article,
+    Claim,
+    Claimant,
+    ClaimRelation,
+    Evidence,
+    Outlet,
+    SearchAlias,
+    StatusChange,
+    Story,
+)
 
 Versions = tuple[tuple, datetime | None]  # (what the page shows, in versions; its newest write)
 
@@ -52,8 +63,10 @@ def _code_version() -> str:
 
 CODE_VERSION = _code_version()
 
-# Tables without `updated_at` are counted by their newest id (an index lookup) in the ETag.
+# Tables without `updated_at` are counted by their newest id (an index lookup) in the ETag; search
+# aliases (a small table) by count and newest id, since they change what a search finds.
 _NEWEST_IDS = [f'SELECT max(id) FROM "{m._meta.db_table}"' for m in (Appearance, Evidence, ClaimRelation)]
+_NEWEST_IDS.append(f"SELECT count(*) || ':' || coalesce(max(id), 0) FROM \"{SearchAlias._meta.db_table}\"")
 
 
 def catalogue_versions(request: HttpRequest, **kwargs: Any) -> Versions | None:

@@ -125,6 +125,14 @@ class TestReaderCaching:
         assert "X-Reader-Cache" not in response
         assert "Refuted" in response.content.decode()
 
+    def test_a_new_search_alias_changes_the_list_etag(self, client, mod_claim):
+        from claims_tracker.claims import services
+
+        url = reverse("claims-list")
+        etag = client.get(url, {"q": "Краматорськ"})["ETag"]
+        services.search_alias_set(alias="Краматорськ", means="Kramatorsk")
+        assert client.get(url, {"q": "Краматорськ"}, headers={"If-None-Match": etag}).status_code == 200
+
     def test_the_query_string_is_part_of_the_key(self, client, mod_claim):
         url = reverse("claims-list")
         plain = client.get(url)
