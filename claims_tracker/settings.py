@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django.contrib.syndication",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -102,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Under DEBUG, readers' 404s in the site's look (add ?debug for Django's technical page).
+    "claims_tracker.claims.middleware.ReaderNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last: it must see the authentication result.
@@ -385,3 +388,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
+
+# Reader pages and feeds (claims/caching.py): Cache-Control for anonymous readers, and how long a
+# rendered page is kept in the "default" cache under its ETag (0: not kept).
+READER_CACHE_MAX_AGE = env_int("READER_CACHE_MAX_AGE", 60)
+READER_CACHE_S_MAXAGE = env_int("READER_CACHE_S_MAXAGE", 60)
+READER_CACHE_STALE_WHILE_REVALIDATE = env_int("READER_CACHE_STALE_WHILE_REVALIDATE", 300)
+READER_PAGE_CACHE_SECONDS = env_int("READER_PAGE_CACHE_SECONDS", 3600)
+READER_CACHE_VERSION = env("READER_CACHE_VERSION", "")  # change it to drop every kept page and ETag

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,13 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 
 def pytest_report_header(config):
     return f"shared material: {SHARED if SHARED.exists() else 'absent (corpus breadth tests skip, saying so)'}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reader_cache(settings, request):
+    """Each test its own reader page cache: rolled-back data repeats its versions (an empty
+    catalogue looks the same in every test), and Redis outlives the run."""
+    settings.READER_CACHE_VERSION = f"{request.node.nodeid}:{uuid.uuid4()}"
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from django.http import HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 from rest_framework import status
@@ -48,6 +48,15 @@ def settled_last_modified(latest: datetime | None, horizon: datetime | None = No
     return second if second < horizon.replace(microsecond=0) else None
 
 
+def conditional_answer(request: HttpRequest, etag: str, last_modified: datetime | None) -> HttpResponseBase | None:
+    """Django's answer to the request's preconditions (a 304 or 412), or None to send the page."""
+    timestamp = int(last_modified.timestamp()) if last_modified is not None else None
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
+    if since is not None and since > time.time():
+        timestamp = None  # a date in the future cannot be trusted: every later write would match it
+    return get_conditional_response(request, etag=etag, last_modified=timestamp)
+
+
 @dataclass
 class Validators:
     etag: str
@@ -55,11 +64,7 @@ class Validators:
 
     def not_modified(self, request: Request) -> HttpResponseBase | None:
         """The 304 (with the validators' headers) when the client's copy is current, else None."""
-        timestamp = int(self.last_modified.timestamp()) if self.last_modified is not None else None
-        since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
-        if since is not None and since > time.time():
-            timestamp = None  # a date in the future cannot be trusted: every later write would match it
-        answer = get_conditional_response(request, etag=self.etag, last_modified=timestamp)
+        answer = conditional_answer(request, self.etag, self.last_modified)
         if answer is None:
             return None
         if answer.status_code == status.HTTP_412_PRECONDITION_FAILED:

@@ -11,6 +11,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from claims_tracker.lib.text import normalize_name
+
 from . import services
 from .models import (
     Appearance,
@@ -21,6 +23,7 @@ from .models import (
     ClaimRelation,
     Evidence,
     Outlet,
+    SearchAlias,
     Status,
     StatusChange,
     Story,
@@ -109,6 +112,32 @@ class StoryAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary", "place"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "started_on"
+
+
+class SearchAliasForm(forms.ModelForm):
+    class Meta:
+        model = SearchAlias
+        fields = ["alias", "means"]
+
+    def clean_alias(self) -> str:
+        alias = self.cleaned_data["alias"]
+        normalized = normalize_name(alias)
+        if not normalized:
+            raise ValidationError("Enter the name as readers write it.")
+        if SearchAlias.objects.filter(normalized=normalized).exclude(pk=self.instance.pk).exists():
+            raise ValidationError("This alias is already set; change that one instead.")
+        return alias
+
+
+@admin.register(SearchAlias)
+class SearchAliasAdmin(admin.ModelAdmin):
+    form = SearchAliasForm
+    list_display = ["alias", "means"]
+    search_fields = ["alias", "means"]
+
+    def save_model(self, request, obj, form, change):
+        obj.normalized = normalize_name(obj.alias)  # the key searches look the alias up by
+        super().save_model(request, obj, form, change)
 
 
 class EvidenceInline(admin.StackedInline):

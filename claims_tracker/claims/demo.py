@@ -16,6 +16,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from claims_tracker.lib.text import normalize_name
+
 from . import services
 from .models import (
     Appearance,
@@ -29,6 +31,7 @@ from .models import (
     Outlet,
     OutletKind,
     RelationKind,
+    SearchAlias,
     Stance,
     Status,
     Story,
@@ -105,7 +108,7 @@ CLAIMANTS = [
         "Head of the Wagner Group",
         "wagner-group",
         "Russia",
-        ["Prigozhin", "Wagner's boss", "Wagner's chief", "Yevgeny Prigozhin"],
+        ["Prigozhin", "Wagner's boss", "Wagner's chief", "Yevgeny Prigozhin", "Пригожин", "Евгений Пригожин"],
     ),
     (
         "ukrainian-ministry-of-defence",
@@ -176,6 +179,15 @@ STORY = {
         "said its forces had withdrawn."
     ),
 }
+
+# How readers also write the places of the story (services.search_alias_set).
+SEARCH_ALIASES = [
+    ("Соледар", "Soledar"),
+    ("Бахмут", "Bakhmut"),
+    ("Artemovsk", "Bakhmut"),
+    ("Artyomovsk", "Bakhmut"),
+    ("Артемовск", "Bakhmut"),
+]
 
 ARTICLES = [
     {
@@ -406,6 +418,11 @@ def load_demo() -> DemoResult:
     if story is None:
         story = services.story_create(**STORY)
         result.count("stories")
+
+    for alias, means in SEARCH_ALIASES:
+        if not SearchAlias.objects.filter(normalized=normalize_name(alias)).exists():
+            services.search_alias_set(alias=alias, means=means)
+            result.count("search aliases")
 
     articles: dict[str, Article] = {}
     for data in ARTICLES:

@@ -311,6 +311,10 @@ class Claim(TimeStamped):
             models.Index(fields=["-updated_at", "-id"], name="claim_updated_keyset"),
             models.Index(fields=["status", "-claimed_at", "-id"], name="claim_status_claimed"),
             models.Index(fields=["claimant", "-claimed_at"], name="claim_claimant_claimed"),
+            # Claim counts per claimant and state (the claimant index) without reading the table.
+            models.Index(
+                fields=["claimant", "status"], name="claim_claimant_status", condition=Q(merged_into__isnull=True)
+            ),
             GinIndex(fields=["search_vector"], name="claim_search_gin"),
         ]
 
@@ -463,3 +467,20 @@ class ClaimRelation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_claim_id} {self.kind} {self.to_claim_id}"
+
+
+class SearchAlias(models.Model):
+    """Another way readers write a name search should find: a place in Cyrillic ("Соледар"), an
+    old or transliterated name ("Artemovsk" for Bakhmut). A search for the alias also searches for
+    what it means (selectors.search). Claimants' other names live in ClaimantAlias."""
+
+    alias = models.CharField(max_length=200)
+    normalized = models.CharField(max_length=200, unique=True, editable=False)
+    means = models.CharField(max_length=200, help_text="What to search for as well, e.g. Bakhmut.")
+
+    class Meta:
+        ordering = ["means", "alias"]
+        verbose_name_plural = "search aliases"
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.means}"

@@ -17,6 +17,10 @@
       }, 0);
     });
   }
+  // Wide screens show the filters whatever the <details> says (CSS does it where ::details-content
+  // is known); a phone keeps them folded until asked.
+  var more = document.querySelector(".filters__more");
+  if (more && window.matchMedia("(min-width: 60rem)").matches) { more.open = true; }
   // "/" jumps to the search box, as on most news sites.
   var search = document.getElementById("id_q");
   document.addEventListener("keydown", function (event) {

@@ -70,5 +70,5 @@ class TestFeeds:
     def test_its_query_count_is_constant(self, client, db, django_assert_max_num_queries):
         for _ in range(30):
             ClaimFactory()
-        with django_assert_max_num_queries(1):
+        with django_assert_max_num_queries(2):  # + the versions
             client.get(reverse("claims-feed"))

@@ -6,12 +6,15 @@
   and pinning them to their matches, highlighted headlines.
 - detail.py: one claim's page, its status as of a date, claims for ClaimReview JSON-LD.
 - pages.py: the claimant, story, article and outlet pages.
+- suggest.py: "did you mean" for a misspelt search (pg_trgm over names).
+- indexes.py: the claimant index (A-Z, with track records) and the story index.
 
 Every public name is re-exported here, so callers write `selectors.claim_get(...)`. A module
 constant read inside its own module (search.SEARCH_PIN_LIMIT) is changed there, not here.
 """
 
 from .detail import claim_get, claim_list_for_jsonld, claim_status_as_of
+from .indexes import claimant_index, claimant_index_letters, story_index
 from .lists import (
     DISPUTING_STANCES,
     ClaimFilters,
@@ -44,8 +47,13 @@ from .search import (
     claim_search_tiers,
     search_statistics_reset,
 )
+from .suggest import claim_search_suggestion
 
 __all__ = [
+    "claim_search_suggestion",
+    "claimant_index",
+    "claimant_index_letters",
+    "story_index",
     "DISPUTING_STANCES",
     "HIGHLIGHT_START",
     "HIGHLIGHT_STOP",

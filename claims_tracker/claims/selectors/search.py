@@ -11,8 +11,9 @@ from django.db import connection
 from django.db.models import F, Func, QuerySet
 
 from claims_tracker.lib import cache
+from claims_tracker.lib.text import normalize_name
 
-from ..models import Claim
+from ..models import Claim, SearchAlias
 
 # ts_headline wraps matches in these; the view escapes the text and only then turns them into
 # <mark>, so nothing from the claim text reaches the page unescaped.
@@ -21,8 +22,60 @@ HIGHLIGHT_STOP = "\ue001"
 
 
 def _search_query(query: str) -> SearchQuery:
-    """The reader's search words as PostgreSQL reads them (web search syntax, English stemming)."""
+    """The reader's search words as PostgreSQL reads them (web search syntax, English stemming),
+    each word with an alias or accents also searched as what it means (`_expanded`)."""
+    expanded = _expanded(query)
+    if expanded is not None:
+        return SearchQuery(expanded, config="english", search_type="raw")
     return SearchQuery(query, config="english", search_type="websearch")
+
+
+# Aliases and accents ------------------------------------------------------------------------
+
+WORD = re.compile(r"\w+")
+
+
+def _aliases() -> dict[str, str]:
+    """SearchAlias as {normalised alias: what it means}; read at most every minute per process."""
+    load = lambda: dict(SearchAlias.objects.values_list("normalized", "means"))  # noqa: E731
+    return cache.remembered("claims:search-aliases", load, timeout=60)
+
+
+def _replacements(query: str) -> tuple[tuple[str, str], ...]:
+    """(word as typed, what to search for as well) for each word of `query` that has an alias, or
+    accents (searched without them too)."""
+    aliases, found = _aliases(), {}
+    for word in WORD.findall(query):
+        plain = normalize_name(word)
+        also = aliases.get(plain) or (plain if plain and plain != word.casefold() else "")
+        if also:
+            found[word] = also
+    return tuple(found.items())
+
+
+def _expanded(query: str) -> str | None:
+    """The search as a tsquery in which each word with a replacement (`_replacements`) reads
+    `( word | replacement )`, wherever it stands (in a phrase, after a minus); None when no word
+    has one. PostgreSQL writes every part (websearch_to_tsquery), so the text is well formed."""
+    query = (query or "").strip()
+    replacements = _replacements(query) if query else ()
+    return _expand(query, replacements) if replacements else None
+
+
+@lru_cache(maxsize=1024)
+def _expand(query: str, replacements: tuple[tuple[str, str], ...]) -> str | None:
+    words = [w for pair in replacements for w in pair]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT websearch_to_tsquery('english', %s)::text, "
+            "array(SELECT websearch_to_tsquery('english', w)::text FROM unnest(%s::text[]) AS w)",
+            [query, words],
+        )
+        text, parsed = cursor.fetchone()
+    for word, also in zip(parsed[0::2], parsed[1::2], strict=True):
+        if word and also and word != also and re.fullmatch(r"'(?:[^']|'')*'", word):
+            text = text.replace(word, f"( {word} | {also} )")
+    return text or None
 
 
 def claim_search(qs: QuerySet[Claim], query: str, *, ranked: bool = True) -> QuerySet[Claim]:
@@ -129,7 +182,9 @@ def claim_search_pinned(qs: QuerySet[Claim], query: str) -> QuerySet[Claim]:
 def search_statistics_reset() -> None:
     """Forget the cached word statistics and query shapes (tests; after a bulk load)."""
     cache.forget("claims:search-word-statistics")
+    cache.forget("claims:search-aliases")
     _query_shape.cache_clear()
+    _expand.cache_clear()
 
 
 # A row read from the matches (bitmap over the search index, then sorted) costs about this many
@@ -150,6 +205,8 @@ def claim_search_is_sparse(query: str, page_rows: int = 31) -> bool:
     query = (query or "").strip()
     if not query:
         return False
+    if _expanded(query) is not None:
+        return True  # an OR of a word and its alias: the planner estimates it poorly
     lexemes, and_only = _query_shape(query)
     if not lexemes or not and_only:
         return True

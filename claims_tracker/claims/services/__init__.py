@@ -15,7 +15,7 @@ from .claimants import claimant_add_aliases, claimant_create, claimant_update, s
 from .claims import appearance_add, claim_create, claim_relate, claim_update, evidence_add
 from .common import InvalidTransition, NotAllowed, ServiceError, StaleVersion, check_version, unique_slug
 from .merge import claim_merge
-from .search import claim_refresh_search, claimant_refresh_search
+from .search import claim_refresh_search, claimant_refresh_search, search_alias_set
 from .statuses import (
     TRANSITION_RULES,
     TransitionRule,
@@ -43,6 +43,7 @@ __all__ = [
     "claimant_add_aliases",
     "claimant_create",
     "claimant_refresh_search",
+    "search_alias_set",
     "claimant_update",
     "evidence_add",
     "evidence_problem",

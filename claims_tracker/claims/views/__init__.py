@@ -3,6 +3,7 @@
 from .article import article_detail
 from .claim import claim_detail
 from .errors import page_not_found, server_error
+from .indexes import claimant_index, story_index
 from .lists import claim_list
 from .pages import claimant_detail, outlet_detail, story_detail
 
@@ -10,9 +11,11 @@ __all__ = [
     "article_detail",
     "claim_detail",
     "claim_list",
+    "claimant_index",
     "claimant_detail",
     "outlet_detail",
     "page_not_found",
     "server_error",
     "story_detail",
+    "story_index",
 ]

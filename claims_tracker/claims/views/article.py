@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .. import selectors
+from ..caching import catalogue_versions, reader_cached
 from ..models import Appearance, Article
 
 
@@ -95,6 +96,7 @@ def segment(text: str, appearances: list[Appearance]) -> tuple[list[Segment], li
 
 
 @require_GET
+@reader_cached(catalogue_versions)
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         article = selectors.article_get(pk=pk)

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .. import jsonld, selectors
+from ..caching import claim_versions, reader_cached
 from ..models import Appearance, Claim, ClaimRelation, RelationKind, Stance, StatusChange
 
 # Columns left to right: those who back the claim, those who contest it, then plain reports.
@@ -64,6 +65,7 @@ def _parse_as_of(raw: str) -> tuple[date | None, str]:
 
 
 @require_GET
+@reader_cached(claim_versions)
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         claim = selectors.claim_get(pk=pk)

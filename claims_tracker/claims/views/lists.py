@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from claims_tracker.lib import cache
 
 from .. import selectors
+from ..caching import catalogue_versions, reader_cached
 from ..models import Claimant, Outlet, Status, Story
 from ..pagination import SORTS, CursorError, keyset_page, tiered_page
 
@@ -96,6 +97,7 @@ def _day_start(day) -> datetime:
 
 
 @require_GET
+@reader_cached(catalogue_versions)
 def claim_list(request: HttpRequest) -> HttpResponse:
     form = ClaimFilterForm(request.GET)
     form.is_valid()  # invalid fields are reported beside the form; the valid ones still apply
@@ -138,6 +140,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         claim.headline = headlines.get(claim.pk, "")
 
     kept = {k: request.GET.get(k, "") for k in FILTER_KEYS if request.GET.get(k, "") and k not in form.errors}
+    # Nothing found: the names the words most resemble (pg_trgm), as a search to click.
+    suggestion = selectors.claim_search_suggestion(query) if searching and not claims and not page.items else ""
     sort_choices = [s for s in SORTS.values() if s.key != "relevance" or searching]
     context = {
         "form": form,
@@ -149,7 +153,11 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "statuses": Status.choices,
         "filters": filters,
         "is_filtered": any(v for k, v in kept.items() if k != "sort"),
+        # On a phone the filters fold away (<details>) unless one of them is in use.
+        "is_filtered_beyond_search": any(v for k, v in kept.items() if k not in ("q", "sort")),
         "cursor_error": cursor_error,
+        "suggestion": suggestion,
+        "suggestion_url": f"?{urlencode({**kept, 'q': suggestion})}" if suggestion else "",
         "next_url": f"?{urlencode({**kept, 'after': page.next_cursor})}" if page.next_cursor else "",
         "prev_url": f"?{urlencode({**kept, 'before': page.prev_cursor})}" if page.prev_cursor else "",
         "first_url": f"?{urlencode(kept)}",

@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from .. import selectors
+from ..caching import catalogue_versions, reader_cached
 from ..models import FINAL_STATUSES, Claim, Claimant, Outlet, Status, StatusChange, Story
 
 
@@ -24,6 +25,7 @@ class RecordLine:
 
 
 @require_GET
+@reader_cached(catalogue_versions)
 def claimant_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         claimant = selectors.claimant_get(slug=slug)
@@ -67,6 +69,7 @@ class StoryEvent:
 
 
 @require_GET
+@reader_cached(catalogue_versions)
 def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
     story = get_object_or_404(Story, slug=slug)
     claims = selectors.story_claims(story=story)
@@ -89,6 +92,7 @@ def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@reader_cached(catalogue_versions)
 def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
     outlet = get_object_or_404(Outlet, slug=slug)
     claims = selectors.claim_attach_row_facts(selectors.outlet_claims(outlet=outlet))

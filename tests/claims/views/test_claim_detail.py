@@ -98,7 +98,8 @@ class TestClaimDetail:
     def test_its_query_count_does_not_grow_with_appearances(self, client, db, django_assert_max_num_queries, n):
         claim = ClaimFactory()
         add_appearances(claim, n)
-        with django_assert_max_num_queries(9) as captured:
+        # + the claim's versions and, cold, the sync horizon (claims/caching.py)
+        with django_assert_max_num_queries(11) as captured:
             response = client.get(claim.get_absolute_url(), {"as_of": "2030-01-01"})
         assert response.context["appearance_count"] == n
-        assert len(captured) <= 9
+        assert len(captured) <= 11

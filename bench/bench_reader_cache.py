@@ -1,0 +1,138 @@
+"""Reader page cache benchmark on a real server (gunicorn as deployed, one worker) at 100k and 1M claims.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ct_bench REDIS_URL=redis://127.0.0.1:6379/0 \
+        .venv/bin/python bench/bench_reader_cache.py [100000 1000000]
+
+For each size: fills the database with synthetic claims (bench/synthetic.py) unless they are there,
+starts two gunicorn servers on 127.0.0.1, one with the page cache (READER_PAGE_CACHE_SECONDS) on and
+one with it off, and times, for a claim page (the "viral" one: the newest claim) and the claims list:
+  - uncached: rendered afresh (the server without the page cache);
+  - cached: the stored page (the server with the page cache, warm);
+  - 304: If-None-Match with the page's ETag.
+Goals (issue #19): cached and 304 each >= 10x the uncached rate. Requests are sequential over one
+keep-alive connection per server (kept 300 s: one waits while the other server is timed), opened
+afresh each round; the variants run interleaved in rounds of 25 so a slow spell on a
+shared machine falls on all of them alike. Set REDIS_URL to measure with Redis as deployed.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claims_tracker.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from bench.bench_api import _load, free_port, p, timed  # noqa: E402
+from claims_tracker.claims.models import Claim  # noqa: E402
+
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "300"))
+
+
+SERVER_ENV = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+              "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50, "DJANGO_SECURE_SSL_REDIRECT": "0",
+              "AXES_ENABLED": "0", "GUNICORN_KEEPALIVE": "300"}  # fmt: skip
+
+
+def start_server(page_cache_seconds: int) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    env = {**SERVER_ENV, "READER_PAGE_CACHE_SECONDS": str(page_cache_seconds)}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "claims_tracker.wsgi:application", "-b", f"127.0.0.1:{port}",
+         "-c", str(ROOT / "gunicorn.conf.py"), "-w", "1", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server, port
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(10)
+
+
+def etag_of(conn: http.client.HTTPConnection, url: str) -> str:
+    conn.request("GET", url)
+    response = conn.getresponse()
+    response.read()
+    assert response.status == 200, (url, response.status)
+    return response.getheader("ETag")
+
+
+def run_size(n: int) -> None:
+    from bench.synthetic import ensure_synthetic_claims
+
+    ensure_synthetic_claims(n)
+    total = Claim.objects.filter(merged_into__isnull=True).count()
+    viral = Claim.objects.filter(merged_into__isnull=True).order_by("-claimed_at", "-id").first()
+    pages = {"claim page": viral.get_absolute_url(), "claims list": "/"}
+    (cached_server, cached_port), (fresh_server, fresh_port) = start_server(3600), start_server(0)
+    try:
+        cached = http.client.HTTPConnection("127.0.0.1", cached_port, timeout=60)
+        fresh = http.client.HTTPConnection("127.0.0.1", fresh_port, timeout=60)
+        times: dict[tuple[str, str], list[float]] = {}
+        etags = {}
+        for name, url in pages.items():
+            timed(fresh, url, 10)  # warm-up (and the cached server stores the page)
+            timed(cached, url, 10)
+            etags[name] = etag_of(cached, url)
+            for variant in ("uncached", "cached", "304"):
+                times[(name, variant)] = []
+        rounds = max(1, REQUESTS // 25)
+        load_before = os.getloadavg()
+        for i in range(rounds):
+            n_round = REQUESTS // rounds + (1 if i < REQUESTS % rounds else 0)
+            for conn in (fresh, cached):
+                conn.close()  # reopened by the next request
+            for name, url in pages.items():
+                times[(name, "uncached")] += timed(fresh, url, n_round)
+                times[(name, "cached")] += timed(cached, url, n_round)
+                times[(name, "304")] += timed(cached, url, n_round, {"If-None-Match": etags[name]}, expect=304)
+        load_after = os.getloadavg()
+    finally:
+        stop(cached_server)
+        stop(fresh_server)
+    rps = lambda t: len(t) / sum(t)  # noqa: E731
+    print(f"\n== {n:,} synthetic claims ({total:,} listed), {REQUESTS} requests each, gunicorn -w 1 ==")
+    print(f"load average (1/5/15 min): before {_load(load_before)}, after {_load(load_after)}")
+    for name in pages:
+        for variant in ("uncached", "cached", "304"):
+            t = times[(name, variant)]
+            print(f"{name + ', ' + variant:<24}: {rps(t):7.1f} req/s  p50 {p(t, 50):6.1f} ms  p95 {p(t, 95):6.1f} ms")
+        base = rps(times[(name, "uncached")])
+        print(f"-> {name}: cached / uncached {rps(times[(name, 'cached')]) / base:.1f}x, "
+              f"304 / uncached {rps(times[(name, '304')]) / base:.1f}x (goals >= 10x)")  # fmt: skip
+
+
+def main() -> None:
+    from bench.dbsetup import ensure_migrated_database
+
+    ensure_migrated_database()
+    # Hashed static names, as in production (DEBUG off reads the manifest).
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=SERVER_ENV,
+                   check=True)  # fmt: skip
+    for n in [int(a) for a in sys.argv[1:]] or [100_000, 1_000_000]:
+        run_size(n)
+
+
+if __name__ == "__main__":
+    main()
