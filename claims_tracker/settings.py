@@ -69,7 +69,7 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env("SITE_NAME", "Claims Tracker")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "claims_tracker.accounts.apps.AdminConfig",  # django.contrib.admin, asking for the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "claims_tracker.accounts",
     "claims_tracker.claims",
     "claims_tracker.ingest",
@@ -101,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.otp_device: the second factor this session was verified with (accounts/two_factor.py).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -186,6 +190,9 @@ AXES_CLIENT_IP_CALLABLE = "claims_tracker.lib.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+
+# Two-step login (django-otp, TOTP): optional per editor; the name authenticator apps show.
+OTP_TOTP_ISSUER = SITE_NAME
 
 # Email ("Forgot password"): printed to the console unless EMAIL_HOST names an SMTP server.
 EMAIL_HOST = env("EMAIL_HOST", "")

@@ -8,6 +8,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from . import roles
 
@@ -19,6 +20,8 @@ def editor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if roles.two_factor_pending(request.user):
+            return redirect_to_login(request.get_full_path(), reverse("accounts-two-factor-verify"))
         if not roles.is_editor(request.user):
             return render(request, "accounts/forbidden.html", status=403)
         return view(request, *args, **kwargs)
@@ -33,6 +36,8 @@ def reviewer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if roles.two_factor_pending(request.user):
+            return redirect_to_login(request.get_full_path(), reverse("accounts-two-factor-verify"))
         if not roles.is_reviewer(request.user):
             return render(request, "accounts/forbidden.html", {"reviewers_only": True}, status=403)
         return view(request, *args, **kwargs)

@@ -14,6 +14,7 @@ import math
 from datetime import timedelta
 
 from axes.utils import reset as axes_reset
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -23,6 +24,8 @@ from django.urls import reverse_lazy
 
 from claims_tracker.api.throttling import LoginThrottle
 
+from . import two_factor
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -30,7 +33,21 @@ class LoginForm(AuthenticationForm):
         # One message for unknown user, wrong password and inactive account alike.
         "invalid_login": "That username and password do not match an editor account. Check both and try again.",
         "inactive": "That username and password do not match an editor account. Check both and try again.",
+        "otp": "This account uses two-step login: enter the current code from your authenticator app.",
     }
+    otp_token = forms.CharField(
+        label="Authentication code",
+        required=False,
+        max_length=12,
+        help_text="Only if you turned on two-step login: the code your authenticator app shows.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not two_factor.passes(self.request, self.get_user(), cleaned.get("otp_token", "")):
+            raise forms.ValidationError(self.error_messages["otp"], code="otp")
+        return cleaned
 
 
 class LoginView(auth_views.LoginView):

@@ -19,6 +19,7 @@ from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from claims_tracker.accounts import two_factor
 from claims_tracker.claims import services
 from claims_tracker.claims.models import Article, Claim, Claimant, Story
 
@@ -186,6 +187,10 @@ class AuthTokenCreateApi(ApiView):
             raise LockedOut(wait=settings.AXES_COOLOFF_TIME * 3600)
         if user is None or not user.is_active:
             raise AuthenticationFailed("Wrong username or password.")
+        if not two_factor.passes(request, user, data.get("otp_token", "")):
+            raise AuthenticationFailed(
+                "This account uses two-step login: send `otp_token`, the current code from the authenticator app."
+            )
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
