@@ -33,7 +33,11 @@ def _in_group(user: User | None, name: str) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.groups.filter(name=name).exists()
+    # One query per user object however many checks a page makes (the desk's gate, its menu), as
+    # Django's own permission checks cache theirs on the user.
+    if not hasattr(user, "role_names_memo"):
+        user.role_names_memo = set(user.groups.values_list("name", flat=True))
+    return name in user.role_names_memo
 
 
 def is_reviewer(user: User | None) -> bool:
