@@ -7,8 +7,9 @@ from datetime import timedelta
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import roles
 
@@ -22,6 +23,14 @@ def paused_logins() -> QuerySet[AccessAttempt]:
 
 
 def account_list() -> QuerySet:
-    """Editor and reviewer accounts (and superusers), with their roles, by username."""
+    """Editor and reviewer accounts (and superusers), with their roles and whether two-step login is on."""
     staff = Q(is_superuser=True) | Q(groups__name__in=[roles.EDITOR_GROUP, roles.REVIEWER_GROUP])
-    return get_user_model().objects.filter(staff).distinct().prefetch_related("groups").order_by("username")
+    two_factor = Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+    return (
+        get_user_model()
+        .objects.filter(staff)
+        .distinct()
+        .annotate(two_factor=two_factor)
+        .prefetch_related("groups")
+        .order_by("username")
+    )

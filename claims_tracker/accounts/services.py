@@ -70,5 +70,8 @@ def two_factor_check(*, user: AbstractBaseUser, code: str) -> TOTPDevice | None:
 
 
 def two_factor_off(*, user: AbstractBaseUser, by: AbstractBaseUser) -> None:
+    """The owner (with a current code), or a reviewer for an editor who lost the phone."""
+    if user.pk != by.pk and user.is_superuser and not by.is_superuser:
+        raise NotAllowed("Only a superuser can turn off a superuser's two-step login.")
     TOTPDevice.objects.filter(user=user).delete()
     logger.info("two-step login off for user %s by user %s", user.pk, by.pk)

@@ -57,7 +57,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user, action = request.user, request.POST.get("action", "")
     form = CodeForm(request.POST if action in ("confirm", "off") else None)
     pending = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if action == "begin":
+    if action == "begin" and not user_has_device(user):
         pending = services.two_factor_begin(user=user)
     elif action == "confirm" and form.is_valid():
         device = services.two_factor_confirm(user=user, code=form.cleaned_data["otp_token"].strip())

@@ -32,4 +32,5 @@ urlpatterns = [
     path("accounts/", accounts.account_list, name="desk-account-list"),
     path("accounts/pauses/lift/", accounts.login_pause_lift, name="desk-account-pause-lift"),
     path("accounts/<int:pk>/password/", accounts.account_password, name="desk-account-password"),
+    path("accounts/<int:pk>/two-factor/off/", accounts.account_two_factor_off, name="desk-account-two-factor-off"),
 ]

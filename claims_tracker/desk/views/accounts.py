@@ -1,4 +1,5 @@
-"""Reviewers' accounts page: the logins paused now (lift one), and a new password for an editor."""
+"""Reviewers' accounts page: the logins paused now (lift one); a new password for an editor, or their
+two-step login turned off (a lost phone)."""
 
 from __future__ import annotations
 
@@ -59,3 +60,16 @@ def account_password(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{user.get_username()} has a new password; tell them by a safe channel.")
             return redirect("desk-account-list")
     return render(request, "desk/account_password.html", {"form": form, "account": user})
+
+
+@require_POST
+@reviewer_required
+def account_two_factor_off(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(selectors.account_list(), pk=pk)
+    try:
+        services.two_factor_off(user=user, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Two-step login is off for {user.get_username()}; they can turn it on again.")
+    return redirect("desk-account-list")

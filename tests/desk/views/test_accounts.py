@@ -6,6 +6,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import PASSWORD, UserFactory
 
@@ -32,7 +33,12 @@ def can_log_in(client: Client, username: str, password: str) -> bool:
 
 
 def pages(account_pk: int) -> list[tuple[str, str]]:
-    return [("GET", LIST), ("POST", LIFT), ("GET", reverse("desk-account-password", args=[account_pk]))]
+    return [
+        ("GET", LIST),
+        ("POST", LIFT),
+        ("GET", reverse("desk-account-password", args=[account_pk])),
+        ("POST", reverse("desk-account-two-factor-off", args=[account_pk])),
+    ]
 
 
 class TestPermissions:
@@ -139,3 +145,28 @@ class TestSetPassword:
         UserFactory(username="reader-only")
         names = [a.username for a in reviewer_client.get(LIST).context["accounts"]]
         assert names == ["editor", "reviewer"]
+
+
+class TestTwoFactorOff:
+    """An editor who lost the phone: a reviewer turns their two-step login off."""
+
+    def test_a_reviewer_turns_it_off_for_an_editor(self, reviewer_client, editor):
+        TOTPDevice.objects.create(user=editor, name="lost phone", confirmed=True)
+        row = next(a for a in reviewer_client.get(LIST).context["accounts"] if a.username == "editor")
+        assert row.two_factor
+        url = reverse("desk-account-two-factor-off", args=[editor.pk])
+        response = reviewer_client.post(url, follow=True)
+        assert "Two-step login is off for editor" in response.content.decode()
+        assert not TOTPDevice.objects.filter(user=editor).exists()
+        assert can_log_in(Client(), "editor", PASSWORD)
+
+    def test_only_a_superuser_turns_off_a_superusers(self, reviewer_client, db):
+        boss = UserFactory(username="boss", is_superuser=True)
+        TOTPDevice.objects.create(user=boss, name="phone", confirmed=True)
+        response = reviewer_client.post(reverse("desk-account-two-factor-off", args=[boss.pk]), follow=True)
+        assert "Only a superuser can turn off" in response.content.decode()
+        assert TOTPDevice.objects.filter(user=boss).exists()
+
+    def test_it_rejects_get_and_answers_404_for_an_unknown_account(self, reviewer_client, editor):
+        assert reviewer_client.get(reverse("desk-account-two-factor-off", args=[editor.pk])).status_code == 405
+        assert reviewer_client.post(reverse("desk-account-two-factor-off", args=[999999])).status_code == 404
