@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.urls import reverse
-from django.utils import timezone
 
 from claims_tracker.claims.models import Appearance, Claim, Claimant
 from claims_tracker.ingest.models import Candidate, CandidateState
@@ -52,14 +49,6 @@ class TestTriagePage:
         response = editor_client.get(reverse("desk-triage-next"))
         assert response.status_code == 302
         assert response["Location"] == reverse("desk-triage", args=[candidate.pk])
-
-    def test_it_starts_at_the_first_candidate_of_the_newest_report(self, editor_client, candidate, unmatched_candidate):
-        # One report; whichever candidate was created last, triage starts at the first in the text
-        # (offset 0), as the report page's button does (#18 item 1).
-        for later in (candidate, unmatched_candidate):
-            Candidate.objects.filter(pk=later.pk).update(created_at=timezone.now() + timedelta(minutes=1))
-            response = editor_client.get(reverse("desk-triage-next"))
-            assert response["Location"] == reverse("desk-triage", args=[unmatched_candidate.pk])
 
     def test_it_says_when_the_queue_is_empty(self, editor_client, db):
         response = editor_client.get(reverse("desk-triage-next"))
