@@ -69,7 +69,7 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env("SITE_NAME", "Claims Tracker")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "claims_tracker.accounts.apps.AdminConfig",  # django.contrib.admin, asking for the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "claims_tracker.accounts",
     "claims_tracker.claims",
     "claims_tracker.ingest",
@@ -102,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.otp_device: the second factor this session was verified with (accounts/two_factor.py).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Under DEBUG, readers' 404s in the site's look (add ?debug for Django's technical page).
     "claims_tracker.claims.middleware.ReaderNotFoundMiddleware",
@@ -188,13 +192,39 @@ LOGOUT_REDIRECT_URL = "/"
 # Confirmed / refuted / partly confirmed become a reviewer's act when this is on.
 CLAIMS_VERDICT_NEEDS_REVIEWER = env_bool("CLAIMS_VERDICT_NEEDS_REVIEWER", False)
 
-# django-axes: failed logins limited per username and per IP.
+# The client's address (claims_tracker/lib/client_ip.py): the number of reverse proxies in front of the app, each
+# appending to X-Forwarded-For. 0 trusts none: the connection's own address counts and the header is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, got {TRUSTED_PROXY_COUNT}")
+
+# django-axes: failed logins lock out one username from one address, never the username everywhere (anyone
+# could lock an editor out) nor an address for every user (a shared office network). Login attempts per
+# address are limited apart from it, by the "login" throttle rate (api/throttling.py).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "claims_tracker.lib.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+
+# Two-step login (django-otp, TOTP): optional per editor; the name authenticator apps show.
+OTP_TOTP_ISSUER = SITE_NAME
+
+# Email ("Forgot password"): printed to the console unless EMAIL_HOST names an SMTP server.
+EMAIL_HOST = env("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", bool(EMAIL_HOST_USER))  # STARTTLS; on whenever a password is sent
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Claims Tracker <noreply@localhost>")
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_HOURS", 24) * 3600
 
 # Internationalisation: times stored in UTC, shown in UTC.
 LANGUAGE_CODE = "en-gb"
@@ -339,12 +369,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "claims_tracker.api.throttling.AnonThrottle",
+        "claims_tracker.api.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", "120/minute"),
         "user": env("API_THROTTLE_USER", "1200/minute"),
+        # Login attempts (the login page and /api/v1/auth/token/ together) per client address.
+        "login": env("LOGIN_THROTTLE", "60/hour"),
     },
 }
 # The reader site's font stack (static/css/site.css), for the API docs.

@@ -57,3 +57,13 @@ def claimant(db):
 @pytest.fixture
 def claim(db):
     return ClaimFactory()
+
+
+@pytest.fixture(autouse=True)
+def _login_attempts_unlimited(settings):
+    """The suite logs in hundreds of times from 127.0.0.1, and the per-address login limit counts in
+    Redis across tests; tests/accounts/test_lockout.py sets the rate it tests."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "login": None},
+    }

@@ -84,7 +84,8 @@ def test_the_check_sees_the_imports_it_must():
     modules = _imported_top_levels()
     assert {"django", "celery", "urllib3", "lxml", "charset_normalizer", "psycopg"} <= set(modules)
     assert modules["whitenoise"].startswith("settings: ")
-    assert modules["axes"].startswith("settings: ")
+    assert modules["drf_spectacular_sidecar"].startswith("settings: ")
+    assert modules["ipware"] == "claims_tracker/lib/client_ip.py"
 
 
 def test_the_extras_the_code_paths_need_are_asked_for():

@@ -68,3 +68,24 @@ def test_database_url_wins_and_must_name_postgresql():
     assert "embedded PostgreSQL" not in result.stderr  # nothing embedded started
     result = _manage("check", DATABASE_URL="sqlite:///db.sqlite3")
     assert result.returncode != 0 and "DATABASE_URL must name a PostgreSQL server" in result.stderr
+
+
+def test_email_goes_to_the_console_unless_an_smtp_host_is_set():
+    code = "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_USE_TLS)"
+    default = _manage("shell", "-c", code, DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused")
+    # The last line: `shell` may first say what it imported.
+    assert default.stdout.splitlines()[-1].split() == ["django.core.mail.backends.console.EmailBackend", "False"]
+    smtp = _manage(
+        "shell",
+        "-c",
+        code,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused",
+        EMAIL_HOST="smtp.example.org",
+        EMAIL_HOST_USER="desk",
+    )
+    assert smtp.stdout.splitlines()[-1].split() == ["django.core.mail.backends.smtp.EmailBackend", "True"]
+
+
+def test_a_negative_proxy_count_is_a_clear_error():
+    result = _manage("check", TRUSTED_PROXY_COUNT="-1")
+    assert result.returncode != 0 and "TRUSTED_PROXY_COUNT must be 0 or more" in result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django_otp import user_has_device
 
 EDITOR_GROUP = "editor"
 REVIEWER_GROUP = "reviewer"
@@ -11,12 +12,32 @@ REVIEWER_GROUP = "reviewer"
 User = AbstractBaseUser | AnonymousUser
 
 
+def two_factor_pending(user: User) -> bool:
+    """Signed in with a password alone while the account has a second factor (through the admin's
+    login page, or a session from before it was turned on): no role until the code is given.
+
+    OTPMiddleware sets `otp_device` on a session's user (None: not verified). A user without the
+    attribute came with an API token, which is only issued against the code.
+    """
+    if getattr(user, "otp_device", False) is not None or not user.is_authenticated:
+        return False
+    if not hasattr(user, "two_factor_pending_memo"):  # one query per request, however many checks
+        user.two_factor_pending_memo = user_has_device(user)
+    return user.two_factor_pending_memo
+
+
 def _in_group(user: User | None, name: str) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
+    if two_factor_pending(user):
+        return False
     if user.is_superuser:
         return True
-    return user.groups.filter(name=name).exists()
+    # One query per user object however many checks a page makes (the desk's gate, its menu), as
+    # Django's own permission checks cache theirs on the user.
+    if not hasattr(user, "role_names_memo"):
+        user.role_names_memo = set(user.groups.values_list("name", flat=True))
+    return name in user.role_names_memo
 
 
 def is_reviewer(user: User | None) -> bool:

@@ -23,8 +23,16 @@ from .conditional import PreconditionFailed
 
 logger = logging.getLogger("claims_tracker.api")
 
-# DRF exception class -> stable code for clients to branch on.
+
+class LockedOut(exceptions.Throttled):
+    """Too many failed logins for one username from one address (django-axes): 429 until the cool-off ends."""
+
+    default_detail = "Too many failed logins for this username from this address."
+
+
+# DRF exception class -> stable code for clients to branch on (the first match wins: subclasses first).
 _CODES: dict[type[exceptions.APIException], str] = {
+    LockedOut: "locked_out",
     exceptions.ParseError: "malformed_request",
     exceptions.AuthenticationFailed: "authentication_failed",
     exceptions.NotAuthenticated: "not_authenticated",
@@ -99,7 +107,8 @@ def exception_handler(exc: Exception, context: dict) -> Response:
     else:
         message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if isinstance(exc, exceptions.Throttled) and wait is not None:
-            message = f"Too many requests. Try again in {headers['Retry-After']} seconds."
+            lead = LockedOut.default_detail if isinstance(exc, LockedOut) else "Too many requests."
+            message = f"{lead} Try again in {headers['Retry-After']} seconds."
         body = error_body(code, str(message))
     return Response(body, status=exc.status_code, headers=headers)
 

@@ -68,6 +68,12 @@ class RelationAddInput(serializers.Serializer):
 class TokenCreateInput(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, style={"input_type": "password"})
+    otp_token = serializers.CharField(
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        help_text="The current code, for an account with two-step login.",
+    )
 
 
 class SubscriptionCreateInput(serializers.Serializer):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import claims, home, people, reports, triage, verdicts
+from .views import accounts, claims, home, people, reports, triage, verdicts
 
 urlpatterns = [
     path("", home.desk_home, name="desk-home"),
@@ -29,4 +29,8 @@ urlpatterns = [
     path("outlets/", people.outlet_list, name="desk-outlet-list"),
     path("outlets/new/", people.outlet_create, name="desk-outlet-create"),
     path("outlets/<int:pk>/", people.outlet_edit, name="desk-outlet-edit"),
+    path("accounts/", accounts.account_list, name="desk-account-list"),
+    path("accounts/pauses/lift/", accounts.login_pause_lift, name="desk-account-pause-lift"),
+    path("accounts/<int:pk>/password/", accounts.account_password, name="desk-account-password"),
+    path("accounts/<int:pk>/two-factor/off/", accounts.account_two_factor_off, name="desk-account-two-factor-off"),
 ]

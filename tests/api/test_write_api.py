@@ -171,5 +171,5 @@ class TestAuthTokenCreateApi:
         for _ in range(2):
             api.post("/api/v1/auth/token/", {"username": "editor", "password": "nope"}, format="json")
         locked = api.post("/api/v1/auth/token/", {"username": "editor", "password": "nope"}, format="json")
-        assert locked.status_code == 403 and locked["Content-Type"].startswith("application/json")
-        assert locked.json()["error"]["code"] == "permission_denied"
+        assert locked.status_code == 429 and locked["Content-Type"].startswith("application/json")
+        assert locked.json()["error"]["code"] == "locked_out" and int(locked["Retry-After"]) > 0

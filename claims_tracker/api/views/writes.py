@@ -8,22 +8,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db.models import Model
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from claims_tracker.accounts import two_factor
 from claims_tracker.claims import services
 from claims_tracker.claims.models import Article, Claim, Claimant, Story
 
 from .. import inputs, serializers, shapes
+from ..errors import LockedOut
 from ..inputs import valid
 from ..permissions import IsEditor
+from ..throttling import LoginThrottle
 from .base import ApiView
 from .claims import claim_detail
 
@@ -161,11 +165,16 @@ class ClaimRelationAddApi(_ClaimWriteApi):
     request=inputs.TokenCreateInput,
     responses={200: serializers.TokenOutput},
     auth=[],
-    description="Failed attempts are counted per username and address; after too many the answer is 403 for a while.",
+    description=(
+        "Failed attempts are counted per username and address: after too many, that pair is answered 429 "
+        "(`locked_out`, with `Retry-After`) for a while; other addresses still log in. Attempts per address "
+        "are limited as well (429 `throttled`)."
+    ),
 )
 class AuthTokenCreateApi(ApiView):
     authentication_classes: list = []
     permission_classes: list = []
+    throttle_classes = [*ApiView.throttle_classes, LoginThrottle]
 
     def post(self, request: Request) -> Response:
         data = valid(inputs.TokenCreateInput, request)
@@ -174,9 +183,14 @@ class AuthTokenCreateApi(ApiView):
         # answer to us: the lockout in the API's JSON shape instead of axes' HTML page.
         user = authenticate(request, username=data["username"], password=data["password"])
         if getattr(request, "axes_locked_out", False):
-            raise PermissionDenied("Too many failed logins for this account or address; try again later.")
+            # Locked: this username from this address. Every failure during the cool-off restarts it.
+            raise LockedOut(wait=settings.AXES_COOLOFF_TIME * 3600)
         if user is None or not user.is_active:
             raise AuthenticationFailed("Wrong username or password.")
+        if not two_factor.passes(request, user, data.get("otp_token", "")):
+            raise AuthenticationFailed(
+                "This account uses two-step login: send `otp_token`, the current code from the authenticator app."
+            )
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

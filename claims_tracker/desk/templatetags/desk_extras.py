@@ -1,10 +1,12 @@
-"""Small formatting helpers for the desk pages."""
+"""Small formatting helpers for the desk pages, and the role check its navigation needs."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django import template
+
+from claims_tracker.accounts import roles
 
 register = template.Library()
 
@@ -25,3 +27,8 @@ def age(value: timedelta | None) -> str:
 @register.filter
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)}%"
+
+
+@register.filter
+def is_reviewer(user) -> bool:
+    return roles.is_reviewer(user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,13 +26,15 @@ def _candidate(pk: int) -> Candidate:
 
 
 def _next_new(after: Candidate | None = None) -> Candidate | None:
-    """The next untriaged candidate: the rest of this article first, then the newest article's."""
+    """The next untriaged candidate: the rest of this article first, then the first of the newest
+    article's (the report on top of the desk's queue, which orders them the same way)."""
     new = Candidate.objects.filter(state=CandidateState.NEW)
     if after is not None:
         same = new.filter(article_id=after.article_id).exclude(pk=after.pk).order_by("start_offset", "id").first()
         if same:
             return same
-    return new.order_by("-created_at", "article_id", "start_offset", "id").first()
+    newest = new.order_by("-created_at", "-article_id").values("article_id")[:1]
+    return new.filter(article_id=Subquery(newest)).order_by("start_offset", "id").first()
 
 
 @require_GET
