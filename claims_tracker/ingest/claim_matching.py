@@ -1,0 +1,198 @@
+"""Matching a candidate to the existing claims a candidate restates, ranked, each with its reasons.
+
+Two queries whatever the number of claims. The first gathers a small pool from indexes: the claims of the
+speaker and of its organisation, the claims the speaker is already quoted on, the claims whose text is
+trigram-similar (pg_trgm's GIN index) and the best of the weighted full-text matches (statement A, names and
+quotes B). The second scores the pool in PostgreSQL (trigram similarity, quote overlap with each claim's
+appearances, unaccented lexemes) and Python adds the fixed formula below.
+
+The score is a fixed weighted sum of parts in 0..1, never normalised per candidate, so a threshold means the
+same thing for every candidate: at or above LIKELY a claim is very probably the one restated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramSimilarity,
+    TrigramWordSimilarity,
+)
+from django.db.models import CharField, Exists, F, FloatField, Func, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
+
+from claims_tracker.claims.models import Appearance, Claim
+
+from .models import Candidate
+
+POOL = 30  # claims taken from each index before scoring
+LIMIT = 6
+MAX_CHARS = 1000  # of a statement or quote: longer text is cut (trigram work grows with it)
+MIN_SCORE = 0.12  # below: not shown at all
+LIKELY = 0.5  # at or above: very probably the claim restated (the API's and the evaluation's threshold)
+WEIGHTS = {"claimant": 0.25, "quote": 0.20, "text": 0.25, "words": 0.15, "places": 0.10, "date": 0.05}
+# How closely the speaker is tied to the claim's claimant.
+SAME_CLAIMANT, SAME_ORGANISATION, SPEAKER_QUOTED = 1.0, 0.6, 0.5
+QUOTE_FLOOR = 0.45  # trigram overlap below this is chance, not a shared quote
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_NAME = re.compile(r"\b[A-Z][\w'’-]{2,}(?:\s+[A-Z][\w'’-]{2,})*")
+# Capitalised words that are not places or entities.
+_NOT_NAMES = frozenset(
+    """The This That These Those But And Yet For After Before Since While When Where What Who Why How
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
+    August September October November December He She They His Her Their Its It We Our In On At By
+    Lieutenant General Deputy Minister Ministry Defense Defence President Head Chief""".split()
+)
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str  # claimant, organisation, speaker, quote, text, words, places, date
+    label: str
+
+
+@dataclass
+class Match:
+    claim: Claim
+    score: float
+    reasons: list[Reason] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a candidate brings to matching."""
+
+    text: str
+    quote: str = ""
+    claimant_id: int | None = None
+    affiliation_id: int | None = None
+    when: datetime | None = None
+
+    @classmethod
+    def of(cls, candidate: Candidate) -> Probe:
+        claimant = candidate.claimant
+        article = candidate.article
+        return cls(
+            text=candidate.statement or candidate.sentence or "",
+            quote=candidate.quote or candidate.statement or "",
+            claimant_id=candidate.claimant_id,
+            affiliation_id=claimant.affiliation_id if claimant else None,
+            when=article.published_at or article.created_at,
+        )
+
+
+def candidate_matches(candidate: Candidate, *, limit: int = LIMIT) -> list[Match]:
+    """The candidate's ranked claims; the candidate needs `claimant` and `article` loaded."""
+    return claim_matches(Probe.of(candidate), limit=limit)
+
+
+def names_in(text: str) -> set[str]:
+    """Capitalised names (places, bodies, people) in a text, without sentence openers and dates."""
+    found = set()
+    for name in _NAME.findall(text or ""):
+        words = [w for w in name.split() if w not in _NOT_NAMES]
+        if words:
+            found.add(" ".join(words).replace("’", "'").removesuffix("'s"))
+    return found
+
+
+def _pool(probe: Probe, people: list[int]) -> list[int]:
+    open_claims = Claim.objects.filter(merged_into__isnull=True)
+    parts = []
+    if people:
+        parts.append(open_claims.filter(claimant_id__in=people).order_by("-claimed_at").values_list("pk")[:POOL])
+        quoted = Appearance.objects.filter(speaker_id__in=people, claim__merged_into__isnull=True)
+        parts.append(quoted.order_by("-id").values_list("claim_id")[:POOL])
+    similar = open_claims.filter(text__trigram_similar=probe.text)
+    parts.append(similar.annotate(s=TrigramSimilarity("text", probe.text)).order_by("-s").values_list("pk")[:POOL])
+    words = sorted({w.lower() for w in _WORD.findall(f"{probe.text} {probe.quote}")})[:40]
+    if words:
+        query = SearchQuery(" | ".join(words), config="english", search_type="raw")
+        ranked = open_claims.filter(search_vector=query).annotate(r=SearchRank("search_vector", query))
+        parts.append(ranked.order_by("-r").values_list("pk")[:POOL])
+    first, *rest = parts
+    return first.union(*rest)
+
+
+def _lexemes(expression) -> Func:
+    unaccented = Func(expression, function="unaccent", output_field=CharField())
+    return Func(
+        SearchVector(unaccented, config="english"),
+        function="tsvector_to_array",
+        output_field=ArrayField(CharField()),
+    )
+
+
+def claim_matches(probe: Probe, *, exclude: tuple[int, ...] = (), limit: int = LIMIT) -> list[Match]:
+    """Existing claims for `probe`, best first, at most `limit`, each scored 0..1 with its reasons. 1 query."""
+    probe = replace(probe, text=probe.text[:MAX_CHARS], quote=probe.quote[:MAX_CHARS])
+    if not probe.text.strip():
+        return []
+    people = [pk for pk in (probe.claimant_id, probe.affiliation_id) if pk]
+    quote = probe.quote or probe.text
+    quotes = Appearance.objects.filter(claim=OuterRef("pk")).exclude(quote="")
+    parts = [TrigramSimilarity("quote", quote), TrigramWordSimilarity(F("quote"), Value(quote))]
+    if len(quote.split()) >= 4:  # a short phrase is found inside any long quote
+        parts.append(TrigramWordSimilarity(Value(quote), F("quote")))
+    overlap = quotes.annotate(o=Greatest(*parts, output_field=FloatField())).order_by("-o").values("o")[:1]
+    claims = (
+        Claim.objects.filter(pk__in=_pool(probe, people))
+        .exclude(pk__in=exclude)
+        .select_related("claimant")
+        .defer("search_vector", "search_document")
+        .annotate(
+            text_score=Greatest(
+                TrigramSimilarity("text", probe.text),
+                TrigramWordSimilarity(F("text"), Value(probe.text)),
+                output_field=FloatField(),
+            ),
+            quote_score=Coalesce(Subquery(overlap, output_field=FloatField()), 0.0),
+            speaker_quoted=Exists(Appearance.objects.filter(claim=OuterRef("pk"), speaker_id=probe.claimant_id))
+            if probe.claimant_id
+            else Value(False),
+            claim_words=_lexemes(F("text")),
+            probe_words=_lexemes(Value(probe.text)),
+        )
+    )
+    matches = [_score(claim, probe) for claim in claims]
+    matches = [m for m in matches if m.score >= MIN_SCORE]
+    matches.sort(key=lambda m: (-m.score, -m.claim.pk))
+    return matches[:limit]
+
+
+def _score(claim: Claim, probe: Probe) -> Match:
+    parts: dict[str, float] = {}
+    reasons: list[Reason] = []
+    claimant = claim.claimant
+    if probe.claimant_id and claimant.pk == probe.claimant_id:
+        parts["claimant"] = SAME_CLAIMANT
+        reasons.append(Reason("claimant", "same claimant"))
+    elif {probe.claimant_id, probe.affiliation_id} & {claimant.pk, claimant.affiliation_id} - {None}:
+        parts["claimant"] = SAME_ORGANISATION
+        reasons.append(Reason("organisation", f"same organisation: {claimant.name}"))
+    elif claim.speaker_quoted:
+        parts["claimant"] = SPEAKER_QUOTED
+        reasons.append(Reason("speaker", "speaker already quoted on this claim"))
+    if claim.quote_score >= QUOTE_FLOOR:
+        parts["quote"] = claim.quote_score
+        reasons.append(Reason("quote", f"quote overlap {claim.quote_score:.0%}"))
+    parts["text"] = claim.text_score
+    common = sorted(set(claim.claim_words) & set(claim.probe_words))
+    if common:
+        parts["words"] = 2 * len(common) / (len(set(claim.claim_words)) + len(set(claim.probe_words)))
+        reasons.append(Reason("words", "words in common: " + ", ".join(common[:6])))
+    places = sorted(names_in(claim.text) & names_in(f"{probe.text} {probe.quote}") - {claimant.name})
+    if places:
+        parts["places"] = 1.0
+        reasons.append(Reason("places", "places: " + ", ".join(places)))
+    if probe.when and abs(probe.when - claim.claimed_at) <= timedelta(days=14):
+        parts["date"] = 1.0
+        reasons.append(Reason("date", "claimed within two weeks of the report"))
+    score = sum(WEIGHTS[name] * min(1.0, value) for name, value in parts.items())
+    return Match(claim=claim, score=round(score, 3), reasons=reasons)
