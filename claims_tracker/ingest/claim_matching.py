@@ -1,10 +1,11 @@
-"""Matching a candidate to the existing claims a candidate restates, ranked, each with its reasons.
+"""Matching a candidate to the existing claims it may restate, ranked, each with its reasons.
 
-Two queries whatever the number of claims. The first gathers a small pool from indexes: the claims of the
-speaker and of its organisation, the claims the speaker is already quoted on, the claims whose text is
-trigram-similar (pg_trgm's GIN index) and the best of the weighted full-text matches (statement A, names and
-quotes B). The second scores the pool in PostgreSQL (trigram similarity, quote overlap with each claim's
-appearances, unaccented lexemes) and Python adds the fixed formula below.
+Two queries whatever the number of claims. The first asks PostgreSQL for the text's lexemes. The second
+gathers a small pool from indexes, a UNION of LIMITed reads: the claims of the speaker and of its
+organisation, the claims the speaker is already quoted on, and the best-ranked full-text matches (statement
+A, names and quotes B) of the text's rarer words, alone or in pairs (so that few index entries are read, at
+any number of claims); then it scores the pool: trigram similarity (pg_trgm), quote overlap with
+each claim's appearances, unaccented lexemes in common. Python adds the fixed formula below.
 
 The score is a fixed weighted sum of parts in 0..1, never normalised per candidate, so a threshold means the
 same thing for every candidate: at or above LIKELY a claim is very probably the one restated.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from itertools import combinations
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
@@ -24,14 +26,21 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
     TrigramWordSimilarity,
 )
+from django.db import connection
 from django.db.models import CharField, Exists, F, FloatField, Func, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from claims_tracker.claims.models import Appearance, Claim
+from claims_tracker.claims.selectors import claim_word_statistics
 
 from .models import Candidate
 
-POOL = 30  # claims taken from each index before scoring
+POOL = 15  # claims taken from each index before scoring
+RARE_WORDS = 6  # the text's rarest words, alone or in pairs, find claims in the search index
+WORD_MAX_SHARE = 0.3  # a word in more claims than this says nothing about which claim
+WORDS_MAX_ROWS = 1000  # a word the statistics expect in more claims is looked up only in pairs
+PAIR_MAX_ROWS = 300  # and a pair expected in more claims not at all (words go together more than they assume)
+RANK_MAX = 2000  # matches ranked at most, whatever the words
 LIMIT = 6
 MAX_CHARS = 1000  # of a statement or quote: longer text is cut (trigram work grows with it)
 MIN_SCORE = 0.12  # below: not shown at all
@@ -102,22 +111,61 @@ def names_in(text: str) -> set[str]:
     return found
 
 
-def _pool(probe: Probe, people: list[int]) -> list[int]:
+def _probe_words(text: str) -> tuple[list[str], list[str]]:
+    """The text's lexemes as the search index has them (english), and unaccented (for words in common)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tsvector_to_array(to_tsvector('english', %s)), "
+            "tsvector_to_array(to_tsvector('english', unaccent(%s)))",
+            [text, text],
+        )
+        plain, unaccented = cursor.fetchone()
+    return list(plain), list(unaccented)
+
+
+def _words_query(words: list[str]) -> SearchQuery | None:
+    """A tsquery for claims holding the text's rarer words: alone when rare enough, else in pairs.
+
+    Rarity is PostgreSQL's own statistics (a word they do not list is rare). A word alone, or a pair
+    of words, that the statistics expect in more than WORDS_MAX_ROWS claims is left out, so the pool
+    is read from few index entries and ranked cheaply at any number of claims.
+    """
+    claims, share = claim_word_statistics()
+    # Rarest first; among words the statistics do not list, the longer (a name, a place) first.
+    usable = sorted(
+        (share.get(w, 0.0), -len(w), w) for w in words if len(w) > 1 and share.get(w, 0.0) <= WORD_MAX_SHARE
+    )
+    rare = [w for _s, _n, w in usable[:RARE_WORDS]]
+    quoted = {w: "'" + w.replace("'", "''") + "'" for w in rare}
+    rows = {w: share.get(w, 0.0) * claims for w in rare}
+    terms = [quoted[w] for w in rare if rows[w] <= WORDS_MAX_ROWS]
+    terms += [
+        f"({quoted[a]} & {quoted[b]})"
+        for a, b in combinations(rare, 2)
+        if rows[a] > WORDS_MAX_ROWS and rows[b] > WORDS_MAX_ROWS and share[a] * share[b] * claims <= PAIR_MAX_ROWS
+    ]
+    return SearchQuery(" | ".join(terms), config="english", search_type="raw") if terms else None
+
+
+def _pool(probe: Probe, people: list[int], words: list[str]):
+    """Ids of the claims worth scoring, from indexes only: a UNION of small LIMITed reads."""
     open_claims = Claim.objects.filter(merged_into__isnull=True)
     parts = []
     if people:
         parts.append(open_claims.filter(claimant_id__in=people).order_by("-claimed_at").values_list("pk")[:POOL])
         quoted = Appearance.objects.filter(speaker_id__in=people, claim__merged_into__isnull=True)
         parts.append(quoted.order_by("-id").values_list("claim_id")[:POOL])
-    similar = open_claims.filter(text__trigram_similar=probe.text)
-    parts.append(similar.annotate(s=TrigramSimilarity("text", probe.text)).order_by("-s").values_list("pk")[:POOL])
-    words = sorted({w.lower() for w in _WORD.findall(f"{probe.text} {probe.quote}")})[:40]
-    if words:
-        query = SearchQuery(" | ".join(words), config="english", search_type="raw")
-        ranked = open_claims.filter(search_vector=query).annotate(r=SearchRank("search_vector", query))
+    query = _words_query(words)
+    if query is not None:
+        # Ranked among the first RANK_MAX matches the index gives: words that go together more often than
+        # the statistics assume ("Russian" and "forces") cannot make one candidate read thousands of rows.
+        found = open_claims.filter(search_vector=query).values("pk")[:RANK_MAX]
+        ranked = Claim.objects.filter(pk__in=found).annotate(r=SearchRank(F("search_vector"), query))
         parts.append(ranked.order_by("-r").values_list("pk")[:POOL])
+    if not parts:
+        return None
     first, *rest = parts
-    return first.union(*rest)
+    return first.union(*rest) if rest else first
 
 
 def _lexemes(expression) -> Func:
@@ -130,11 +178,16 @@ def _lexemes(expression) -> Func:
 
 
 def claim_matches(probe: Probe, *, exclude: tuple[int, ...] = (), limit: int = LIMIT) -> list[Match]:
-    """Existing claims for `probe`, best first, at most `limit`, each scored 0..1 with its reasons. 1 query."""
+    """Existing claims for `probe`, best first, at most `limit`, each scored 0..1 with its reasons. 2 queries
+    (and PostgreSQL's word statistics, read at most every ten minutes per process)."""
     probe = replace(probe, text=probe.text[:MAX_CHARS], quote=probe.quote[:MAX_CHARS])
     if not probe.text.strip():
         return []
     people = [pk for pk in (probe.claimant_id, probe.affiliation_id) if pk]
+    plain_words, probe_words = _probe_words(f"{probe.text} {probe.quote}")
+    pool = _pool(probe, people, plain_words)
+    if pool is None:
+        return []
     quote = probe.quote or probe.text
     quotes = Appearance.objects.filter(claim=OuterRef("pk")).exclude(quote="")
     parts = [TrigramSimilarity("quote", quote), TrigramWordSimilarity(F("quote"), Value(quote))]
@@ -142,7 +195,7 @@ def claim_matches(probe: Probe, *, exclude: tuple[int, ...] = (), limit: int = L
         parts.append(TrigramWordSimilarity(Value(quote), F("quote")))
     overlap = quotes.annotate(o=Greatest(*parts, output_field=FloatField())).order_by("-o").values("o")[:1]
     claims = (
-        Claim.objects.filter(pk__in=_pool(probe, people))
+        Claim.objects.filter(pk__in=pool)
         .exclude(pk__in=exclude)
         .select_related("claimant")
         .defer("search_vector", "search_document")
@@ -157,16 +210,15 @@ def claim_matches(probe: Probe, *, exclude: tuple[int, ...] = (), limit: int = L
             if probe.claimant_id
             else Value(False),
             claim_words=_lexemes(F("text")),
-            probe_words=_lexemes(Value(probe.text)),
         )
     )
-    matches = [_score(claim, probe) for claim in claims]
+    matches = [_score(claim, probe, set(probe_words)) for claim in claims]
     matches = [m for m in matches if m.score >= MIN_SCORE]
     matches.sort(key=lambda m: (-m.score, -m.claim.pk))
     return matches[:limit]
 
 
-def _score(claim: Claim, probe: Probe) -> Match:
+def _score(claim: Claim, probe: Probe, probe_words: set[str]) -> Match:
     parts: dict[str, float] = {}
     reasons: list[Reason] = []
     claimant = claim.claimant
@@ -183,9 +235,10 @@ def _score(claim: Claim, probe: Probe) -> Match:
         parts["quote"] = claim.quote_score
         reasons.append(Reason("quote", f"quote overlap {claim.quote_score:.0%}"))
     parts["text"] = claim.text_score
-    common = sorted(set(claim.claim_words) & set(claim.probe_words))
+    claim_words = set(claim.claim_words)
+    common = sorted(claim_words & probe_words)
     if common:
-        parts["words"] = 2 * len(common) / (len(set(claim.claim_words)) + len(set(claim.probe_words)))
+        parts["words"] = 2 * len(common) / (len(claim_words) + len(probe_words))
         reasons.append(Reason("words", "words in common: " + ", ".join(common[:6])))
     places = sorted(names_in(claim.text) & names_in(f"{probe.text} {probe.quote}") - {claimant.name})
     if places:

@@ -42,6 +42,7 @@ from .search import (
     claim_search_is_sparse,
     claim_search_pinned,
     claim_search_tiers,
+    claim_word_statistics,
     search_statistics_reset,
 )
 
@@ -64,6 +65,7 @@ __all__ = [
     "claim_search_is_sparse",
     "claim_search_pinned",
     "claim_search_tiers",
+    "claim_word_statistics",
     "claim_status_as_of",
     "claimant_get",
     "claimant_open_claims",
