@@ -8,12 +8,15 @@ any number of claims); then it scores the pool: trigram similarity (pg_trgm), qu
 each claim's appearances, unaccented lexemes in common. Python adds the fixed formula below.
 
 The score is a fixed weighted sum of parts in 0..1, never normalised per candidate, so a threshold means the
-same thing for every candidate: at or above LIKELY a claim is very probably the one restated.
+same thing for every candidate: at or above LIKELY a claim is very probably the one restated. (Words are
+weighed by their rarity in PostgreSQL's statistics, which move only as the claims do.)
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from itertools import combinations
@@ -36,7 +39,7 @@ from claims_tracker.claims.selectors import claim_word_statistics
 from .models import Candidate
 
 POOL = 15  # claims taken from each index before scoring
-RARE_WORDS = 6  # the text's rarest words, alone or in pairs, find claims in the search index
+RARE_WORDS = 12  # the text's rarest words, alone or in pairs, find claims in the search index
 WORD_MAX_SHARE = 0.3  # a word in more claims than this says nothing about which claim
 WORDS_MAX_ROWS = 1000  # a word the statistics expect in more claims is looked up only in pairs
 PAIR_MAX_ROWS = 300  # and a pair expected in more claims not at all (words go together more than they assume)
@@ -45,11 +48,10 @@ LIMIT = 6
 MAX_CHARS = 1000  # of a statement or quote: longer text is cut (trigram work grows with it)
 MIN_SCORE = 0.12  # below: not shown at all
 LIKELY = 0.5  # at or above: very probably the claim restated (the API's and the evaluation's threshold)
-WEIGHTS = {"claimant": 0.25, "quote": 0.20, "text": 0.25, "words": 0.15, "places": 0.10, "date": 0.05}
+WEIGHTS = {"claimant": 0.25, "quote": 0.15, "text": 0.15, "words": 0.30, "places": 0.10, "date": 0.05}
 # How closely the speaker is tied to the claim's claimant.
 SAME_CLAIMANT, SAME_ORGANISATION, SPEAKER_QUOTED = 1.0, 0.6, 0.5
 QUOTE_FLOOR = 0.45  # trigram overlap below this is chance, not a shared quote
-_WORD = re.compile(r"[^\W\d_]{3,}")
 _NAME = re.compile(r"\b[A-Z][\w'’-]{2,}(?:\s+[A-Z][\w'’-]{2,})*")
 # Capitalised words that are not places or entities.
 _NOT_NAMES = frozenset(
@@ -212,13 +214,22 @@ def claim_matches(probe: Probe, *, exclude: tuple[int, ...] = (), limit: int = L
             claim_words=_lexemes(F("text")),
         )
     )
-    matches = [_score(claim, probe, set(probe_words)) for claim in claims]
+    weight = _word_weights()
+    matches = [_score(claim, probe, set(probe_words), weight) for claim in claims]
     matches = [m for m in matches if m.score >= MIN_SCORE]
     matches.sort(key=lambda m: (-m.score, -m.claim.pk))
     return matches[:limit]
 
 
-def _score(claim: Claim, probe: Probe, probe_words: set[str]) -> Match:
+def _word_weights() -> Callable[[str], float]:
+    """Inverse document frequency from PostgreSQL's statistics; a word they do not list counts as rare."""
+    claims, share = claim_word_statistics()
+    total = max(claims, 2.0)
+    rare = math.log(total)
+    return lambda word: math.log(1 / share[word]) if share.get(word) else rare
+
+
+def _score(claim: Claim, probe: Probe, probe_words: set[str], weight: Callable[[str], float]) -> Match:
     parts: dict[str, float] = {}
     reasons: list[Reason] = []
     claimant = claim.claimant
@@ -238,7 +249,9 @@ def _score(claim: Claim, probe: Probe, probe_words: set[str]) -> Match:
     claim_words = set(claim.claim_words)
     common = sorted(claim_words & probe_words)
     if common:
-        parts["words"] = 2 * len(common) / (len(claim_words) + len(probe_words))
+        # Dice over both texts' words, each weighed by its rarity (inverse document frequency).
+        both = sum(weight(w) for w in claim_words) + sum(weight(w) for w in probe_words)
+        parts["words"] = 2 * sum(weight(w) for w in common) / both
         reasons.append(Reason("words", "words in common: " + ", ".join(common[:6])))
     places = sorted(names_in(claim.text) & names_in(f"{probe.text} {probe.quote}") - {claimant.name})
     if places:
