@@ -128,9 +128,9 @@ def _probe_words(text: str) -> tuple[list[str], list[str]]:
 def _words_query(words: list[str]) -> SearchQuery | None:
     """A tsquery for claims holding the text's rarer words: alone when rare enough, else in pairs.
 
-    Rarity is PostgreSQL's own statistics (a word they do not list is rare). A word alone, or a pair
-    of words, that the statistics expect in more than WORDS_MAX_ROWS claims is left out, so the pool
-    is read from few index entries and ranked cheaply at any number of claims.
+    Rarity is PostgreSQL's own statistics (a word they do not list is rare). A word they expect in more
+    than WORDS_MAX_ROWS claims is looked up only paired with another such word, and a pair expected in
+    more than PAIR_MAX_ROWS not at all, so the pool is read from few index entries at any number of claims.
     """
     claims, share = claim_word_statistics()
     # Rarest first; among words the statistics do not list, the longer (a name, a place) first.
