@@ -17,6 +17,7 @@ from claims_tracker.claims.models import (
     Stance,
     Status,
 )
+from claims_tracker.ingest.models import CandidateState
 
 # Output ----------------------------------------------------------------------------------
 
@@ -193,6 +194,45 @@ class OutletOutput(serializers.Serializer):
     country = serializers.CharField()
     page_url = serializers.URLField()
     updated_at = serializers.DateTimeField()
+
+
+class ClaimRefOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField()
+    text = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    claimant = ClaimantRefOutput()
+
+
+class MatchReasonOutput(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["claimant", "organisation", "speaker", "quote", "words", "places", "date"])
+    label = serializers.CharField()
+
+
+class MatchOutput(serializers.Serializer):
+    claim = ClaimRefOutput()
+    score = serializers.FloatField(help_text="0..1, one fixed formula for every candidate: 0.5 and up is likely.")
+    reasons = MatchReasonOutput(many=True)
+
+
+class CandidateOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    article = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=CandidateState.choices)
+    sentence = serializers.CharField()
+    statement = serializers.CharField(allow_blank=True)
+    quote = serializers.CharField(allow_blank=True)
+    speaker_text = serializers.CharField(allow_blank=True)
+    claimant = ClaimantRefOutput(allow_null=True)
+    verb = serializers.CharField(allow_blank=True)
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    confidence = serializers.FloatField()
+    claim = serializers.IntegerField(allow_null=True, help_text="The claim it became or was attached to.")
+    matches = MatchOutput(many=True, help_text="Existing claims it may restate, best first (new candidates only).")
+
+
+class CandidateListOutput(serializers.Serializer):
+    results = CandidateOutput(many=True)
 
 
 def page_of(item: type[serializers.Serializer], name: str, *, sync: bool = False) -> type[serializers.Serializer]:

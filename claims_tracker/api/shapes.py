@@ -218,3 +218,35 @@ def outlet(o: Any, links: Links) -> dict:
         "page_url": links.base + o.get_absolute_url(),
         "updated_at": iso(o.updated_at),
     }
+
+
+def candidate(c: Any, matches: list, links: Links) -> dict:
+    """A candidate with its ranked matches (ingest.claim_matching.Match); `c` has its claimant loaded."""
+    return {
+        "id": c.pk,
+        "article": c.article_id,
+        "state": c.state,
+        "sentence": c.sentence,
+        "statement": c.statement,
+        "quote": c.quote,
+        "speaker_text": c.speaker_text,
+        "claimant": claimant_ref(c.claimant) if c.claimant_id else None,
+        "verb": c.verb,
+        "stance": c.stance,
+        "confidence": c.confidence,
+        "claim": c.claim_id,
+        "matches": [
+            {
+                "claim": {
+                    "id": m.claim.pk,
+                    "url": f"{links.claim_api}{m.claim.pk}/",
+                    "text": m.claim.text,
+                    "status": m.claim.status,
+                    "claimant": claimant_ref(m.claim.claimant),
+                },
+                "score": m.score,
+                "reasons": [{"code": r.code, "label": r.label} for r in m.reasons],
+            }
+            for m in matches
+        ],
+    }

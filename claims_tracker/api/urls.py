@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from .errors import not_found
-from .views import catalog, claimreview, claims, webhooks, writes
+from .views import candidates, catalog, claimreview, claims, webhooks, writes
 
 v1 = [
     path("claims/", claims.ClaimListApi.as_view(), name="api-claims-list"),
@@ -30,6 +30,10 @@ v1 = [
     path("webhooks/create/", webhooks.SubscriptionCreateApi.as_view(), name="api-webhooks-create"),
     path("webhooks/<int:pk>/", webhooks.SubscriptionDetailApi.as_view(), name="api-webhooks-detail"),
     path("webhooks/<int:pk>/delete/", webhooks.SubscriptionDeleteApi.as_view(), name="api-webhooks-delete"),
+    path("candidates/", candidates.CandidateListApi.as_view(), name="api-candidates-list"),
+    path("candidates/<int:pk>/accept", candidates.CandidateAcceptApi.as_view(), name="api-candidates-accept"),
+    path("candidates/<int:pk>/attach", candidates.CandidateAttachApi.as_view(), name="api-candidates-attach"),
+    path("candidates/<int:pk>/reject", candidates.CandidateRejectApi.as_view(), name="api-candidates-reject"),
     path("auth/token/", writes.AuthTokenCreateApi.as_view(), name="api-auth-token"),
 ]
 

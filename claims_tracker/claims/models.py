@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -166,6 +167,13 @@ class Article(TimeStamped):
     )
     # ClaimReview markup found on the page: another fact-checker's verdict, citable as evidence.
     claimreview = models.JSONField(null=True, blank=True)
+    # The same report at another address (wire copy, a light edit): linked to the first, never deleted;
+    # its candidates are the first one's, so triage sees the report once. lib/neardup.py finds them.
+    copy_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies", db_index=False
+    )
+    minhash = ArrayField(models.BigIntegerField(), null=True, blank=True, editable=False)
+    minhash_bands = ArrayField(models.BigIntegerField(), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -181,9 +189,12 @@ class Article(TimeStamped):
                 name="article_content_hash_unique",
             ),
             _choices_check("ingest_state", IngestState, "article_ingest_state_valid"),
+            models.CheckConstraint(condition=~Q(copy_of=models.F("id")), name="article_not_copy_of_self"),
         ]
         indexes = [
             models.Index(fields=["outlet", "-published_at"], name="article_outlet_published"),
+            models.Index(fields=["copy_of"], name="article_copy_of", condition=Q(copy_of__isnull=False)),
+            GinIndex(fields=["minhash_bands"], name="article_minhash_bands"),
             # The sweep's read: the few articles still on their way, by deadline.
             models.Index(
                 fields=["ingest_deadline"],

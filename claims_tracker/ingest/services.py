@@ -36,6 +36,7 @@ from .pipeline import (  # noqa: F401
     reset_matcher_cache,
 )
 from .pipeline.claim import IN_PROGRESS, article_note_unsent, requeue_deadline
+from .pipeline.copies import article_original, copy_fields
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +111,8 @@ def validate_url_for_ingest(url: str) -> str:
         raise IngestError(exc.message, "url") from None
 
 
-def article_submit_url(*, url: str, requested_by=None) -> Article:
-    """An editor's pasted URL: validated, then queued (or the existing article returned, re-queued if failed)."""
+def article_submit_url(*, url: str, requested_by=None) -> tuple[Article, bool]:
+    """An editor's pasted URL: validated, then queued; or (the existing article, False), re-queued if failed."""
     url = validate_url_for_ingest(url)
     with transaction.atomic():
         article, created = article_for_url(url=url, requested_by=requested_by)
@@ -124,7 +125,7 @@ def article_submit_url(*, url: str, requested_by=None) -> Article:
             _enqueue("fetch_article", article.pk)
         if not created and requested_by is not None and article.requested_by_id is None:
             Article.objects.filter(pk=article.pk).update(requested_by=requested_by)
-    return article
+    return article, created
 
 
 def article_submit_text(
@@ -135,8 +136,9 @@ def article_submit_text(
     published_at: datetime | None = None,
     requested_by=None,
     enqueue: bool = True,
-) -> Article:
-    """Pasted text, stored unchanged (candidate offsets point into it); the same text twice is one article."""
+) -> tuple[Article, bool]:
+    """Pasted text, stored unchanged (candidate offsets point into it), and True; or (the article it repeats,
+    False): the same text, or a near copy of one already added (lib/neardup.py), is one article."""
     if not isinstance(text, str) or not text.strip():
         raise IngestError("Paste the text of the report.", "text")
     if len(text) > TEXT_MAX_CHARS:
@@ -145,7 +147,11 @@ def article_submit_text(
     title = (title or "").strip() or _title_from_text(text)
     existing = Article.objects.filter(content_hash=digest).first()
     if existing is not None:
-        return existing
+        return existing, False
+    signature = copy_fields(text)
+    original = article_original(signature)
+    if original is not None:
+        return Article.objects.get(pk=original.pk), False
     try:
         with transaction.atomic():
             article = Article.objects.create(
@@ -157,6 +163,7 @@ def article_submit_text(
                 requested_by=requested_by,
                 ingest_state=IngestState.QUEUED,
                 ingest_deadline=requeue_deadline(),
+                **signature,
             )
             if enqueue:
                 _enqueue("find_candidates", article.pk)
@@ -164,8 +171,8 @@ def article_submit_text(
         existing = Article.objects.filter(content_hash=digest).first()
         if existing is None:
             raise
-        return existing
-    return article
+        return existing, False
+    return article, True
 
 
 def _title_from_text(text: str) -> str:

@@ -98,7 +98,7 @@ def _prefork_worker(celery_procs: Processes):
 def test_a_message_is_acked_only_once_its_task_has_returned(celery_procs, celery_broker, server: LocalServer):
     page = HeldPage(server)
     _prefork_worker(celery_procs)
-    article = services.article_submit_url(url=page.url)
+    article, _ = services.article_submit_url(url=page.url)
     assert page.started.wait(30), "the worker never fetched the page"
     # Taken off its queue, not acknowledged: kombu keeps it where it is restored from if this worker dies.
     assert celery_broker.llen("ingest") == 0
@@ -117,7 +117,7 @@ def test_a_pool_process_killed_mid_task_has_its_message_delivered_again(celery_p
     # task_reject_on_worker_lost: the worker sees its pool process die and puts the message back on its queue.
     page = HeldPage(server)
     worker = _prefork_worker(celery_procs)
-    article = services.article_submit_url(url=page.url)
+    article, _ = services.article_submit_url(url=page.url)
     assert page.started.wait(30), "the worker never fetched the page"
     (child,) = _pool_children(worker.pid)
     os.kill(child, signal.SIGKILL)

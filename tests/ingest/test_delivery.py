@@ -81,7 +81,7 @@ def test_a_worker_killed_mid_article_leaves_it_ingested_exactly_once(celery_proc
     # The visibility timeout stays above the time limit (settings refuse otherwise); the solo pool enforces neither.
     fast_restore.update(CELERY_TASK_SOFT_TIME_LIMIT="1", CELERY_TASK_TIME_LIMIT="2")
     worker = celery_procs.worker(**fast_restore)
-    article = services.article_submit_url(url=server.url("/seed"))
+    article, _ = services.article_submit_url(url=server.url("/seed"))
     assert started.wait(30), "the worker never fetched the page"
     assert Article.objects.get(pk=article.pk).ingest_state == IngestState.FETCHING
     celery_procs.kill(worker)  # SIGKILL to the worker's process group, mid-fetch
@@ -114,8 +114,8 @@ def test_transient_errors_are_retried_and_client_errors_are_not(celery_procs, se
     server.route("/busy", handler=busy_twice)
     server.route("/missing", b"no", status=404)
     celery_procs.worker()
-    busy = services.article_submit_url(url=server.url("/busy"))
-    missing = services.article_submit_url(url=server.url("/missing"))
+    busy, _ = services.article_submit_url(url=server.url("/busy"))
+    missing, _ = services.article_submit_url(url=server.url("/missing"))
     wait_until(_all_done(2), timeout=60, message="both articles settled")
     busy.refresh_from_db()
     missing.refresh_from_db()

@@ -51,7 +51,7 @@ def run_on_commit(django_capture_on_commit_callbacks):
 class TestArticleSubmitText:
     def test_it_finds_the_seed_attributions(self, run_on_commit):
         malyar = ClaimantFactory(name="Hanna Malyar")
-        article = run_on_commit(services.article_submit_text, text=seed_text(), title="Soledar")
+        article, _ = run_on_commit(services.article_submit_text, text=seed_text(), title="Soledar")
         article.refresh_from_db()
         assert article.ingest_state == IngestState.DONE
         candidates = list(Candidate.objects.filter(article=article))
@@ -63,7 +63,7 @@ class TestArticleSubmitText:
 
     def test_it_keeps_the_text_unchanged_so_offsets_point_into_it(self, run_on_commit):
         text = "\n\n  " + seed_text() + "\n"
-        article = run_on_commit(services.article_submit_text, text=text)
+        article, _ = run_on_commit(services.article_submit_text, text=text)
         article.refresh_from_db()
         assert article.text == text
         for c in Candidate.objects.filter(article=article):
@@ -81,9 +81,9 @@ class TestArticleSubmitText:
         assert (clause.direct, clause.pieces, clause.speaker_text) == (False, [[cut, cut + 18]], "Mayor Ivan Fedorov")
 
     def test_the_same_text_twice_is_one_article_with_one_set_of_candidates(self, run_on_commit):
-        first = run_on_commit(services.article_submit_text, text=seed_text())
+        first, _ = run_on_commit(services.article_submit_text, text=seed_text())
         count = Candidate.objects.filter(article=first).count()
-        second = run_on_commit(services.article_submit_text, text="  " + seed_text().replace("\n", "\n\n"))
+        second, _ = run_on_commit(services.article_submit_text, text="  " + seed_text().replace("\n", "\n\n"))
         assert second.pk == first.pk
         assert Article.objects.count() == 1
         assert Candidate.objects.filter(article=first).count() == count > 0
@@ -97,14 +97,14 @@ class TestArticleSubmitText:
 
     def test_it_records_who_asked_and_a_title(self, run_on_commit):
         editor = UserFactory(username="ed")
-        article = run_on_commit(services.article_submit_text, text="First line\nMore text.", requested_by=editor)
+        article, _ = run_on_commit(services.article_submit_text, text="First line\nMore text.", requested_by=editor)
         assert article.requested_by == editor
         assert article.title == "First line"
 
 
 class TestFindCandidates:
     def test_it_is_idempotent(self, run_on_commit):
-        article = run_on_commit(services.article_submit_text, text=seed_text())
+        article, _ = run_on_commit(services.article_submit_text, text=seed_text())
         count = Candidate.objects.filter(article=article).count()
         Article.objects.filter(pk=article.pk).update(ingest_state=IngestState.EXTRACTING)  # as after a redelivery
         assert services.article_find_candidates(article.pk) == count
@@ -138,7 +138,7 @@ class TestArticleSubmitUrl:
 
     def test_it_fetches_extracts_and_finds_candidates(self, server: LocalServer, run_on_commit):
         url = server.route("/seed", seed_page())
-        article = run_on_commit(services.article_submit_url, url=url)
+        article, _ = run_on_commit(services.article_submit_url, url=url)
         article.refresh_from_db()
         assert article.ingest_state == IngestState.DONE, article.last_error
         assert article.title == "Russia claims control of Soledar"
@@ -150,14 +150,14 @@ class TestArticleSubmitUrl:
 
     def test_the_same_url_twice_is_one_article(self, server: LocalServer, run_on_commit):
         url = server.route("/seed", seed_page())
-        first = run_on_commit(services.article_submit_url, url=url)
-        second = run_on_commit(services.article_submit_url, url=url + "#comments")
+        first, _ = run_on_commit(services.article_submit_url, url=url)
+        second, _ = run_on_commit(services.article_submit_url, url=url + "#comments")
         assert first.pk == second.pk
         assert len(server.hits_for("/seed")) == 1
 
     def test_two_urls_with_the_same_report_become_one_article(self, server: LocalServer, run_on_commit):
-        a = run_on_commit(services.article_submit_url, url=server.route("/a", seed_page()))
-        b = run_on_commit(services.article_submit_url, url=server.route("/amp/a", seed_page()))
+        a, _ = run_on_commit(services.article_submit_url, url=server.route("/a", seed_page()))
+        b, _ = run_on_commit(services.article_submit_url, url=server.route("/amp/a", seed_page()))
         assert Article.objects.count() == 1
         assert not Article.objects.filter(pk=b.pk).exists()
         assert ArticleRedirect.objects.get(from_article_id=b.pk).article_id == a.pk
@@ -166,7 +166,7 @@ class TestArticleSubmitUrl:
 
     def test_a_page_whose_canonical_url_is_known_joins_that_article(self, server: LocalServer, run_on_commit):
         canonical = server.url("/story/soledar")
-        first = run_on_commit(services.article_submit_url, url=server.route("/story/soledar", short_page(1)))
+        first, _ = run_on_commit(services.article_submit_url, url=server.route("/story/soledar", short_page(1)))
         run_on_commit(
             services.article_submit_url,
             url=server.route(
@@ -195,7 +195,7 @@ class TestArticleSubmitUrl:
     def test_a_blocked_hostname_fails_the_article_with_the_reason(self, server, settings, run_on_commit):
         settings.INGEST_ALLOW_PRIVATE_NETWORKS = False
         server.route("/x", seed_page())
-        article = run_on_commit(services.article_submit_url, url=f"http://localhost:{server.port}/x")
+        article, _ = run_on_commit(services.article_submit_url, url=f"http://localhost:{server.port}/x")
         article.refresh_from_db()
         assert article.ingest_state == IngestState.FAILED
         assert "localhost resolves to" in article.last_error
@@ -211,7 +211,7 @@ class TestArticleSubmitUrl:
     )
     def test_it_fails_bad_pages_at_once_with_the_reason(self, server, run_on_commit, route, message):
         url = server.route("/bad", **route)
-        article = run_on_commit(services.article_submit_url, url=url)
+        article, _ = run_on_commit(services.article_submit_url, url=url)
         article.refresh_from_db()
         assert article.ingest_state == IngestState.FAILED
         assert message in article.last_error
@@ -220,16 +220,16 @@ class TestArticleSubmitUrl:
     def test_it_reads_a_page_in_an_invalid_encoding(self, server, run_on_commit):
         page = short_page(3).encode("utf-8").replace(b"front", b"fr\xff\xfe\xc3nt")
         url = server.route("/enc", page, headers={"Content-Type": "text/html; charset=bogus-encoding"})
-        article = run_on_commit(services.article_submit_url, url=url)
+        article, _ = run_on_commit(services.article_submit_url, url=url)
         article.refresh_from_db()
         assert article.ingest_state == IngestState.DONE, article.last_error
         assert "the battles continued" in article.text
 
     def test_asking_again_retries_a_failed_article(self, server, run_on_commit):
         url = server.route("/flaky", b"gone", status=404)
-        article = run_on_commit(services.article_submit_url, url=url)
+        article, _ = run_on_commit(services.article_submit_url, url=url)
         server.route("/flaky", seed_page())
-        again = run_on_commit(services.article_submit_url, url=url)
+        again, _ = run_on_commit(services.article_submit_url, url=url)
         again.refresh_from_db()
         assert again.pk == article.pk and again.ingest_state == IngestState.DONE
 
@@ -240,7 +240,7 @@ class TestArticleSubmitUrl:
             raise RuntimeError("finder bug")
 
         monkeypatch.setattr(attribution, "find_attributions", broken)
-        article = run_on_commit(services.article_submit_url, url=server.route("/seed", seed_page()))
+        article, _ = run_on_commit(services.article_submit_url, url=server.route("/seed", seed_page()))
         article.refresh_from_db()
         assert article.ingest_state == IngestState.FAILED and "finder bug" in article.last_error
         assert "Soledar" in article.text and article.content_hash
@@ -264,12 +264,13 @@ def _candidates(article: Article, spans: range) -> list[Candidate]:
 class TestPipelineCosts:
     """What an article costs beside extraction: a fixed handful of statements, a cached matcher."""
 
-    def test_a_fetched_article_takes_seven_statements(
+    def test_a_fetched_article_takes_eight_statements(
         self, server, allow_private, settled_matcher, django_assert_num_queries
     ):
         article, _created = services.article_for_url(url=server.route("/seed", seed_page()), enqueue=False)
-        # The claim and the URL it reads, the extracting marker, then the result: savepoint, update, insert, release.
-        with django_assert_num_queries(7):
+        # The claim and the URL it reads, the extracting marker, the copies sharing a MinHash band, then the
+        # result: savepoint, update, insert, release.
+        with django_assert_num_queries(8):
             tasks.fetch_article.run(article.pk)
         article.refresh_from_db()
         assert article.ingest_state == IngestState.DONE, article.last_error
@@ -314,10 +315,10 @@ class TestPipelineCosts:
 class TestInAWorker:
     """As in a worker, in autocommit: each step's writes commit on their own, seen at once by other connections."""
 
-    def test_an_article_is_seven_statements(self, server, allow_private, settled_matcher, django_assert_num_queries):
+    def test_an_article_is_eight_statements(self, server, allow_private, settled_matcher, django_assert_num_queries):
         article, _created = services.article_for_url(url=server.route("/seed", seed_page()), enqueue=False)
-        # The claim, its URL, the extracting marker, then the result: begin, update, insert, commit.
-        with django_assert_num_queries(7):
+        # The claim, its URL, the extracting marker, the copies lookup, then the result: begin, update, insert, commit.
+        with django_assert_num_queries(8):
             tasks.fetch_article.run(article.pk)
         article.refresh_from_db()
         assert article.ingest_state == IngestState.DONE, article.last_error

@@ -32,7 +32,7 @@ from .base import ApiView
 from .claims import claim_detail
 
 
-def _lookup(model: type[Model], field: str, **kwargs: Any) -> Any:
+def lookup(model: type[Model], field: str, **kwargs: Any) -> Any:
     """A referenced object, or a 400 naming the input (not a 404: the URL itself was fine)."""
     obj = model.objects.filter(**kwargs).first()
     if obj is None:
@@ -62,8 +62,8 @@ class _ClaimWriteApi(ApiView):
 class ClaimCreateApi(_ClaimWriteApi):
     def post(self, request: Request) -> Response:
         data = valid(inputs.ClaimCreateInput, request)
-        claimant = _lookup(Claimant, "claimant", slug=data["claimant"])
-        stories = [_lookup(Story, "stories", slug=slug) for slug in data.get("stories", [])]
+        claimant = lookup(Claimant, "claimant", slug=data["claimant"])
+        stories = [lookup(Story, "stories", slug=slug) for slug in data.get("stories", [])]
         claim = services.claim_create(
             text=data["text"],
             claimant=claimant,
@@ -85,9 +85,9 @@ class ClaimAppearanceAddApi(_ClaimWriteApi):
     def post(self, request: Request, pk: int) -> Response:
         claim = self.get_claim(pk)
         data = valid(inputs.AppearanceAddInput, request)
-        article = _lookup(Article, "article", pk=data.pop("article"))
+        article = lookup(Article, "article", pk=data.pop("article"))
         speaker_slug = data.pop("speaker", None)
-        speaker = _lookup(Claimant, "speaker", slug=speaker_slug) if speaker_slug else None
+        speaker = lookup(Claimant, "speaker", slug=speaker_slug) if speaker_slug else None
         appearance = services.appearance_add(
             claim=claim, article=article, speaker=speaker, created_by=request.user, **data
         )
@@ -105,7 +105,7 @@ class ClaimEvidenceAddApi(_ClaimWriteApi):
         claim = self.get_claim(pk)
         data = valid(inputs.EvidenceAddInput, request)
         article_id = data.pop("article", None)
-        article = _lookup(Article, "article", pk=article_id) if article_id else None
+        article = lookup(Article, "article", pk=article_id) if article_id else None
         evidence = services.evidence_add(claim=claim, article=article, added_by=request.user, **data)
         return Response(shapes.evidence(evidence), status=status.HTTP_201_CREATED)
 
@@ -147,7 +147,7 @@ class ClaimRelationAddApi(_ClaimWriteApi):
     def post(self, request: Request, pk: int) -> Response:
         claim = self.get_claim(pk)
         data = valid(inputs.RelationAddInput, request)
-        other = _lookup(Claim, "to_claim", pk=data["to_claim"])
+        other = lookup(Claim, "to_claim", pk=data["to_claim"])
         relation = services.claim_relate(
             from_claim=claim, to_claim=other, kind=data["kind"], note=data["note"], user=request.user
         )

@@ -45,6 +45,7 @@ from .search import (
     claim_search_is_sparse,
     claim_search_pinned,
     claim_search_tiers,
+    claim_word_statistics,
     search_statistics_reset,
 )
 from .suggest import claim_search_suggestion
@@ -72,6 +73,7 @@ __all__ = [
     "claim_search_is_sparse",
     "claim_search_pinned",
     "claim_search_tiers",
+    "claim_word_statistics",
     "claim_status_as_of",
     "claimant_get",
     "claimant_open_claims",

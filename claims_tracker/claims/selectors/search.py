@@ -129,7 +129,7 @@ def claim_search_tiers(qs: QuerySet[Claim], query: str) -> list[tuple[QuerySet[C
     return [(in_statement(qs), False), (others, True)]
 
 
-def _word_statistics() -> tuple[float, dict[str, float]]:
+def claim_word_statistics() -> tuple[float, dict[str, float]]:
     """How many claims there are and the share of them each common search word is in, from
     PostgreSQL's own statistics (pg_class.reltuples, pg_stats most_common_elems); read at most
     every ten minutes per process."""
@@ -210,7 +210,7 @@ def claim_search_is_sparse(query: str, page_rows: int = 31) -> bool:
     lexemes, and_only = _query_shape(query)
     if not lexemes or not and_only:
         return True
-    claims, frequency = _word_statistics()
+    claims, frequency = claim_word_statistics()
     share = 1.0
     for lexeme in lexemes:
         if lexeme not in frequency:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
 from claims_tracker.claims.models import Article, IngestState
@@ -42,7 +43,7 @@ def report_add(request: HttpRequest) -> HttpResponse:
             if text_form.is_valid():
                 data = text_form.cleaned_data
                 try:
-                    article = ingest.article_submit_text(
+                    article, created = ingest.article_submit_text(
                         text=data["text"],
                         title=data["title"],
                         outlet=data["outlet"],
@@ -52,29 +53,36 @@ def report_add(request: HttpRequest) -> HttpResponse:
                 except ingest.IngestError as exc:
                     text_form.add_error(_field(text_form, exc), exc.message)
                 else:
-                    messages.success(request, f"Report added: “{article}”.")
-                    return redirect("desk-report", pk=article.pk)
+                    return _added(request, article, created, f"Report added: “{article}”.")
         else:
             url_form = ReportUrlForm(request.POST, prefix="u")
             if url_form.is_valid():
                 try:
-                    article = ingest.article_submit_url(url=url_form.cleaned_data["url"], requested_by=request.user)
+                    article, created = ingest.article_submit_url(
+                        url=url_form.cleaned_data["url"], requested_by=request.user
+                    )
                 except ingest.IngestError as exc:
                     url_form.add_error(_field(url_form, exc), exc.message)
                 else:
-                    _say_queued(request, article)
-                    return redirect("desk-report", pk=article.pk)
+                    queued = "Report queued for fetching; candidates appear here when it is read."
+                    return _added(request, article, created, queued)
     recent = Article.objects.filter(requested_by__isnull=False).select_related("outlet", "requested_by")[:8]
     return render(request, "desk/report_add.html", {"url_form": url_form, "text_form": text_form, "recent": recent})
 
 
-def _say_queued(request: HttpRequest, article: Article) -> None:
-    # The broker may have refused the article's message (Redis down): it is stored, and waits with a note.
+def _added(request: HttpRequest, article: Article, created: bool, message: str) -> HttpResponse:
+    """To the report's page, saying whether it is new or was already on the desk (with its link).
+    A new one whose message the broker refused (Redis down) is stored and waits: it says so instead."""
+    if not created:
+        link = format_html('<a href="{}">report #{}</a>', reverse("desk-report", args=[article.pk]), article.pk)
+        messages.info(request, format_html("Already added as {}: “{}”.", link, article))
+        return redirect("desk-report", pk=article.pk)
     article.refresh_from_db(fields=["ingest_state", "last_error"])
     if article.ingest_state == IngestState.QUEUED and article.last_error:
         messages.warning(request, article.last_error)
     else:
-        messages.success(request, "Report queued for fetching; candidates appear here when it is read.")
+        messages.success(request, message)
+    return redirect("desk-report", pk=article.pk)
 
 
 def _field(form, exc) -> str | None:
@@ -124,12 +132,16 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if kept.pk != pk:
         messages.info(request, "This report was already on the desk; here is the earlier copy.")
         return redirect("desk-report", pk=kept.pk)
-    article = get_object_or_404(Article.objects.select_related("outlet", "requested_by"), pk=pk)
+    article = get_object_or_404(
+        Article.objects.select_related("outlet", "requested_by", "copy_of__outlet").defer("minhash", "minhash_bands"),
+        pk=pk,
+    )
     candidates = article.candidates.select_related("claimant", "claim", "decided_by").order_by("start_offset", "id")
+    copies = article.copies.select_related("outlet").only("pk", "outlet__name").order_by("pk")
     return render(
         request,
         "desk/report_detail.html",
-        {"article": article, "candidates": candidates, "progress": progress(article)},
+        {"article": article, "candidates": candidates, "copies": copies, "progress": progress(article)},
     )
 
 

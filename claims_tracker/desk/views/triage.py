@@ -12,8 +12,9 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from claims_tracker.claims.services import ServiceError
-from claims_tracker.desk import selectors, services
+from claims_tracker.desk import services
 from claims_tracker.desk.forms.triage import AcceptForm, AttachForm, RejectForm
+from claims_tracker.ingest.claim_matching import candidate_matches
 from claims_tracker.ingest.models import Candidate, CandidateState
 
 from .base import apply_error, editor_required, next_url
@@ -68,7 +69,7 @@ def _render(
     )
     ids = [pk for pk, _ in siblings]
     index = ids.index(candidate.pk)
-    suggestions = selectors.similar_claims(candidate.statement or candidate.sentence)
+    suggestions = candidate_matches(candidate)
     context = {
         "candidate": candidate,
         "article": candidate.article,

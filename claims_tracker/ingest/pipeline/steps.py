@@ -1,9 +1,10 @@
 """The steps as the tasks and the management commands call them: fetch, then process the page; or a saved page.
 
 The fetched page is handed to extraction in memory. What an article costs in the database (bench/bench_ingest.py
-times it): the claim (an UPDATE, then the URL read), the extracting marker (an UPDATE), and the result (UPDATE
-and INSERT of the candidates in one transaction): seven round trips and three commits, each made durable before
-the next step, as every ORM write is.
+times it): the claim (an UPDATE, then the URL read), the extracting marker (an UPDATE), the articles sharing a
+MinHash band (a SELECT on the bands' GIN index: is this a copy of a report we have?), and the result (UPDATE and
+INSERT of the candidates in one transaction): eight round trips and three commits, each made durable before the
+next step, as every ORM write is.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from claims_tracker.lib.text import content_hash
 
 from .. import fetching
 from ..models import FetchedPage
-from . import claim, find, page, store
+from . import claim, copies, find, page, store
 
 ARTICLE_MAX_BYTES = 10 * 1024 * 1024
 ARTICLE_DEADLINE = 30.0
@@ -52,6 +53,15 @@ def article_process_page(
         return None
     fields["content_hash"] = content_hash(fields["text"])
     fields["fetched_at"] = timezone.now()
+    fields.update(copies.copy_fields(fields["text"]))
+    original = copies.article_original(fields, exclude=article_id)
+    if original is not None and not original.url:
+        # The report was pasted first: this fetch is that report, which now gets its address.
+        return store.article_merge(article_id, original, fields)
+    if original is not None:
+        # Another address of one report (wire copy, light edit): linked, and triaged once, on the first.
+        fields.update(copy_of_id=original.pk, ingest_state=IngestState.DONE, last_error="")
+        return store.article_store(article_id, fields, [])
     candidates, error = find.candidates_find(article_id, fields["text"])
     # A broken finder still keeps the text: the article is stored, failed with the reason.
     fields.update(

@@ -46,7 +46,7 @@ def article_store(article_id: int, fields: dict[str, Any], candidates: list[Cand
         except IntegrityError:
             twin = _find_duplicate(article_id, fields.get("canonical_url"), fields.get("content_hash"))
             if twin is not None:
-                return _merge_into(article_id, twin)
+                return _merge_into(article_id, twin, fields)
     claim.article_fail(article_id, "Could not store the article: it keeps colliding with another one.")
     return None
 
@@ -62,22 +62,39 @@ def _find_duplicate(article_id: int, canonical: str | None, digest: str | None) 
     return Article.objects.filter(condition).exclude(pk=article_id).order_by("pk").first()
 
 
+# Filled on the kept article from the one merged into it, where the kept one has none (pasted, then fetched).
+FILL_BLANKS = (
+    *("url", "canonical_url", "outlet_id", "byline", "published_at", "language", "fetched_at"),
+    *("requested_by_id", "source_feed_id"),
+)
+
+
+def article_merge(article_id: int, keep: Article, fields: dict[str, Any]) -> None:
+    """Merge the article into `keep`, the same report, which takes what it lacks from it and from `fields`."""
+    return _merge_into(article_id, keep, fields)
+
+
 @transaction.atomic
-def _merge_into(article_id: int, keep: Article) -> None:
-    """The same report arrived twice: its feed entries become sources of the kept article; this one goes."""
+def _merge_into(article_id: int, keep: Article, fields: dict[str, Any] | None = None) -> None:
+    """The same report arrived twice: its feed entries and copies move to the kept article; this one goes."""
     gone = Article.objects.select_for_update().filter(pk=article_id).first()
     if gone is None:
         return None
-    FeedEntry.objects.filter(article_id=article_id).update(article=keep)
+    kept = Article.objects.select_for_update().filter(pk=keep.pk).first()
+    if kept is None:
+        return None
+    FeedEntry.objects.filter(article_id=article_id).update(article=kept)
+    Article.objects.filter(copy_of_id=article_id).update(copy_of=kept)
+    fields = fields or {}
     updates = {}
-    if keep.requested_by_id is None and gone.requested_by_id is not None:
-        updates["requested_by_id"] = gone.requested_by_id
-    if keep.source_feed_id is None and gone.source_feed_id is not None:
-        updates["source_feed_id"] = gone.source_feed_id
+    for name in FILL_BLANKS:
+        value = getattr(gone, name) or fields.get(name)
+        if value and not getattr(kept, name):
+            updates[name] = value
+    ArticleRedirect.objects.filter(article_id=article_id).update(article=kept)
+    ArticleRedirect.objects.get_or_create(from_article_id=article_id, defaults={"article": kept})
+    gone.delete()  # first: the kept article may take its canonical URL, which is unique
     if updates:
-        Article.objects.filter(pk=keep.pk).update(**updates)
-    ArticleRedirect.objects.filter(article_id=article_id).update(article=keep)
-    ArticleRedirect.objects.get_or_create(from_article_id=article_id, defaults={"article": keep})
-    gone.delete()
-    log.info("article %s merged into duplicate %s", article_id, keep.pk)
+        Article.objects.filter(pk=kept.pk).update(**updates)
+    log.info("article %s merged into duplicate %s", article_id, kept.pk)
     return None  # the kept article runs (or ran) its own pipeline

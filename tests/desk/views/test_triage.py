@@ -54,8 +54,8 @@ class TestTriagePage:
         ClaimFactory(text="Wheat exports rose in March")
         response = editor_client.get(reverse("desk-triage", args=[candidate.pk]))
         suggestions = response.context["suggestions"]
-        assert [c.pk for c in suggestions][:1] == [close.pk]
-        assert all("Wheat" not in c.text for c in suggestions)
+        assert [m.claim.pk for m in suggestions][:1] == [close.pk]
+        assert all("Wheat" not in m.claim.text for m in suggestions)
         assert suggestions[0].score > 0.5
 
     def test_it_redirects_to_the_next_untriaged_candidate(self, editor_client, candidate):

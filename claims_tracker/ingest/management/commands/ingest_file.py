@@ -48,7 +48,7 @@ class Command(BaseCommand):
         else:
             text = _decode_text(data)
             try:
-                article = services.article_submit_text(text=text, title=options["title"], enqueue=False)
+                article, _created = services.article_submit_text(text=text, title=options["title"], enqueue=False)
             except services.IngestError as exc:
                 raise CommandError(exc.message) from None
         final = services.article_run_inline(article.pk, progress=lambda step: say(f"article {article.pk}: {step}"))
