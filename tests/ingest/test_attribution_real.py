@@ -150,9 +150,10 @@ class TestRulesFromRealPages:
             "The letter warns Mr Jones: 'If we get this wrong, the progress will be lost.\n"
             "'Let us not race to the bottom.'"
         )
-        # The second paragraph's quote goes on with the first: one candidate in two pieces.
+        # The second paragraph's lone quote is the same speaker's next statement: a candidate of its own.
         assert pairs(text) == [
-            ("The letter", "If we get this wrong, the progress will be lost. … Let us not race to the bottom.")
+            ("The letter", "If we get this wrong, the progress will be lost."),
+            ("The letter", "Let us not race to the bottom."),
         ]
 
     def test_someone_and_another_person_can_speak(self):

@@ -55,11 +55,11 @@ class TestSeedAttribution:
         assert [a.statement for a in kyrylenko] == ["only 500 people remained in Soledar, most of them elderly"]
 
         ramani = _by_claimant(found, "samuel-ramani")
-        assert len(ramani) == 1
+        assert len(ramani) == 2
         assert "200 km (124 mi) network of tunnels" in ramani[0].quote
-        # The Bakhmut quote stands alone in its paragraph and goes on with the quote of the one before.
-        assert len(ramani[0].pieces) == 2
-        assert ramani[0].quote.split(" … ")[1].startswith("The next step would be to advance on Bakhmut")
+        # The Bakhmut quote stands alone in its paragraph, its speaker named in the one before: a claim of its own.
+        assert ramani[1].quote.startswith("The next step would be to advance on Bakhmut")
+        assert ramani[1].pieces == ((ramani[1].start, ramani[1].end),)
 
         officials = _by_claimant(found, "ukrainian-officials")
         assert [(a.stance, a.verb, a.statement) for a in officials] == [

@@ -73,7 +73,7 @@ class TestArticleSubmitText:
 
     def test_it_stores_each_piece_and_whether_it_is_a_quotation(self, run_on_commit):
         text = "“We will not retreat,” Mayor Ivan Fedorov said. “The city will stand.”\n\nHe said the bridge was cut."
-        article = run_on_commit(services.article_submit_text, text=text)
+        article, _ = run_on_commit(services.article_submit_text, text=text)
         quote, clause = Candidate.objects.filter(article=article).order_by("start_offset")
         assert [text[a:b] for a, b in quote.pieces] == ["We will not retreat", "The city will stand."]
         assert (quote.direct, quote.verb, quote.start_offset, quote.end_offset) == (True, "said", 1, text.index("”\n"))

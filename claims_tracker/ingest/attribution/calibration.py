@@ -18,7 +18,8 @@ PRECISION: dict[tuple[str, str], float] = {
     ("clause-then-speaker", "pointed"): 0.94,  # 34/36
     ("parenthetical", "name"): 0.93,  # 62/67
     ("parenthetical", "pointed"): 0.95,  # 42/44
-    ("quote-then-speaker", "name"): 0.97,  # 1035/1071
+    ("previous-paragraph", "name"): 0.11,  # 5/47
+    ("quote-then-speaker", "name"): 0.97,  # 1035/1070
     ("quote-then-speaker", "pointed"): 0.99,  # 410/416
     ("same-paragraph", "name"): 0.19,  # 7/36
     ("speaker-then-quote", "name"): 0.89,  # 138/155

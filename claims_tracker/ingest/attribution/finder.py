@@ -58,7 +58,9 @@ from .speakers import WINDOW, SpeakerPhrase, parse_left, parse_right, sentence_s
 from .transcript import transcript_labels
 
 # Quotes that go on with a statement already found: one candidate in pieces, not one candidate per piece.
-CONTINUATIONS = frozenset({"continued-quote", "same-paragraph", "previous-paragraph"})
+# A quote alone in the next paragraph stays a candidate of its own: it is most often a new statement (the
+# seed's Ramani: the tunnels, then "the next step would be to advance on Bakhmut"), triaged as a claim apart.
+CONTINUATIONS = frozenset({"continued-quote", "same-paragraph"})
 MAX_CUES = 20  # per sentence and kind of cue
 MAX_STATEMENT = 1500  # characters; a longer "clause" is a run-on text, not a statement
 _BE = frozenset({"is", "was", "were", "are", "be", "been", "being", "am", "'s", "’s", "get", "got"})
