@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpResponseBase
 from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -38,6 +39,7 @@ CONDITIONAL_HEADERS = ("If-None-Match", "If-Modified-Since")
 
 class ApiView(APIView):
     throttle_classes = [AnonThrottle, UserThrottle]
+    parser_classes = [errors.JSONParser, FormParser, MultiPartParser]
     schema = ApiAutoSchema()
     conditional = False
     deferring = False  # a conditional read whose throttles wait for its validators
