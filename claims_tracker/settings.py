@@ -170,6 +170,9 @@ LOGIN_REDIRECT_URL = "/desk/"
 LOGOUT_REDIRECT_URL = "/"
 # Confirmed / refuted / partly confirmed become a reviewer's act when this is on.
 CLAIMS_VERDICT_NEEDS_REVIEWER = env_bool("CLAIMS_VERDICT_NEEDS_REVIEWER", False)
+# A change of state may be dated at most this far past the server's clock (a client's clock runs ahead):
+# one dated in the far future would refuse every later change, which may not be dated before it.
+CLAIMS_CHANGED_AT_MAX_SKEW_SECONDS = env_int("CLAIMS_CHANGED_AT_MAX_SKEW_SECONDS", 300)
 
 # django-axes: failed logins limited per username and per IP.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
