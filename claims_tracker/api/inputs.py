@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from claims_tracker.claims.models import AppearanceMode, EvidenceKind, EvidenceStance, RelationKind, Stance, Status
+from claims_tracker.lib.urls import web_url_validator
 
 from .serializers import WEBHOOK_EVENTS
 
@@ -43,7 +44,9 @@ class EvidenceAddInput(serializers.Serializer):
     stance = serializers.ChoiceField(choices=EvidenceStance.choices)
     summary = serializers.CharField(max_length=5000)
     kind = serializers.ChoiceField(choices=EvidenceKind.choices, default=EvidenceKind.OTHER)
-    url = serializers.URLField(required=False, allow_blank=True, max_length=2000, default="")
+    url = serializers.URLField(
+        required=False, allow_blank=True, max_length=2000, default="", validators=[web_url_validator]
+    )
     article = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 

@@ -165,6 +165,13 @@ class TestClaimAppearanceEvidenceRelationApi:
             f"/api/v1/claims/{claim.pk}/evidence/", {"stance": "supports", "summary": "Hearsay."}, format="json"
         )
         assert no_source.status_code == 400 and "url" in no_source.json()["error"]["fields"]
+        for url in ("javascript:alert(1)//x.com", "ftp://files.example/a"):
+            not_web = editor_api.post(
+                f"/api/v1/claims/{claim.pk}/evidence/",
+                {"stance": "supports", "summary": "S", "url": url},
+                format="json",
+            )
+            assert not_web.status_code == 400 and "url" in not_web.json()["error"]["fields"]
         itself = editor_api.post(
             f"/api/v1/claims/{claim.pk}/relations/", {"to_claim": claim.pk, "kind": "supports"}, format="json"
         )
