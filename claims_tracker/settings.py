@@ -337,6 +337,11 @@ REST_FRAMEWORK = {
 _SYSTEM_FONTS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claims Tracker API",
+    # drf-spectacular's own enum hook, then rules a serializer cannot state (claims_tracker/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "claims_tracker.api.schema.cross_field_rules",
+    ],
     "DESCRIPTION": "Claims in the news, who made them, and their confirmation state over time.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

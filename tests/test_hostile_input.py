@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -39,8 +40,14 @@ class TestTokenEndpoint:
         assert response.status_code == 413 and _is_error_shape(response)
 
     def test_too_many_form_fields_is_a_400(self, client):
-        response = client.post(TOKEN, {f"f{i}": "v" for i in range(1500)})
+        fields = urlencode({f"f{i}": "v" for i in range(1500)})
+        response = client.post(TOKEN, fields, content_type="application/x-www-form-urlencoded")
         assert response.status_code == 400 and _is_error_shape(response)
+        assert response.json()["error"]["code"] == "malformed_request"
+
+    def test_a_multipart_body_is_refused_as_not_json(self, client):
+        response = client.post(TOKEN, {f"f{i}": "v" for i in range(1500)})  # multipart/form-data
+        assert response.status_code == 415 and _is_error_shape(response)
 
 
 class TestPages:

@@ -15,13 +15,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from claims_tracker.claims import services
 from claims_tracker.claims.models import Article, Claim, Claimant, Story
 
-from .. import inputs, serializers, shapes
+from .. import errors, inputs, serializers, shapes
 from ..inputs import valid
 from ..permissions import IsEditor
 from .base import ApiView
@@ -166,6 +167,7 @@ class ClaimRelationAddApi(_ClaimWriteApi):
 class AuthTokenCreateApi(ApiView):
     authentication_classes: list = []
     permission_classes: list = []
+    parser_classes = [errors.JSONParser, FormParser]  # a login form may post here too
 
     def post(self, request: Request) -> Response:
         data = valid(inputs.TokenCreateInput, request)
