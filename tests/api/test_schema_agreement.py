@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from claims_tracker.claims.models import Claim
-from tests.factories import ClaimantFactory, ClaimFactory
+from tests.factories import ArticleFactory, ClaimantFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +56,9 @@ class TestSchemaAgreement:
         slug = ClaimantFactory().slug
         response = editor_api.post("/api/v1/claims/create/", {"text": "Said.", "claimant": slug})  # multipart
         assert response.status_code == 415
+
+    def test_a_blank_speaker_is_refused(self, editor_api):
+        claim, article = ClaimFactory(), ArticleFactory()
+        body = {"article": article.pk, "speaker": "", "quote": "q"}
+        response = editor_api.post(f"/api/v1/claims/{claim.pk}/appearances/", body, format="json")
+        assert response.status_code == 400 and "speaker" in response.json()["error"]["fields"]
