@@ -99,9 +99,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "claims_tracker.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.otp_device: the second factor this session was verified with (accounts/two_factor.py).
@@ -191,6 +193,9 @@ LOGIN_REDIRECT_URL = "/desk/"
 LOGOUT_REDIRECT_URL = "/"
 # Confirmed / refuted / partly confirmed become a reviewer's act when this is on.
 CLAIMS_VERDICT_NEEDS_REVIEWER = env_bool("CLAIMS_VERDICT_NEEDS_REVIEWER", False)
+# A change of state may be dated at most this far past the server's clock (a client's clock runs ahead):
+# one dated in the far future would refuse every later change, which may not be dated before it.
+CLAIMS_CHANGED_AT_MAX_SKEW_SECONDS = env_int("CLAIMS_CHANGED_AT_MAX_SKEW_SECONDS", 300)
 
 # The client's address (claims_tracker/lib/client_ip.py): the number of reverse proxies in front of the app, each
 # appending to X-Forwarded-For. 0 trusts none: the connection's own address counts and the header is ignored.
@@ -256,6 +261,22 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp) on every response: scripts only from this site's own files, never inline,
+# never eval, so a stored field that slipped into a page still runs nothing. Styles may be inline: Swagger UI and
+# Redoc (styled-components) set them at run time. Redoc starts its search index in a blob: worker.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Celery: Redis (or RabbitMQ) when CELERY_BROKER_URL is set, else tasks run eagerly in-process. The broker is
@@ -383,6 +404,11 @@ REST_FRAMEWORK = {
 _SYSTEM_FONTS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claims Tracker API",
+    # drf-spectacular's own enum hook, then rules a serializer cannot state (claims_tracker/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "claims_tracker.api.schema.cross_field_rules",
+    ],
     "DESCRIPTION": "Claims in the news, who made them, and their confirmation state over time.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("claims_tracker.claims.urls")),
 ]
 
+handler400 = "claims_tracker.claims.views.bad_request"
 handler404 = "claims_tracker.claims.views.page_not_found"
 handler500 = "claims_tracker.claims.views.server_error"

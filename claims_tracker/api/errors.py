@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import BadRequest, ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, status
+from rest_framework import exceptions, parsers, status
 from rest_framework.response import Response
 
 from claims_tracker.claims.services import NotAllowed, ServiceError, StaleVersion
@@ -28,6 +28,21 @@ class LockedOut(exceptions.Throttled):
     """Too many failed logins for one username from one address (django-axes): 429 until the cool-off ends."""
 
     default_detail = "Too many failed logins for this username from this address."
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is larger than the server accepts."
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's parser, with JSON nested too deep for Python's parser (a RecursionError) refused as malformed."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON parse error - nested too deep.") from None
 
 
 # DRF exception class -> stable code for clients to branch on (the first match wins: subclasses first).
@@ -44,6 +59,7 @@ _CODES: dict[type[exceptions.APIException], str] = {
     exceptions.Throttled: "throttled",
     exceptions.ValidationError: "invalid",
     PreconditionFailed: "precondition_failed",
+    PayloadTooLarge: "payload_too_large",
 }
 
 
@@ -83,6 +99,11 @@ def exception_handler(exc: Exception, context: dict) -> Response:
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: never None, so nothing falls through to an HTML page."""
     if isinstance(exc, ServiceError):
         return _service_error(exc)
+    # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE or with too many fields while DRF reads it.
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, SuspiciousOperation | BadRequest):
+        exc = exceptions.ParseError(str(exc))
     if isinstance(exc, Http404 | ObjectDoesNotExist):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -8,8 +8,23 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from claims_tracker.claims.models import AppearanceMode, EvidenceKind, EvidenceStance, RelationKind, Stance, Status
+from claims_tracker.lib.urls import web_url_validator
 
 from .serializers import WEBHOOK_EVENTS
+
+# A character that is not a space, and no NUL anywhere (PostgreSQL text cannot hold one; DRF refuses it).
+NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
+
+def text_field(**kwargs) -> serializers.RegexField:
+    """A text that may not be blank, as the schema says (`pattern`: a character that is not a space).
+
+    Input text is never trimmed before its checks (services strip what they store): DRF's default trims
+    first, so a value the schema calls too long (by its spaces) was accepted, and "  " was refused as blank
+    though the schema allowed it.
+    """
+    messages = {"invalid": "This field may not be blank.", **kwargs.pop("error_messages", {})}
+    return serializers.RegexField(NOT_BLANK, trim_whitespace=False, error_messages=messages, **kwargs)
 
 
 def valid(serializer_class: type[serializers.Serializer], request: Request) -> dict:
@@ -21,7 +36,7 @@ def valid(serializer_class: type[serializers.Serializer], request: Request) -> d
 
 
 class ClaimCreateInput(serializers.Serializer):
-    text = serializers.CharField(max_length=5000, help_text="The statement in neutral words.")
+    text = text_field(max_length=5000, help_text="The statement in neutral words.")
     claimant = serializers.SlugField(help_text="Slug of the claimant who made it.")
     claimed_at = serializers.DateTimeField(required=False, help_text="Default: now.")
     stories = serializers.ListField(child=serializers.SlugField(), required=False, max_length=50)
@@ -31,25 +46,27 @@ class AppearanceAddInput(serializers.Serializer):
     article = serializers.IntegerField(min_value=1, help_text="Id of the article it appeared in.")
     speaker = serializers.SlugField(required=False, allow_null=True, help_text="Slug of the party speaking.")
     stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.ASSERTS)
-    quote = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
+    quote = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=10000, default="")
     is_paraphrase = serializers.BooleanField(required=False, default=False)
     mode = serializers.ChoiceField(choices=AppearanceMode.choices, default=AppearanceMode.STATEMENT)
-    verb = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
+    verb = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=50, default="")
     start_offset = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
     end_offset = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
 
 
 class EvidenceAddInput(serializers.Serializer):
     stance = serializers.ChoiceField(choices=EvidenceStance.choices)
-    summary = serializers.CharField(max_length=5000)
+    summary = text_field(max_length=5000)
     kind = serializers.ChoiceField(choices=EvidenceKind.choices, default=EvidenceKind.OTHER)
-    url = serializers.URLField(required=False, allow_blank=True, max_length=2000, default="")
+    url = serializers.URLField(
+        required=False, allow_blank=True, max_length=2000, default="", validators=[web_url_validator]
+    )
     article = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
 class StatusChangeInput(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=Status.choices)
-    rationale = serializers.CharField(max_length=10000)
+    rationale = text_field(max_length=10000)
     expected_version = serializers.IntegerField(
         min_value=1, max_value=2**31 - 1, help_text="The `version` you read; a stale one gets 409."
     )
@@ -62,12 +79,15 @@ class StatusChangeInput(serializers.Serializer):
 class RelationAddInput(serializers.Serializer):
     to_claim = serializers.IntegerField(min_value=1)
     kind = serializers.ChoiceField(choices=RelationKind.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    note = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=2000, default="")
 
 
 class TokenCreateInput(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=4096, style={"input_type": "password"})
+    username = text_field(max_length=150)
+    # A password is taken as typed: spaces are characters of it, so "   " is a (wrong) password, not a blank.
+    password = serializers.CharField(
+        min_length=1, max_length=4096, trim_whitespace=False, style={"input_type": "password"}
+    )
     otp_token = serializers.CharField(
         max_length=12,
         required=False,
@@ -80,7 +100,15 @@ class SubscriptionCreateInput(serializers.Serializer):
     url = serializers.URLField(max_length=2000, help_text="Your receiver (http/https, a public address).")
     events = serializers.ListField(child=serializers.ChoiceField(choices=WEBHOOK_EVENTS), min_length=1, max_length=2)
     secret = serializers.CharField(
-        required=False, allow_blank=True, min_length=16, max_length=200, help_text="Omit to get a generated one."
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        min_length=16,
+        max_length=200,
+        help_text="Omit to get a generated one.",
+    )
+    description = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=200, default=""
     )
     description = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 

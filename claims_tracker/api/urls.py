@@ -1,7 +1,7 @@
 """/api/: the versioned API under v1/, its OpenAPI schema and docs (served from our static files)."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from .errors import not_found
 from .views import candidates, catalog, claimreview, claims, webhooks, writes
@@ -40,7 +40,8 @@ v1 = [
 urlpatterns = [
     *[path(f"v1/{p.pattern}", p.callback, name=p.name) for p in v1],
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file of its own: the CSP forbids inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     # Anything else under /api/ is a JSON 404, never the site's HTML page.
     re_path(r"^[\s\S]*$", not_found, name="api-not-found"),

@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from claims_tracker.lib.urls import web_url
+
 
 def _choices_check(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
@@ -211,7 +213,8 @@ class Article(TimeStamped):
 
     @property
     def link(self) -> str:
-        return self.canonical_url or self.url
+        """The address to link to: only ever http(s), whatever was stored."""
+        return web_url(self.canonical_url) or web_url(self.url)
 
 
 class Claimant(TimeStamped):
@@ -399,7 +402,7 @@ class Evidence(models.Model):
     @property
     def link(self) -> str:
         if self.url:
-            return self.url
+            return web_url(self.url)
         return self.article.link if self.article_id and self.article else ""
 
 

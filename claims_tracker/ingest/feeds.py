@@ -8,6 +8,10 @@ reason an editor can read. Entity tricks are stopped before any XML parser sees 
 - external entities (`SYSTEM` / `PUBLIC`, i.e. XXE) are refused; an external DTD is never fetched (feedparser
   strips the DOCTYPE and expat does not load external entities), and defusedxml is the second gate for
   whatever the byte scan cannot see (odd encodings).
+
+Parsing cost is bounded too: feedparser spends about 20 µs per element, so a document with more than
+MAX_FEED_ELEMENTS tags (escaped markup in entry text counts) or nested deeper than MAX_FEED_DEPTH is refused
+before it is parsed (`lib.markup`), and a JSON Feed nested too deep for the JSON parser is broken, not a crash.
 """
 
 from __future__ import annotations
@@ -25,8 +29,13 @@ import defusedxml.ElementTree
 import feedparser
 from django.utils.dateparse import parse_datetime
 
+from claims_tracker.lib.markup import markup_refusal
+
 MAX_FEED_BYTES = 10 * 1024 * 1024
 MAX_ENTRIES = 500
+# About 1 s of feedparser at the cap; 500 entries of full-text HTML fit. libxml2's own depth limit is 256.
+MAX_FEED_ELEMENTS = 50_000
+MAX_FEED_DEPTH = 256
 _ENTITY_DECL = re.compile(rb"<!ENTITY\s+(%\s*)?([^\s>]+)\s*([^>]*)>", re.I | re.S)
 _SAFE_ENTITY_VALUE = re.compile(rb"""^(["'])(&#x?[0-9a-f]{1,6};|[^&%"'<]{0,8})\1$""", re.I)
 _MAX_SAFE_ENTITIES = 50
@@ -67,7 +76,8 @@ def parse_feed(data: bytes, *, content_type: str = "", url: str = "") -> ParsedF
         return ParsedFeed(broken=True, error="the document is empty")
     if _looks_like_json(data, content_type):
         return _parse_json_feed(data)
-    refusal = entity_refusal(data)
+    # The markup caps come first: defusedxml's check below builds a tree, at the cost per element they bound.
+    refusal = markup_refusal(data, max_elements=MAX_FEED_ELEMENTS, max_depth=MAX_FEED_DEPTH) or entity_refusal(data)
     if refusal:
         return ParsedFeed(broken=True, refused=True, error=refusal)
     return _parse_xml_feed(data, content_type=content_type, url=url)
@@ -122,6 +132,8 @@ def _parse_json_feed(data: bytes) -> ParsedFeed:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         return ParsedFeed(broken=True, error=f"not valid JSON: {exc}")
+    except RecursionError:
+        return ParsedFeed(broken=True, refused=True, error="refused: the JSON is nested too deep")
     version = doc.get("version", "") if isinstance(doc, dict) else ""
     if not isinstance(version, str) or not version.startswith(_JSONFEED_VERSION):
         return ParsedFeed(broken=True, error="JSON, but not a JSON Feed (no jsonfeed.org version)")

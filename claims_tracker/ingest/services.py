@@ -200,7 +200,11 @@ def article_progress(article: Article) -> dict:
 
 
 def article_from_html(*, html: bytes, url: str = "", requested_by=None) -> Article:
-    """A saved page (ingest_file): stored with the article so the extract step reads it. Not enqueued."""
+    """A saved page (ingest_file): stored with the article so the extract step reads it. Not enqueued.
+
+    `url`, where it came from, is checked as every other entry's address is: http(s) with a host, or nothing.
+    """
+    url = validate_url_for_ingest(url) if url else ""
     with transaction.atomic():
         article = Article.objects.create(
             url=url,

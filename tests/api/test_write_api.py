@@ -100,6 +100,20 @@ class TestClaimStatusChangeApi:
         )
         assert not_reviewer.status_code == 403 and not_reviewer.json()["error"]["code"] == "not_allowed"
 
+    def test_it_refuses_changed_at_in_the_far_future_so_the_claim_does_not_freeze(self, editor_api):
+        claim = ClaimFactory()
+        url = f"/api/v1/claims/{claim.pk}/status/"
+        future = {
+            "to_status": "disputed",
+            "rationale": "x",
+            "expected_version": 1,
+            "changed_at": "9999-12-31T00:00:00Z",
+        }
+        response = editor_api.post(url, future, format="json")
+        assert response.status_code == 400 and response.json()["error"]["fields"]["changed_at"]
+        later = editor_api.post(url, {"to_status": "disputed", "rationale": "x", "expected_version": 1}, format="json")
+        assert later.status_code == 201 and Claim.objects.get(pk=claim.pk).status == Status.DISPUTED
+
     def test_it_refuses_evidence_of_another_claim(self, reviewer_api):
         claim, other = ClaimFactory(), ClaimFactory()
         foreign = add_evidence(other)
@@ -151,6 +165,13 @@ class TestClaimAppearanceEvidenceRelationApi:
             f"/api/v1/claims/{claim.pk}/evidence/", {"stance": "supports", "summary": "Hearsay."}, format="json"
         )
         assert no_source.status_code == 400 and "url" in no_source.json()["error"]["fields"]
+        for url in ("javascript:alert(1)//x.com", "ftp://files.example/a"):
+            not_web = editor_api.post(
+                f"/api/v1/claims/{claim.pk}/evidence/",
+                {"stance": "supports", "summary": "S", "url": url},
+                format="json",
+            )
+            assert not_web.status_code == 400 and "url" in not_web.json()["error"]["fields"]
         itself = editor_api.post(
             f"/api/v1/claims/{claim.pk}/relations/", {"to_claim": claim.pk, "kind": "supports"}, format="json"
         )

@@ -1,4 +1,5 @@
-"""Swagger UI and Redoc load nothing from outside servers (issue #14, item 5), in headless Chromium.
+"""Swagger UI and Redoc load nothing from outside servers (issue #14, item 5), in headless Chromium, and work
+under the site's Content-Security-Policy, which forbids inline script (issue #22): no violation but Redoc's logo.
 
 Every request the page makes goes through a route that lets 127.0.0.1 / localhost through and aborts
 and records anything else (scripts, styles, fonts, images, XHR). The docs must then render from our own
@@ -30,12 +31,18 @@ class OutsideGuard:
         self.outside: list[str] = []
         self.local: list[str] = []
         self.errors: list[str] = []
+        self.policy_messages: list[str] = []  # what the console says the policy blocked
         context.route("**/*", self._route)
         context.add_init_script(
             "window.refusedByPolicy = [];"
             "document.addEventListener('securitypolicyviolation', e => window.refusedByPolicy.push(e.blockedURI));"
         )
         context.on("weberror", lambda error: self.errors.append(str(error.error)))
+        context.on("console", self._console)
+
+    def _console(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.policy_messages.append(message.text)
 
     def _route(self, route):
         url = route.request.url
@@ -59,6 +66,7 @@ def test_the_guard_sees_and_stops_an_outside_request(browser, live_server):  # n
     context, page = new_page(browser, live_server.url)
     guard = OutsideGuard(context)
     page.goto("/healthz")
+    page.goto("about:blank")  # a page without our Content-Security-Policy, which would stop the fetch itself
     page.set_content('<link rel="stylesheet" href="https://fonts.googleapis.com/css2?family=Roboto">')
     context.close()
 
@@ -74,7 +82,7 @@ RENDER_WAIT_MS = 60_000
 def test_swagger_ui_renders_from_our_own_files(browser, live_server, artifacts_dir):  # noqa: F811
     context, page = new_page(browser, live_server.url)
     guard = OutsideGuard(context)
-    page.goto("/api/docs/")
+    response = page.goto("/api/docs/")
     operation = page.locator(".opblock-summary-path", has_text="/api/v1/claims/").first
     expect(operation).to_be_visible(timeout=RENDER_WAIT_MS)
     expect(page.locator(".opblock-summary-description", has_text="Browse claims").first).to_be_visible()
@@ -85,7 +93,8 @@ def test_swagger_ui_renders_from_our_own_files(browser, live_server, artifacts_d
     context.close()
 
     assert guard.outside == []
-    assert guard.errors == [] and refused == []
+    assert guard.errors == [] and refused == [] and guard.policy_messages == []
+    assert "script-src 'self';" in response.headers["content-security-policy"]
     assert hosts <= LOCAL_HOSTS, hosts
     assert any("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle" in url for url in guard.local)
     assert any(urlsplit(url).path == "/api/schema/" for url in guard.local)
@@ -94,7 +103,7 @@ def test_swagger_ui_renders_from_our_own_files(browser, live_server, artifacts_d
 def test_redoc_renders_from_our_own_files(browser, live_server, artifacts_dir):  # noqa: F811
     context, page = new_page(browser, live_server.url)
     guard = OutsideGuard(context)
-    page.goto("/api/redoc/")
+    response = page.goto("/api/redoc/")
     expect(page.get_by_role("heading", name="Browse claims")).to_be_visible(timeout=RENDER_WAIT_MS)
     expect(page.get_by_role("heading", name="Claims Tracker API")).to_be_visible()
     page.wait_for_load_state("networkidle")
@@ -109,6 +118,8 @@ def test_redoc_renders_from_our_own_files(browser, live_server, artifacts_dir): 
     assert guard.errors == []
     # The page's policy stops the one fetch no Redoc option turns off: the Redocly logo in the sidebar.
     assert set(refused) <= {"https://cdn.redoc.ly/redoc/logo-mini.svg"}, refused
+    assert all("cdn.redoc.ly/redoc/logo-mini.svg" in message for message in guard.policy_messages)
+    assert "script-src 'self';" in response.headers["content-security-policy"]
     assert hosts <= LOCAL_HOSTS, hosts
     assert font_links == 0
     assert any("/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone" in url for url in guard.local)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
@@ -13,6 +13,7 @@ from django.utils import timezone
 from claims_tracker.claims import services
 from claims_tracker.claims.models import AppendOnlyError, Claim, EvidenceStance, Status, StatusChange
 from claims_tracker.claims.selectors import claim_status_as_of
+from claims_tracker.claims.services import InvalidTransition
 from tests.factories import ClaimFactory, UserFactory, add_evidence
 
 ALL = [s.value for s in Status]
@@ -275,3 +276,38 @@ class TestStatusAsOf:
         assert claim_status_as_of(claim=claim, when=t0 + timedelta(days=5)).to_status == Status.DISPUTED
         assert claim_status_as_of(claim=claim, when=t0 + timedelta(days=12)).to_status == Status.CONFIRMED
         assert claim_status_as_of(claim=claim, when=timezone.now()).to_status == Status.CONFIRMED
+
+
+@pytest.mark.django_db
+class TestChangedAtBound:
+    """Issue #22 what broke 8: a change dated 9999-12-31 was accepted and froze the claim."""
+
+    def test_it_refuses_a_change_dated_in_the_far_future_and_writes_nothing(self):
+        claim = ClaimFactory()
+        with pytest.raises(InvalidTransition, match="in the future") as caught:
+            services.claim_change_status(
+                claim_id=claim.pk,
+                to_status=Status.DISPUTED,
+                rationale="x",
+                changed_at=datetime(9999, 12, 31, tzinfo=UTC),
+            )
+        assert caught.value.field == "changed_at"
+        claim.refresh_from_db()
+        assert claim.status == Status.UNVERIFIED and claim.status_changes.count() == 1
+        services.claim_change_status(claim_id=claim.pk, to_status=Status.DISPUTED, rationale="later, as usual")
+
+    def test_it_accepts_a_clock_running_ahead_within_the_skew(self, settings):
+        settings.CLAIMS_CHANGED_AT_MAX_SKEW_SECONDS = 300
+        claim = ClaimFactory()
+        ahead = timezone.now() + timedelta(seconds=200)
+        change = services.claim_change_status(
+            claim_id=claim.pk, to_status=Status.DISPUTED, rationale="x", changed_at=ahead
+        )
+        assert change.changed_at == ahead
+        with pytest.raises(InvalidTransition, match="in the future"):
+            services.claim_change_status(
+                claim_id=claim.pk,
+                to_status=Status.UNVERIFIED,
+                rationale="y",
+                changed_at=timezone.now() + timedelta(seconds=400),
+            )

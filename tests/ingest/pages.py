@@ -53,3 +53,13 @@ def rss(items: list[tuple[str, str, str]], *, title: str = "Test feed") -> str:
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
         f"<title>{html.escape(title)}</title><link>http://example.org/</link>{rows}</channel></rss>"
     )
+
+
+def nested_feed(depth: int, *, cdata: bool = True) -> bytes:
+    """Issue #22's feed: one description holding `depth` nested <a> elements (745,000 make 5.2 MB)."""
+    inner = "<a>" * depth + "</a>" * depth
+    description = f"<![CDATA[{inner}]]>" if cdata else inner.replace("<", "&lt;").replace(">", "&gt;")
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Bomb</title><item><title>x</title>'
+        f"<link>http://example.org/1</link><description>{description}</description></item></channel></rss>"
+    ).encode()

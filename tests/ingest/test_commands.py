@@ -52,6 +52,15 @@ class TestIngestFile:
         assert "<p>" not in data["article"]["text"]
         assert data["candidates"]
 
+    @pytest.mark.parametrize("url", ["javascript:alert('x')//", "data:text/html,<script>x</script>", "https://"])
+    def test_an_html_file_with_a_url_that_is_not_http_is_refused_and_nothing_stored(self, tmp_path, url):
+        # Issue #22 what broke 9: the URL was stored as given and became the article page's link.
+        path = tmp_path / "page.html"
+        path.write_text(seed_page(), encoding="utf-8")
+        with pytest.raises(CommandError, match="--url: "):
+            call_command("ingest_file", str(path), "--url", url, stdout=io.StringIO(), stderr=io.StringIO())
+        assert not Article.objects.exists()
+
     def test_a_feed_file_ingests_each_entry(self, tmp_path, server, allow_private):
         links = [server.route(f"/n/{i}", short_page(i)) for i in range(2)]
         path = tmp_path / "feed.xml"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from claims_tracker.ingest.feeds import parse_feed
+from tests.ingest.pages import nested_feed
 from tests.ingest.server import LocalServer
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
@@ -202,3 +203,39 @@ class TestHostileXml:
     def test_it_refuses_a_feed_over_the_size_cap(self):
         result = parse_feed(b"<rss>" + b" " * (11 * 1024 * 1024) + b"</rss>")
         assert result.broken and "larger than" in result.error
+
+
+class TestParsingCost:
+    """Every feed parse is bounded: too many elements or too deep is refused before feedparser runs."""
+
+    def test_it_refuses_the_745000_deep_feed_from_the_issue(self):
+        data = nested_feed(745_000)
+        assert len(data) > 5_200_000
+        result = parse_feed(data)
+        assert result.broken and result.refused
+        assert result.error == "refused: the document has more than 50,000 elements"
+        assert result.entries == []
+
+    def test_it_counts_markup_escaped_inside_entry_text(self):
+        result = parse_feed(nested_feed(60_000, cdata=False))
+        assert result.refused and "more than 50,000 elements" in result.error
+
+    def test_it_refuses_nesting_deeper_than_the_cap_with_few_elements(self):
+        result = parse_feed(nested_feed(300))
+        assert result.refused and result.error == "refused: the document nests elements more than 256 deep"
+
+    def test_it_parses_nesting_and_sloppy_html_within_the_caps(self):
+        assert not parse_feed(nested_feed(200)).broken
+        # 500 entries each with unclosed <p>s and <br>s: an entry's end tag forgets what it left open.
+        items = "".join(
+            f"<item><title>{i}</title><link>http://example.org/{i}</link>"
+            f"<description>{'&lt;p&gt;para &lt;br&gt;' * 40}</description></item>"
+            for i in range(500)
+        )
+        data = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+        result = parse_feed(data.encode())
+        assert not result.broken and len(result.entries) == 500
+
+    def test_a_json_feed_nested_too_deep_is_refused_not_raised(self):
+        result = parse_feed(b'{"version": "https://jsonfeed.org/version/1.1", "items": ' + b"[" * 100_000 + b"]}")
+        assert result.broken and result.refused and "nested too deep" in result.error

@@ -229,6 +229,12 @@ class TestHostileResponse:
         with pytest.raises(Timeout):
             safe_fetch(server.url("/slow-headers"), deadline=2)
         assert time.monotonic() - started < 4
+        # Issue #22: cut off before its Content-Type, the answer was read as a page of the wrong type, a
+        # permanent failure. It is a timeout (transient), whatever the headers received so far say.
+        for allowed in (HTML, ("application/rss+xml",)):
+            with pytest.raises(Timeout) as info:
+                safe_fetch(server.url("/slow-headers"), deadline=1, allowed_content_types=allowed)
+            assert info.value.transient is True
 
     def test_it_stops_a_gzip_bomb_at_the_cap(self, server: LocalServer):
         bomb = gzip.compress(b"\0" * (200 * 1024 * 1024), compresslevel=9)

@@ -14,7 +14,7 @@ from claims_tracker.ingest import polling
 from claims_tracker.ingest.models import Candidate, Feed, FeedEntry, FeedStatus
 from claims_tracker.ingest.services import IngestError
 from tests.factories import OutletFactory
-from tests.ingest.pages import rss, short_page
+from tests.ingest.pages import nested_feed, rss, short_page
 from tests.ingest.server import LocalServer
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +113,19 @@ class TestFeedPoll:
         assert feed.last_error.startswith("Broken feed:")
         assert feed.consecutive_failures == 1
         assert feed.next_poll_at > before + timedelta(seconds=feed.poll_interval * 2 * 0.79)
+
+    def test_a_feed_over_the_parsing_caps_is_broken_and_nothing_else_is_lost(
+        self, server, django_capture_on_commit_callbacks
+    ):
+        page = server.route("/news/1", short_page(1))
+        feed = polling.feed_create(url=serve_feed(server, "/rss", [("g1", page, "One")]))
+        poll(feed, django_capture_on_commit_callbacks)
+        server.route("/rss", nested_feed(745_000), headers=RSS_TYPE)
+        poll(feed, django_capture_on_commit_callbacks)
+        feed.refresh_from_db()
+        assert feed.last_status == FeedStatus.BROKEN
+        assert feed.last_error == "Broken feed: refused: the document has more than 50,000 elements"
+        assert Article.objects.get().ingest_state == IngestState.DONE and FeedEntry.objects.count() == 1
 
     def test_a_failing_feed_backs_off_up_to_the_cap(self, server, settings, django_capture_on_commit_callbacks):
         settings.INGEST_FEED_BACKOFF_MAX = 3600

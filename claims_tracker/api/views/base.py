@@ -18,11 +18,12 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpResponseBase
-from rest_framework.exceptions import Throttled, ValidationError
+from django.http import Http404, HttpResponseBase
+from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from .. import errors, shapes
@@ -38,6 +39,9 @@ CONDITIONAL_HEADERS = ("If-None-Match", "If-Modified-Since")
 
 class ApiView(APIView):
     throttle_classes = [AnonThrottle, UserThrottle]
+    # JSON only, as the docs say (415 otherwise): form encoding has no null and no nesting, so it could not
+    # carry what the schema allows.
+    parser_classes = [errors.JSONParser]
     schema = ApiAutoSchema()
     conditional = False
     deferring = False  # a conditional read whose throttles wait for its validators
@@ -47,6 +51,9 @@ class ApiView(APIView):
         return errors.exception_handler
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        if request.query_params.get(api_settings.URL_FORMAT_OVERRIDE) == "":
+            # DRF reads `?format=` as no format; the schema lists the formats, so an empty one is unknown (404).
+            raise NotFound("`format` is empty: name a format, or leave the parameter out.")
         self.deferring = (
             self.conditional
             and request.method in ("GET", "HEAD")
@@ -59,6 +66,8 @@ class ApiView(APIView):
             return super().perform_content_negotiation(request, force)
         try:
             return super().perform_content_negotiation(request)
+        except Http404:
+            raise  # an unknown ?format= names no resource: 404, conditional or not
         except Exception as exc:  # noqa: BLE001 - NotAcceptable, or a 404 for an unknown ?format=
             self.negotiation_error = exc  # raised if the answer is not a 304, which has no body
             return super().perform_content_negotiation(request, force=True)

@@ -18,7 +18,7 @@ from claims_tracker.claims.models import Claim, Claimant, StatusChange
 from .. import queries, serializers, shapes
 from ..conditional import Validators, make_etag, settled_last_modified
 from ..filters import ClaimFilter, StatusChangeFilter
-from ..pagination import Keyset, Page, parse_aware, position_from
+from ..pagination import MAX_PAGE_SIZE, Keyset, Page, parse_aware, position_from
 from .base import ApiView, KeysetListApi
 
 CLAIM_ORDERINGS = {
@@ -31,8 +31,16 @@ STATUS_CHANGE_FEED = Keyset("status-changes", StatusChange, ("recorded_at", "id"
 MAX_ID = 2**63 - 1  # bigint max: a position after every id at a given time
 
 PAGE_PARAMS = [
-    OpenApiParameter("cursor", OpenApiTypes.STR, description="`next_cursor` of the previous page."),
-    OpenApiParameter("page_size", OpenApiTypes.INT, description="Rows per page, 1 to 500 (default 50)."),
+    OpenApiParameter(
+        "cursor",
+        {"type": "string", "pattern": "^[A-Za-z0-9_-]*$"},
+        description="`next_cursor` of the previous page (opaque; empty for the first page; any other value is a 400).",
+    ),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+        description=f"Rows per page, 1 to {MAX_PAGE_SIZE} (default 50).",
+    ),
 ]
 CLAIM_KEYS = ("id", "version", "updated_at", "claimed_at", "status_changed_at")
 
@@ -102,8 +110,8 @@ class _FeedMixin:
         if cursor:
             return position_from(keyset, cursor)
         since = self.request.query_params.get(self.since_param)
-        if not since:
-            return None
+        if since is None:
+            return None  # absent; an empty value is no date (a 400), as the schema's date-time says
         return [parse_aware(since, self.since_param), 0]  # inclusive: every id at that instant comes after id 0
 
     def restrict(self, qs: QuerySet) -> QuerySet:
@@ -205,7 +213,7 @@ class ClaimDetailApi(ApiView):
 
     def _as_of(self, request: Request) -> datetime | None:
         raw = request.query_params.get("as_of")
-        if not raw:
+        if raw is None:
             return None
         return parse_aware(raw, "as_of")
 

@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.parsers import FormParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -23,7 +24,7 @@ from claims_tracker.accounts import two_factor
 from claims_tracker.claims import services
 from claims_tracker.claims.models import Article, Claim, Claimant, Story
 
-from .. import inputs, serializers, shapes
+from .. import errors, inputs, serializers, shapes
 from ..errors import LockedOut
 from ..inputs import valid
 from ..permissions import IsEditor
@@ -175,6 +176,7 @@ class AuthTokenCreateApi(ApiView):
     authentication_classes: list = []
     permission_classes: list = []
     throttle_classes = [*ApiView.throttle_classes, LoginThrottle]
+    parser_classes = [errors.JSONParser, FormParser]  # a login form may post here too
 
     def post(self, request: Request) -> Response:
         data = valid(inputs.TokenCreateInput, request)

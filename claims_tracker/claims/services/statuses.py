@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -90,6 +91,11 @@ def claim_check_status_change(
     if problem := evidence_problem(to_status, {e.stance for e in evidence}):
         raise InvalidTransition(problem, field="evidence")
     if changed_at is not None:
+        skew = settings.CLAIMS_CHANGED_AT_MAX_SKEW_SECONDS
+        if changed_at > timezone.now() + timedelta(seconds=skew):
+            raise InvalidTransition(
+                f"A change cannot be dated in the future (more than {skew} seconds past now).", field="changed_at"
+            )
         last = claim.status_changes.order_by("-changed_at", "-id").first()
         if last and changed_at < last.changed_at:
             raise InvalidTransition(

@@ -13,8 +13,10 @@ from django.utils.safestring import mark_safe
 
 from claims_tracker.claims.models import Status
 from claims_tracker.claims.selectors import HIGHLIGHT_START, HIGHLIGHT_STOP
+from claims_tracker.lib.urls import web_url
 
 register = template.Library()
+register.filter("web_url", web_url)  # {{ outlet.homepage|web_url }}: "" unless http(s)
 
 # A glyph per state so that colour is never the only signal.
 STATUS_GLYPHS = {

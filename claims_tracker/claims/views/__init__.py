@@ -2,12 +2,13 @@
 
 from .article import article_detail
 from .claim import claim_detail
-from .errors import page_not_found, server_error
+from .errors import bad_request, page_not_found, server_error
 from .indexes import claimant_index, story_index
 from .lists import claim_list
 from .pages import claimant_detail, outlet_detail, story_detail
 
 __all__ = [
+    "bad_request",
     "article_detail",
     "claim_detail",
     "claim_list",

@@ -1,11 +1,21 @@
-"""404 and 500 in the site's look."""
+"""400, 404 and 500 in the site's look; a 400 under /api/ in the API's JSON error shape."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's answer to a request it refuses before any view (too many fields, a NUL in the address...)."""
+    if request.path.startswith("/api/"):
+        from claims_tracker.api.errors import error_body
+
+        message = str(exception) if exception else "The request is malformed."
+        return JsonResponse(error_body("malformed_request", message), status=400)
+    return render(request, "400.html", status=400)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -164,4 +164,5 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "is_first_page": not (request.GET.get("after") or request.GET.get("before")) or cursor_error,
         **_menus(filters),
     }
-    return render(request, "claims/claim_list.html", context)
+    # A bad cursor is the client's error (400), answered with the first page and the explanation.
+    return render(request, "claims/claim_list.html", context, status=400 if cursor_error else 200)

@@ -16,6 +16,7 @@ from claims_tracker.claims.models import (
     Status,
 )
 from claims_tracker.claims.services import TRANSITION_RULES, evidence_problem
+from claims_tracker.lib.urls import web_url_validator
 
 from .common import ClaimantChoiceField, ClaimRefField, VersionedForm, stories_field, textarea
 
@@ -77,7 +78,9 @@ class AppearanceForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    url = forms.URLField(required=False, max_length=2000, label="Source URL", assume_scheme="https")
+    url = forms.URLField(
+        required=False, max_length=2000, label="Source URL", assume_scheme="https", validators=[web_url_validator]
+    )
     kind = forms.ChoiceField(choices=EvidenceKind.choices, initial=EvidenceKind.INDEPENDENT_REPORT)
     stance = forms.ChoiceField(choices=EvidenceStance.choices, label="It… the claim")
     summary = forms.CharField(
@@ -100,7 +103,13 @@ class StatusForm(VersionedForm):
         help_text="When the new state became true, if earlier than now: not before the claim's last change.",
     )
     # One new piece of evidence may be added and cited in the same step.
-    new_url = forms.URLField(required=False, max_length=2000, label="New evidence: URL", assume_scheme="https")
+    new_url = forms.URLField(
+        required=False,
+        max_length=2000,
+        label="New evidence: URL",
+        assume_scheme="https",
+        validators=[web_url_validator],
+    )
     new_kind = forms.ChoiceField(choices=EvidenceKind.choices, initial=EvidenceKind.INDEPENDENT_REPORT, label="Kind")
     new_stance = forms.ChoiceField(choices=[("", "—"), *EvidenceStance.choices], required=False, label="It… the claim")
     new_summary = forms.CharField(required=False, widget=textarea(2), label="Summary")

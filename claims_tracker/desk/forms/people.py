@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from claims_tracker.claims.models import Claimant, ClaimantKind, OutletKind, Story
+from claims_tracker.lib.urls import web_url_validator
 
 from .common import VersionedForm, textarea
 
@@ -79,7 +80,7 @@ class StoryEditForm(VersionedForm, StoryForm):
 class OutletForm(forms.Form):
     name = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=OutletKind.choices, initial=OutletKind.OTHER)
-    homepage = forms.URLField(required=False, max_length=500, assume_scheme="https")
+    homepage = forms.URLField(required=False, max_length=500, assume_scheme="https", validators=[web_url_validator])
     country = forms.CharField(required=False, max_length=100)
 
 

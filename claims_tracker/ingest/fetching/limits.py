@@ -49,6 +49,10 @@ def read_result(
     redirects: list[str],
 ) -> FetchResult:
     """The response as a FetchResult, or the FetchError saying which limit it broke."""
+    if watchdog.fired:
+        # The deadline cut the headers short (a server dripping them): what arrived is no answer to judge,
+        # and a missing Content-Type must not read as a page of the wrong type (a permanent failure).
+        raise Timeout(f"{url} did not send its headers within {deadline:g} s.", url=url)
     status = response.status
     headers = {k.lower(): v for k, v in response.headers.items()}
     content_type, encoding = parse_content_type(headers.get("content-type", ""))

@@ -41,6 +41,16 @@ class TestArticleDetail:
         assert [a.claim_id for a in response.context["unplaced"]] == [missing.pk]
         assert len(response.context["paragraphs"]) == 2
 
+    @pytest.mark.parametrize("url", ["javascript:alert('x')//", " JavaScript:alert(1)", "data:text/html,x"])
+    def test_a_stored_address_that_is_not_http_never_becomes_a_link(self, client, url):
+        article = ArticleFactory(url=url, canonical_url=None)
+        evidence_claim = ClaimFactory()
+        services.appearance_add(claim=evidence_claim, article=article, quote="the town was taken")
+        for page in (article.get_absolute_url(), evidence_claim.get_absolute_url()):
+            html = client.get(page).content.decode().lower()
+            assert "javascript:" not in html and "data:text" not in html
+            assert "original report" not in html
+
     def test_overlapping_quotes_keep_one_mark(self):
         a = Appearance(quote="night in Soledar", pk=1)
         b = Appearance(quote="Soledar was hot", pk=2)

@@ -113,7 +113,7 @@ class TestClaimList:
     def test_it_explains_a_bad_cursor_and_shows_the_first_page(self, client, db):
         make_claims(3)
         response = client.get(URL, {"after": "not-a-cursor"})
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "That page link is not valid" in response.content.decode()
         assert len(texts(response)) == 3
 

@@ -44,7 +44,10 @@ class Command(BaseCommand):
             self._feed(data, as_json=options["json"], say=say)
             return
         if kind == "html":
-            article = services.article_from_html(html=data, url=options["url"])
+            try:
+                article = services.article_from_html(html=data, url=options["url"])
+            except services.IngestError as exc:
+                raise CommandError(f"--url: {exc.message}") from None
         else:
             text = _decode_text(data)
             try:
