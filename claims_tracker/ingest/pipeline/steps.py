@@ -94,6 +94,9 @@ def article_run_inline(article_id: int, *, progress: Callable[[str], None] | Non
             claim.article_fail(article_id, exc.message)
             return claim.article_resolve(article_id)
         if fetched is not None:
+            from claims_tracker.archive.services import article_archive  # archive imports the pipeline's app
+
+            article_archive(article_id=article_id, result=fetched)
             say("extracting and finding attributions")
             article_process_page(
                 article_id,
