@@ -21,10 +21,15 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
 _LOADING_ATTRIBUTES = {"src", "srcset", "poster", "background", "data", "action", "formaction"}
 
 
+_URL_SCHEMES = {"http", "https", "mailto", "data"}
+
+
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-    if attribute in _LOADING_ATTRIBUTES and not value.strip().lower().startswith("data:"):
-        return None
-    return value
+    """Loading attributes keep data: URLs only; everything else (a link's href) never keeps one."""
+    is_data = value.strip().lower().startswith("data:")
+    if attribute in _LOADING_ATTRIBUTES:
+        return value if is_data else None
+    return None if is_data else value
 
 
 def content_type_of(payload: Payload) -> tuple[str, str | None]:
@@ -46,4 +51,6 @@ def inert_body(payload: Payload) -> str | None:
         text = payload.body.decode("utf-8", errors="replace")
     if content_type == "text/plain":
         return f"<pre>{html.escape(text)}</pre>"
-    return nh3.clean(text, attribute_filter=_keep_attribute, link_rel="noopener noreferrer nofollow")
+    return nh3.clean(
+        text, attribute_filter=_keep_attribute, url_schemes=_URL_SCHEMES, link_rel="noopener noreferrer nofollow"
+    )
