@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "claims_tracker.api",
     "claims_tracker.desk",
     "claims_tracker.archive",
+    "claims_tracker.factchecks",
 ]
 
 MIDDLEWARE = [

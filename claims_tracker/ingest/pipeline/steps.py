@@ -53,11 +53,18 @@ def article_process_page(
     fields["content_hash"] = content_hash(fields["text"])
     fields["fetched_at"] = timezone.now()
     candidates, error = find.candidates_find(article_id, fields["text"])
+    from claims_tracker.factchecks import services as factchecks  # factchecks imports this app
+
+    reviews = factchecks.page_reviews(body=body, url=url)  # a fact-check page's ClaimReviews; [] for most pages
+    candidates = factchecks.without_junk(candidates, reviews)
     # A broken finder still keeps the text: the article is stored, failed with the reason.
     fields.update(
         ingest_state=IngestState.FAILED if error else IngestState.DONE, last_error=error[: claim.ERROR_MAX_CHARS]
     )
-    return store.article_store(article_id, fields, candidates)
+    kept = store.article_store(article_id, fields, candidates)
+    if kept is not None and reviews:
+        factchecks.factchecks_store(reviews, article_id=kept)  # "fact-check found", beside the candidates
+    return kept
 
 
 def article_extract(article_id: int) -> int | None:
