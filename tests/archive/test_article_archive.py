@@ -26,6 +26,17 @@ class TestArticleArchive:
         assert kept.record.url == url and kept.record.payload_size == len(seed_page().encode())
         assert len(server.hits_for("/soledar")) == 1
 
+    def test_the_report_page_links_the_archived_copy(self, server, allow_private, run_on_commit, editor):
+        from django.test import Client
+        from django.urls import reverse
+
+        article = run_on_commit(services.article_submit_url, url=server.route("/r", seed_page()))
+        client = Client()
+        client.force_login(editor)
+        html = client.get(reverse("desk-report", args=[article.pk])).content.decode()
+        record_id = ArticleArchive.objects.get(article=article).record_id
+        assert f'<a href="{reverse("archive-record", args=[record_id])}">archived copy</a>' in html
+
     def test_a_twin_article_points_at_the_same_record(self, server, allow_private, run_on_commit):
         first = run_on_commit(services.article_submit_url, url=server.route("/a", seed_page()))
         second = run_on_commit(services.article_submit_url, url=server.route("/amp/a", seed_page()))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from tests.ingest.conftest import _database_url
 from tests.test_settings import _manage
 
 SHOW = (
@@ -18,7 +19,8 @@ SHOW = (
 
 
 def _archive_storage(**env: str) -> dict:
-    result = _manage("shell", "-c", SHOW, **env)
+    # This suite's database named, so manage.py does not start the embedded one (the command reads no table).
+    result = _manage("shell", "-c", SHOW, DATABASE_URL=_database_url(), **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -169,3 +169,13 @@ class TestReviewsInDataFeed:
     @pytest.mark.parametrize("body", [b"not json", b'{"version": "https://jsonfeed.org/version/1.1"}', b"[1, 2]"])
     def test_other_documents_are_not_datafeeds(self, body):
         assert reviews_in_datafeed(body) is None
+
+
+def test_the_reference_example_of_schema_org_and_google(shared_dir):
+    """The corpus's reference ClaimReview (shared/corpus/claimreview), as a page would carry it."""
+    example = json.loads((shared_dir / "corpus" / "claimreview" / "schemaorg_google_worldisflat.jsonld").read_text())
+    [r] = reviews_in_page(page(example), url="http://example.com/news/science/worldisflat.html")
+    assert (r.reviewer, r.rating_name, r.rating_value, r.score()) == ("Example.com science watch", "False", "1", 0.0)
+    assert (r.claim_reviewed, r.claim_author) == ("The world is flat", "Square World Society")
+    assert r.appearance_url == "http://skeptical.example.net/news/a122121"
+    assert r.reviewed_at == datetime(2016, 6, 22, tzinfo=UTC)
