@@ -17,7 +17,7 @@ from io import BytesIO
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from claims_tracker.claims.models import Evidence
@@ -51,31 +51,39 @@ def record_store(*, result: fetching.FetchResult, fetched_at: datetime | None = 
     )
     file_digest = hashlib.sha256(data).hexdigest()
     name = archive_storage().save(f"{digest[:2]}/{digest}-{file_digest[:16]}.warc.gz", ContentFile(data))
-    try:
-        with transaction.atomic():
-            return ArchiveRecord.objects.create(
-                sha256=digest,
-                file_name=name,
-                file_sha256=file_digest,
-                file_size=len(data),
-                payload_size=len(result.body),
-                url=result.url,
-                fetched_at=fetched_at,
-                status=result.status,
-                content_type=result.content_type[:200],
-                headers=result.headers,
-            )
-    except IntegrityError:
-        archive_storage().delete(name)  # someone stored the same bytes first: theirs is the record
-        return ArchiveRecord.objects.get(sha256=digest)
+    record = ArchiveRecord(
+        sha256=digest,
+        file_name=name,
+        file_sha256=file_digest,
+        file_size=len(data),
+        payload_size=len(result.body),
+        url=result.url,
+        fetched_at=fetched_at,
+        status=result.status,
+        content_type=result.content_type[:200],
+        headers=result.headers,
+    )
+    # INSERT ... ON CONFLICT DO NOTHING, then read back which row holds the digest: two statements and no
+    # savepoint, so a caller's transaction survives a concurrent insert of the same bytes.
+    ArchiveRecord.objects.bulk_create([record], ignore_conflicts=True)
+    kept = ArchiveRecord.objects.get(sha256=digest)
+    if kept.file_name != name:  # someone stored the same bytes first: theirs is the record
+        archive_storage().delete(name)
+    return kept
 
 
 def article_archive(*, article_id: int, result: fetching.FetchResult) -> ArchiveRecord | None:
     """Keep the page an article was fetched from, from the bytes already in hand. Never raises: an archive that
     fails is logged and the article goes on."""
     try:
-        record = record_store(result=result)
-        ArticleArchive.objects.update_or_create(article_id=article_id, defaults={"record": record})
+        # One transaction (a savepoint inside a caller's): the look-up, the record, its read-back and the link cost
+        # six statements in all, the same in a worker's autocommit as in a test's transaction.
+        with transaction.atomic():
+            record = record_store(result=result)
+            link = ArticleArchive(article_id=article_id, record=record)
+            ArticleArchive.objects.bulk_create(  # one upsert: a refetched article points at its latest page
+                [link], update_conflicts=True, unique_fields=["article"], update_fields=["record"]
+            )
         return record
     except Exception:
         log.exception("article %s: archiving its page failed", article_id)

@@ -85,3 +85,16 @@ def _records(handle):
         body = rec.content_stream().read()
         assert rec.digest_checker.passed is not False, rec.digest_checker.problems
         yield rec.rec_type, dict(rec.rec_headers.headers), rec.http_headers, body
+
+
+def test_a_concurrent_writer_of_the_same_bytes_keeps_one_record_and_one_file(
+    server, allow_private, archive_dir, monkeypatch
+):
+    """Two processes archive the same page at once: both pass the look-up, both write; the row decides."""
+    result = safe_fetch(server.route("/same", PAGE))
+    first = services.record_store(result=result)
+    # The second writer's look-up ran before the first's INSERT: it finds nothing.
+    monkeypatch.setattr(ArchiveRecord.objects, "filter", lambda **_kw: ArchiveRecord.objects.none())
+    second = services.record_store(result=result, fetched_at=first.fetched_at.replace(year=2030))
+    assert second.pk == first.pk and ArchiveRecord.objects.count() == 1
+    assert [p.relative_to(archive_dir).as_posix() for p in archive_dir.rglob("*.warc.gz")] == [first.file_name]

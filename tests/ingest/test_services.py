@@ -255,12 +255,13 @@ def _candidates(article: Article, spans: range) -> list[Candidate]:
 class TestPipelineCosts:
     """What an article costs beside extraction: a fixed handful of statements, a cached matcher."""
 
-    def test_a_fetched_article_takes_seven_statements(
+    def test_a_fetched_article_takes_thirteen_statements(
         self, server, allow_private, settled_matcher, django_assert_num_queries
     ):
         article, _created = services.article_for_url(url=server.route("/seed", seed_page()), enqueue=False)
         # The claim and the URL it reads, the extracting marker, then the result: savepoint, update, insert, release.
-        with django_assert_num_queries(7):
+        # Six more archive the page (claims_tracker/archive): savepoint, look-up, insert, read-back, link, release.
+        with django_assert_num_queries(7 + 6):
             tasks.fetch_article.run(article.pk)
         article.refresh_from_db()
         assert article.ingest_state == IngestState.DONE, article.last_error
@@ -305,10 +306,11 @@ class TestPipelineCosts:
 class TestInAWorker:
     """As in a worker, in autocommit: each step's writes commit on their own, seen at once by other connections."""
 
-    def test_an_article_is_seven_statements(self, server, allow_private, settled_matcher, django_assert_num_queries):
+    def test_an_article_is_thirteen_statements(self, server, allow_private, settled_matcher, django_assert_num_queries):
         article, _created = services.article_for_url(url=server.route("/seed", seed_page()), enqueue=False)
         # The claim, its URL, the extracting marker, then the result: begin, update, insert, commit.
-        with django_assert_num_queries(7):
+        # Six more archive the page (claims_tracker/archive): begin, look-up, insert, read-back, link, commit.
+        with django_assert_num_queries(7 + 6):
             tasks.fetch_article.run(article.pk)
         article.refresh_from_db()
         assert article.ingest_state == IngestState.DONE, article.last_error

@@ -3,7 +3,8 @@
 The fetched page is handed to extraction in memory. What an article costs in the database (bench/bench_ingest.py
 times it): the claim (an UPDATE, then the URL read), the extracting marker (an UPDATE), and the result (UPDATE
 and INSERT of the candidates in one transaction): seven round trips and three commits, each made durable before
-the next step, as every ORM write is.
+the next step, as every ORM write is. Archiving the fetched page (tasks.py, claims_tracker/archive) adds six in
+one transaction of its own.
 """
 
 from __future__ import annotations
