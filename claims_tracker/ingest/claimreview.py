@@ -77,7 +77,7 @@ def reviews_in_datafeed(body: bytes) -> list[Review] | None:
     """The reviews of a DataFeed document; None when it is not JSON or not a DataFeed."""
     try:
         doc = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nesting too deep to be data
         return None
     feeds = [d for d in _walk(doc) if _is(d, "DataFeed")]
     if not feeds:

@@ -166,7 +166,16 @@ class TestReviewsInDataFeed:
         assert is_datafeed(body)
         assert [r.claim_reviewed for r in reviews_in_datafeed(body)] == ["Russian forces control Soledar", "b", "c"]
 
-    @pytest.mark.parametrize("body", [b"not json", b'{"version": "https://jsonfeed.org/version/1.1"}', b"[1, 2]"])
+    @pytest.mark.parametrize(
+        "body",
+        [
+            b"not json",
+            b'{"version": "https://jsonfeed.org/version/1.1"}',
+            b"[1, 2]",
+            b'{"@type": "DataFeed", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+            b'{"@type": "DataFeed", "dataFeedElement": "\xff"}',
+        ],
+    )
     def test_other_documents_are_not_datafeeds(self, body):
         assert reviews_in_datafeed(body) is None
 
