@@ -95,6 +95,7 @@ def main() -> None:
         f"{statistics.median(r[3] for r in rows) * 1000:.2f} ms, slowest page {max(r[3] for r in rows) * 1000:.2f} ms; "
         f"de-duplicated: median {statistics.median(r[4] for r in rows) * 1000:.2f} ms."
     )
+    print("load average: {:.2f} {:.2f} {:.2f} on {} cores".format(*os.getloadavg(), os.cpu_count()))
 
 
 if __name__ == "__main__":
