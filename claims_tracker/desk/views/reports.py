@@ -115,7 +115,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if kept.pk != pk:
         messages.info(request, "This report was already on the desk; here is the earlier copy.")
         return redirect("desk-report", pk=kept.pk)
-    article = get_object_or_404(Article.objects.select_related("outlet", "requested_by"), pk=pk)
+    article = get_object_or_404(Article.objects.select_related("outlet", "requested_by", "archive"), pk=pk)
     candidates = article.candidates.select_related("claimant", "claim", "decided_by").order_by("start_offset", "id")
     return render(
         request,
