@@ -20,7 +20,7 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 
-from claims_tracker.claims.models import Evidence
+from claims_tracker.claims.models import Claim, Evidence
 from claims_tracker.ingest import fetching
 from claims_tracker.lib.backoff import backoff_seconds
 
@@ -110,9 +110,13 @@ def evidence_archive(evidence_id: int) -> ArchiveRecord | None:
         return None
     result = fetching.safe_fetch(link.evidence.url, max_bytes=ARCHIVE_MAX_BYTES, deadline=ARCHIVE_DEADLINE)
     record = record_store(result=result)
+    now = timezone.now()
     EvidenceArchive.objects.filter(pk=link.pk).update(
-        record=record, state=ArchiveState.ARCHIVED, last_error="", updated_at=timezone.now()
+        record=record, state=ArchiveState.ARCHIVED, last_error="", updated_at=now
     )
+    # The claim's page now shows the copy: its updated_at moves (what page caches and sync feeds read), its version
+    # does not (an editor's open form is not made stale by a background copy).
+    Claim.objects.filter(pk=link.evidence.claim_id).update(updated_at=now)
     return record
 
 

@@ -33,6 +33,17 @@ class TestEvidenceArchive:
         assert link.state == ArchiveState.ARCHIVED and link.record.url == url
         assert len(server.hits_for("/withdrawal")) == 1
 
+    def test_a_copy_moves_the_claims_updated_at_but_not_its_version(self, claim, server, allow_private, run_on_commit):
+        evidence = add_evidence(claim, url=server.route("/withdrawal", PAGE))
+        claim.refresh_from_db()
+        before = (claim.version, claim.updated_at)
+        run_on_commit(lambda: None)  # nothing enqueued here: run the task as the commit would
+        from claims_tracker.archive.tasks import archive_evidence
+
+        archive_evidence.apply(args=[evidence.pk])
+        claim.refresh_from_db()
+        assert claim.version == before[0] and claim.updated_at > before[1]
+
     def test_nothing_is_fetched_before_the_evidence_commits(self, claim, server, allow_private):
         evidence = add_evidence(claim, url=server.route("/withdrawal", PAGE))  # on_commit never runs here
         assert _archive_of(evidence).state == ArchiveState.PENDING
