@@ -12,7 +12,8 @@ COPY . .
 RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only-not-secret-build-only-not-secret-0123456789 \
     DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput
 
-RUN useradd --create-home app && chown -R app /app
+# media/: the evidence archive's WARC files (a volume in docker-compose.yml), owned by the app user.
+RUN mkdir -p /app/media && useradd --create-home app && chown -R app /app
 USER app
 EXPOSE 8000
 # gunicorn.conf.py (in /app, read by default): threaded workers with keep-alive.

@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "claims_tracker.webhooks",
     "claims_tracker.api",
     "claims_tracker.desk",
+    "claims_tracker.archive",
+    "claims_tracker.factchecks",
 ]
 
 MIDDLEWARE = [
@@ -250,6 +252,36 @@ STORAGES = {
     },
 }
 
+# Evidence archive (claims_tracker/archive): WARC records of fetched pages, through the storage alias "archive".
+# The filesystem under MEDIA_ROOT/archive by default; ARCHIVE_S3_BUCKET set: an S3-compatible bucket through
+# django-storages (credentials from ARCHIVE_S3_ACCESS_KEY_ID / ARCHIVE_S3_SECRET_ACCESS_KEY or boto3's own chain).
+MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+ARCHIVE_S3_BUCKET = env("ARCHIVE_S3_BUCKET", "")
+if ARCHIVE_S3_BUCKET:
+    STORAGES["archive"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ARCHIVE_S3_BUCKET,
+            "endpoint_url": env("ARCHIVE_S3_ENDPOINT_URL", "") or None,
+            "region_name": env("ARCHIVE_S3_REGION", "") or None,
+            "access_key": env("ARCHIVE_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env("ARCHIVE_S3_SECRET_ACCESS_KEY", "") or None,
+            "location": env("ARCHIVE_S3_PREFIX", "archive"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["archive"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "archive", "base_url": None},
+    }
+# Retries of a failed Evidence archive (transient errors only): exponential backoff with jitter.
+ARCHIVE_MAX_RETRIES = env_int("ARCHIVE_MAX_RETRIES", 5)
+ARCHIVE_RETRY_BACKOFF = env_int("ARCHIVE_RETRY_BACKOFF", 30)
+ARCHIVE_RETRY_BACKOFF_MAX = env_int("ARCHIVE_RETRY_BACKOFF_MAX", 1800)
+
 # Security (production: DJANGO_DEBUG=0)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
@@ -327,7 +359,10 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "redis+socket://")) an
 CELERY_IMPORTS = ["claims_tracker.worker"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"claims_tracker.ingest.tasks.*": {"queue": "ingest"}}
+CELERY_TASK_ROUTES = {
+    "claims_tracker.ingest.tasks.*": {"queue": "ingest"},
+    "claims_tracker.archive.tasks.*": {"queue": "ingest"},  # fetches, as ingestion does
+}
 CELERY_BEAT_SCHEDULE: dict = {
     # One small fan-out: enqueues one fetch_feed per due feed. Safe to fire from two beats at once.
     "ingest-poll-due-feeds": {

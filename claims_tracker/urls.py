@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("claims_tracker.accounts.urls")),
     path("api/", include("claims_tracker.api.urls")),
     path("desk/feeds/", include("claims_tracker.ingest.urls")),
+    path("desk/archive/", include("claims_tracker.archive.urls")),
+    path("desk/factchecks/", include("claims_tracker.factchecks.urls")),
     path("desk/", include("claims_tracker.desk.urls")),
     path("", include("claims_tracker.claims.urls")),
 ]

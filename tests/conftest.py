@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -67,3 +69,23 @@ def _login_attempts_unlimited(settings):
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "login": None},
     }
+
+
+WARCIO = str(Path(sys.executable).with_name("warcio"))
+
+
+@pytest.fixture(autouse=True)
+def archive_dir(settings, tmp_path_factory):
+    """Every test archives into its own folder, and every WARC file a test wrote must pass `warcio check`."""
+    root = tmp_path_factory.mktemp("media") / "archive"  # as settings lay it out: MEDIA_ROOT/archive
+    settings.MEDIA_ROOT = root.parent
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "archive": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": root}},
+    }
+    yield root
+    written = sorted(str(p) for p in root.rglob("*.warc.gz") if not p.name.endswith(".damaged.warc.gz"))
+    if written:
+        check = subprocess.run([WARCIO, "check", "-v", *written], capture_output=True, text=True, timeout=120)
+        assert check.returncode == 0, f"warcio check failed:\n{check.stdout}{check.stderr}"
+        assert check.stdout.count("digest pass") >= len(written), check.stdout

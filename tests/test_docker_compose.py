@@ -35,6 +35,13 @@ def test_data_lives_in_volumes():
     assert any("postgres-data" in v for v in SERVICES["postgres"]["volumes"])
 
 
+def test_the_archive_is_one_volume_shared_by_web_and_worker():
+    # The worker writes the WARC files, web serves the inert copies: the same folder, MEDIA_ROOT/archive.
+    for name in ("web", "worker"):
+        assert "archive-data:/app/media" in SERVICES[name]["volumes"], name
+    assert "archive-data" in COMPOSE["volumes"]
+
+
 def test_the_settings_module_exists():
     for name in ("web", "worker", "beat"):
         module = SERVICES[name]["environment"]["DJANGO_SETTINGS_MODULE"]

@@ -19,7 +19,7 @@ from django.utils import timezone
 from claims_tracker.claims.models import Outlet
 from claims_tracker.lib.backoff import backoff_seconds
 
-from . import fetching
+from . import claimreview, fetching
 from .feeds import ParsedFeed, parse_feed
 from .models import Feed, FeedEntry, FeedStatus
 from .services import IngestError, article_for_url
@@ -28,7 +28,18 @@ log = logging.getLogger(__name__)
 
 FEED_MAX_BYTES = 5 * 1024 * 1024
 FEED_DEADLINE = 30.0
-FEED_TYPES = ("*+xml", "text/*", "application/xml", "application/json", "application/octet-stream", "")
+FEED_TYPES = (
+    "*+xml",
+    "text/*",
+    "application/xml",
+    "application/json",
+    "application/ld+json",  # a ClaimReview DataFeed (schema.org), as Google Fact Check Tools reads it
+    "application/octet-stream",
+    "",
+)
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/ld+json, application/xml;q=0.9"
+)
 # A claimed feed is not handed out again for this long, even if its poll is lost without a trace.
 CLAIM_LEASE = timedelta(minutes=15)
 
@@ -132,7 +143,7 @@ def feed_poll(feed_id: int) -> PollResult:
 
 def _poll(feed: Feed) -> PollResult:
     feed_id = feed.pk
-    headers = {"Accept": "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9"}
+    headers = {"Accept": FEED_ACCEPT}
     if feed.etag:
         headers["If-None-Match"] = feed.etag
     if feed.last_modified:
@@ -149,6 +160,8 @@ def _poll(feed: Feed) -> PollResult:
         return _record_failure(feed, exc.message, FeedStatus.FAILED)
     if result.not_modified:
         return _record_success(feed, PollResult(feed_id, FeedStatus.NOT_MODIFIED), etag=None, modified=None)
+    if claimreview.is_datafeed(result.body):
+        return _record_reviews(feed, result)
     parsed = parse_feed(result.body, content_type=result.headers.get("content-type", ""), url=result.url)
     if parsed.broken:
         return _record_failure(feed, f"Broken feed: {parsed.error}", FeedStatus.BROKEN)
@@ -162,6 +175,22 @@ def _poll(feed: Feed) -> PollResult:
             modified=result.headers.get("last-modified", ""),
             title=parsed.title,
         )
+    return outcome
+
+
+def _record_reviews(feed: Feed, result: fetching.FetchResult) -> PollResult:
+    """A ClaimReview DataFeed, polled like RSS: each review not seen before becomes a fact-check suggestion."""
+    from claims_tracker.factchecks.services import factchecks_store  # factchecks imports this app
+
+    reviews = claimreview.reviews_in_datafeed(result.body)
+    if reviews is None:
+        return _record_failure(feed, "Broken feed: JSON that is not a schema.org DataFeed", FeedStatus.BROKEN)
+    outcome = PollResult(feed.pk, FeedStatus.OK)
+    with transaction.atomic():
+        created = factchecks_store(reviews, feed_id=feed.pk)
+        outcome.notes.append(f"{len(reviews)} ClaimReview{'' if len(reviews) == 1 else 's'}, {created} new fact-checks")
+        etag, modified = result.headers.get("etag", ""), result.headers.get("last-modified", "")
+        _record_success(feed, outcome, etag=etag, modified=modified)
     return outcome
 
 

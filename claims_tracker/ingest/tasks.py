@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 from kombu.exceptions import OperationalError
 
+from claims_tracker.archive import services as archive_services
 from claims_tracker.lib.backoff import backoff_seconds
 
 from . import polling, services
@@ -147,6 +148,7 @@ def _fetch_and_process(task, article_id: int) -> None:
             raise task.retry(countdown=delay, max_retries=settings.INGEST_MAX_RETRIES) from None
     if page is None:
         return
+    archive_services.article_archive(article_id=article_id, result=page)  # the bytes in hand; never raises
     services.article_process_page(
         article_id, body=page.body, content_type=page.content_type, encoding=page.encoding, url=page.url
     )

@@ -18,7 +18,8 @@ def operator(db, client):
 
 
 def _registered():
-    return [m for m in admin.site._registry if m._meta.app_label in {"claims", "ingest", "webhooks"}]
+    apps = {"claims", "ingest", "webhooks", "archive", "factchecks"}
+    return [m for m in admin.site._registry if m._meta.app_label in apps]
 
 
 @pytest.mark.django_db

@@ -87,6 +87,7 @@ class Processes:
             CELERY_TASK_SOFT_TIME_LIMIT="20",
             CELERY_TASK_TIME_LIMIT="25",
             DB_CONN_MAX_AGE="0",
+            DJANGO_MEDIA_ROOT=str(django_settings.MEDIA_ROOT),  # the test's archive folder (tests/conftest.py)
             PYTHONPATH=str(ROOT),
         )
         env.update(extra)

@@ -122,6 +122,7 @@ class TestPollFeedsCommand:
         feeds = serve_feeds(server)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_", "REDIS_URL"))}
         env.update(DATABASE_URL=_database_url(), INGEST_ALLOW_PRIVATE_NETWORKS="1", PYTHONPATH=str(ROOT))
+        env["DJANGO_MEDIA_ROOT"] = str(django_settings.MEDIA_ROOT)  # page archives into this test's folder
         result = subprocess.run(
             [sys.executable, "manage.py", "poll_feeds"],
             cwd=ROOT,

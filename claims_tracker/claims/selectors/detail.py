@@ -25,7 +25,7 @@ def claim_get(*, pk: int) -> Claim:
         .prefetch_related(
             Prefetch("appearances", queryset=appearances),
             Prefetch("status_changes", queryset=changes),
-            Prefetch("evidence", queryset=Evidence.objects.select_related("article", "added_by")),
+            Prefetch("evidence", queryset=Evidence.objects.select_related("article", "added_by", "archive__record")),
             "stories",
             Prefetch(
                 "relations_out",

@@ -172,6 +172,9 @@ def evidence_add(
             created_at=created_at or timezone.now(),
         )
         _touch(claim.pk)
+        from claims_tracker.archive.services import evidence_archive_enqueue  # archive imports claims
+
+        evidence_archive_enqueue(evidence)  # after commit: the evidence never waits for its copy
     return evidence
 
 

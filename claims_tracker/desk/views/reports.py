@@ -133,7 +133,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "This report was already on the desk; here is the earlier copy.")
         return redirect("desk-report", pk=kept.pk)
     article = get_object_or_404(
-        Article.objects.select_related("outlet", "requested_by", "copy_of__outlet").defer("minhash", "minhash_bands"),
+        Article.objects.select_related("outlet", "requested_by", "copy_of__outlet", "archive").defer(
+            "minhash", "minhash_bands"
+        ),
         pk=pk,
     )
     candidates = article.candidates.select_related("claimant", "claim", "decided_by").order_by("start_offset", "id")

@@ -55,7 +55,13 @@ def claim_status(request: HttpRequest, pk: int) -> HttpResponse:
     if (moved := _not_merged(request, claim)) is not None:
         return moved
     if request.method == "GET":
-        initial = {"version": claim.version, "to_status": request.GET.get("to", "")}
+        # A suggestion (a fact-check accepted, say) may pre-fill the change: the editor still decides.
+        initial = {
+            "version": claim.version,
+            "to_status": request.GET.get("to", ""),
+            "evidence": request.GET.getlist("evidence"),
+            "rationale": request.GET.get("rationale", "")[:1000],
+        }
         return _render_status(request, claim, StatusForm(initial=initial, claim=claim))
     form = StatusForm(request.POST, claim=claim)
     if not form.is_valid():

@@ -4,7 +4,8 @@ The fetched page is handed to extraction in memory. What an article costs in the
 times it): the claim (an UPDATE, then the URL read), the extracting marker (an UPDATE), the articles sharing a
 MinHash band (a SELECT on the bands' GIN index: is this a copy of a report we have?), and the result (UPDATE and
 INSERT of the candidates in one transaction): eight round trips and three commits, each made durable before the
-next step, as every ORM write is.
+next step, as every ORM write is. Archiving the fetched page (tasks.py, claims_tracker/archive) adds six in
+one transaction of its own.
 """
 
 from __future__ import annotations
@@ -63,11 +64,18 @@ def article_process_page(
         fields.update(copy_of_id=original.pk, ingest_state=IngestState.DONE, last_error="")
         return store.article_store(article_id, fields, [])
     candidates, error = find.candidates_find(article_id, fields["text"])
+    from claims_tracker.factchecks import services as factchecks  # factchecks imports this app
+
+    reviews = factchecks.page_reviews(body=body, url=url)  # a fact-check page's ClaimReviews; [] for most pages
+    candidates = factchecks.without_junk(candidates, reviews)
     # A broken finder still keeps the text: the article is stored, failed with the reason.
     fields.update(
         ingest_state=IngestState.FAILED if error else IngestState.DONE, last_error=error[: claim.ERROR_MAX_CHARS]
     )
-    return store.article_store(article_id, fields, candidates)
+    kept = store.article_store(article_id, fields, candidates)
+    if kept is not None and reviews:
+        factchecks.factchecks_store(reviews, article_id=kept)  # "fact-check found", beside the candidates
+    return kept
 
 
 def article_extract(article_id: int) -> int | None:
@@ -107,6 +115,9 @@ def article_run_inline(article_id: int, *, progress: Callable[[str], None] | Non
             claim.article_fail(article_id, exc.message)
             return claim.article_resolve(article_id)
         if fetched is not None:
+            from claims_tracker.archive.services import article_archive  # archive imports the pipeline's app
+
+            article_archive(article_id=article_id, result=fetched)
             say("extracting and finding attributions")
             article_process_page(
                 article_id,

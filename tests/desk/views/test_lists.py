@@ -85,7 +85,7 @@ class TestListPages:
                 start_offset=100 + j,
                 end_offset=101 + j,
             )
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(9):  # 8, and the fact-checks found beside the candidates
             response = editor_client.get(reverse("desk-report", args=[candidate.article_id]))
         assert response.status_code == 200
 
