@@ -110,18 +110,19 @@ class SubscriptionCreateInput(serializers.Serializer):
     description = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, max_length=200, default=""
     )
-    description = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
 class CandidateAcceptInput(serializers.Serializer):
-    text = serializers.CharField(max_length=5000, help_text="The claim in neutral words.")
+    text = text_field(max_length=5000, help_text="The claim in neutral words.")
     claimant = serializers.SlugField(
         required=False, allow_null=True, help_text="Slug of who made it; omit and give `new_claimant_name` instead."
     )
-    new_claimant_name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    new_claimant_name = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=200, default=""
+    )
     stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.ASSERTS)
-    quote = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
-    verb = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
+    quote = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=10000, default="")
+    verb = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=50, default="")
     mode = serializers.ChoiceField(choices=AppearanceMode.choices, default=AppearanceMode.STATEMENT)
     stories = serializers.ListField(child=serializers.SlugField(), required=False, default=list, max_length=50)
 
@@ -130,10 +131,10 @@ class CandidateAttachInput(serializers.Serializer):
     claim = serializers.IntegerField(min_value=1, max_value=2**62, help_text="Id of the existing claim.")
     speaker = serializers.SlugField(required=False, allow_null=True, help_text="Default: the matched claimant.")
     stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.ASSERTS)
-    quote = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
-    verb = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
+    quote = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=10000, default="")
+    verb = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=50, default="")
     mode = serializers.ChoiceField(choices=AppearanceMode.choices, default=AppearanceMode.STATEMENT)
 
 
 class CandidateRejectInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, help_text="Why it is not a claim.")
+    reason = text_field(max_length=500, help_text="Why it is not a claim.")

@@ -103,7 +103,10 @@ class TestCandidateDecisionsApi:
     def test_a_second_decision_is_refused_with_the_desks_message_and_writes_nothing(self, editor_api, article):
         candidate = _candidate(article, "pavlo-kyrylenko", "500 people")
         assert (
-            editor_api.post(f"/api/v1/candidates/{candidate.pk}/reject", {"reason": "Not a claim"}).status_code == 200
+            editor_api.post(
+                f"/api/v1/candidates/{candidate.pk}/reject", {"reason": "Not a claim"}, format="json"
+            ).status_code
+            == 200
         )
         claims = Claim.objects.count()
         again = editor_api.post(

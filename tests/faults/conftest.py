@@ -99,6 +99,19 @@ class Browser:
     def post(self, path: str, data: dict, headers: dict | None = None) -> tuple[int, dict, str]:
         return self.request(path, {"csrfmiddlewaretoken": self.cookie("csrftoken"), **data}, headers)
 
+    def post_json(self, path: str, data: dict, headers: dict | None = None) -> tuple[int, dict, str]:
+        """An API write: JSON, as the API takes writes (a form body is 415)."""
+        req = urllib.request.Request(
+            self.base + path,
+            data=json.dumps(data).encode(),
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
+        try:
+            with self.opener.open(req, timeout=60) as response:
+                return response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, dict(exc.headers), exc.read().decode(errors="replace")
+
     def cookie(self, name: str) -> str:
         return next((c.value for c in self.jar if c.name == name), "")
 

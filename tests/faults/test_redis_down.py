@@ -48,7 +48,7 @@ def test_reads_the_token_and_logins_answer_with_redis_dead(procs, redis_server):
     # A write whose webhook cannot be sent: the change stands, its delivery waits (pending) for the sweep.
     token = {"Authorization": f"Token {json.loads(body)['token']}"}
     change = {"to_status": "disputed", "rationale": "The other side denies it.", "expected_version": claim.version}
-    status, _headers, body = site.browser().post(f"/api/v1/claims/{claim.pk}/status/", change, token)
+    status, _headers, body = site.browser().post_json(f"/api/v1/claims/{claim.pk}/status/", change, token)
     assert status == 201, body[:2000]
     assert Delivery.objects.get(subscription=hook).state == DeliveryState.PENDING
     assert browser.login("ed") == 302

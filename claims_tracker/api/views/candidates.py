@@ -8,8 +8,7 @@ rules and the same messages as the triage page, in the API's error shape (a cand
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -31,8 +30,8 @@ MAX_CANDIDATES = 500  # of one article; the finder stops far below this
 
 
 class CandidateListQuery(drf.Serializer):
-    article = drf.IntegerField(min_value=1, max_value=2**62)
-    state = drf.ChoiceField(choices=CandidateState.choices, required=False)
+    article = drf.IntegerField(min_value=1, max_value=2**62, help_text="The article's id.")
+    state = drf.ChoiceField(choices=CandidateState.choices, required=False, help_text="Only this state.")
 
 
 def _candidates():
@@ -61,10 +60,7 @@ class _CandidateApi(ApiView):
     description="Each new candidate carries `matches`, best first: the claim, a score in 0..1 from one fixed "
     "formula (0.5 and up: very probably the same claim) and the reasons (same claimant, quote overlap, words "
     "in common, places). One query per candidate. A copy of another report has no candidates of its own.",
-    parameters=[
-        OpenApiParameter("article", OpenApiTypes.INT, required=True, description="The article's id."),
-        OpenApiParameter("state", OpenApiTypes.STR, enum=CandidateState.values, description="Only this state."),
-    ],
+    parameters=[CandidateListQuery],  # the schema states the query's bounds as the view checks them
     responses=serializers.CandidateListOutput,
 )
 class CandidateListApi(_CandidateApi):

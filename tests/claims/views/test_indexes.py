@@ -36,7 +36,11 @@ class TestClaimantIndex:
         assert [c.name for g in response.context["groups"] for c in g.claimants] == ["Bravo Unit"]
         assert response.context["letter"] == "B"
 
-    @pytest.mark.parametrize("letter", ["Q", "AB", "<script>", "\x00"])
+    def test_a_nul_in_the_letter_is_refused_before_the_view(self, client, db):
+        response = client.get(reverse("claims-claimants"), {"letter": "\x00"})
+        assert response.status_code == 400  # RefuseNulMiddleware: no NUL reaches a view or PostgreSQL
+
+    @pytest.mark.parametrize("letter", ["Q", "AB", "<script>"])
     def test_it_refuses_a_letter_with_no_claimants_clearly(self, client, db, letter):
         ClaimantFactory(name="Alpha Unit")
         response = client.get(reverse("claims-claimants"), {"letter": letter})

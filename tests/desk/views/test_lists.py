@@ -85,7 +85,9 @@ class TestListPages:
                 start_offset=100 + j,
                 end_offset=101 + j,
             )
-        with django_assert_max_num_queries(9):  # 8, and the fact-checks found beside the candidates
+        # Session, user, its second factor, its groups; the article, its copies, the counts by state, its
+        # outlet, the fact-checks found, the candidates.
+        with django_assert_max_num_queries(10):
             response = editor_client.get(reverse("desk-report", args=[candidate.article_id]))
         assert response.status_code == 200
 
