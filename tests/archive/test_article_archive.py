@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 class TestArticleArchive:
     def test_the_fetched_page_is_archived_once_without_a_second_fetch(self, server, allow_private, run_on_commit):
         url = server.route("/soledar", seed_page())
-        article = run_on_commit(services.article_submit_url, url=url)
+        article, _ = run_on_commit(services.article_submit_url, url=url)
         article.refresh_from_db()
         assert article.ingest_state == IngestState.DONE
         kept = ArticleArchive.objects.select_related("record").get(article=article)
@@ -30,7 +30,7 @@ class TestArticleArchive:
         from django.test import Client
         from django.urls import reverse
 
-        article = run_on_commit(services.article_submit_url, url=server.route("/r", seed_page()))
+        article, _ = run_on_commit(services.article_submit_url, url=server.route("/r", seed_page()))
         client = Client()
         client.force_login(editor)
         html = client.get(reverse("desk-report", args=[article.pk])).content.decode()
@@ -38,8 +38,8 @@ class TestArticleArchive:
         assert f'<a href="{reverse("archive-record", args=[record_id])}">archived copy</a>' in html
 
     def test_a_twin_article_points_at_the_same_record(self, server, allow_private, run_on_commit):
-        first = run_on_commit(services.article_submit_url, url=server.route("/a", seed_page()))
-        second = run_on_commit(services.article_submit_url, url=server.route("/amp/a", seed_page()))
+        first, _ = run_on_commit(services.article_submit_url, url=server.route("/a", seed_page()))
+        second, _ = run_on_commit(services.article_submit_url, url=server.route("/amp/a", seed_page()))
         assert ArchiveRecord.objects.count() == 1
         kept = Article.objects.filter(pk__in=[first.pk, second.pk])
         assert ArticleArchive.objects.filter(article__in=kept).exists()
@@ -57,7 +57,7 @@ class TestArticleArchive:
             **settings.STORAGES,
             "archive": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": "/proc/x"}},
         }
-        article = run_on_commit(services.article_submit_url, url=server.route("/s", seed_page()))
+        article, _ = run_on_commit(services.article_submit_url, url=server.route("/s", seed_page()))
         article.refresh_from_db()
         assert article.ingest_state == IngestState.DONE and article.text
         assert not ArticleArchive.objects.exists()
