@@ -86,7 +86,9 @@ class Browser:
     def request(self, path: str, data: dict | None = None, headers: dict | None = None) -> tuple[int, dict, str]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         sent = {"X-CSRFToken": self.cookie("csrftoken"), "Referer": self.base + path} if data is not None else {}
-        req = urllib.request.Request(self.base + path, data=body, headers={**sent, **(headers or {})})
+        return self.open(urllib.request.Request(self.base + path, data=body, headers={**sent, **(headers or {})}))
+
+    def open(self, req: urllib.request.Request) -> tuple[int, dict, str]:
         try:
             with self.opener.open(req, timeout=60) as response:
                 return response.status, dict(response.headers), response.read().decode()
@@ -101,16 +103,8 @@ class Browser:
 
     def post_json(self, path: str, data: dict, headers: dict | None = None) -> tuple[int, dict, str]:
         """An API write: JSON, as the API takes writes (a form body is 415)."""
-        req = urllib.request.Request(
-            self.base + path,
-            data=json.dumps(data).encode(),
-            headers={"Content-Type": "application/json", **(headers or {})},
-        )
-        try:
-            with self.opener.open(req, timeout=60) as response:
-                return response.status, dict(response.headers), response.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, dict(exc.headers), exc.read().decode(errors="replace")
+        headers = {"Content-Type": "application/json", **(headers or {})}
+        return self.open(urllib.request.Request(self.base + path, data=json.dumps(data).encode(), headers=headers))
 
     def cookie(self, name: str) -> str:
         return next((c.value for c in self.jar if c.name == name), "")
