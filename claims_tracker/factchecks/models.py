@@ -33,7 +33,7 @@ class FactCheck(models.Model):
     url = models.URLField(max_length=2000, blank=True, help_text="The review's own page.")
     appearance_url = models.URLField(max_length=2000, blank=True)
     raw = models.JSONField(default=dict)
-    # Matched to our claims as candidates are (desk.selectors.similar_claims): best first.
+    # Matched to our claims as candidates are (ingest.claim_matching): best first.
     claim = models.ForeignKey(Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     matches = models.JSONField(default=list, help_text="[{claim, score}] best first.")
     state = models.CharField(max_length=20, choices=FactCheckState.choices, default=FactCheckState.NEW)

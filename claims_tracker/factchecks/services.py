@@ -107,7 +107,7 @@ def factchecks_store(reviews: list[Review], *, article_id: int | None = None, fe
         ).hexdigest()
         if FactCheck.objects.filter(key=key).exists():
             continue
-        matches = _matches(review.claim_reviewed)
+        matches = _matches(review.claim_reviewed, review.reviewed_at)
         _, was_created = FactCheck.objects.get_or_create(
             key=key,
             defaults={
@@ -133,10 +133,12 @@ def factchecks_store(reviews: list[Review], *, article_id: int | None = None, fe
     return created
 
 
-def _matches(text: str) -> list[dict]:
-    from claims_tracker.desk.selectors import similar_claims
+def _matches(text: str, when=None) -> list[dict]:
+    """The claims the review may be about, best first, scored as a candidate's matches are (one fixed 0..1 formula)."""
+    from claims_tracker.ingest.claim_matching import Probe, claim_matches
 
-    return [{"claim": c.pk, "score": round(float(c.score), 3)} for c in similar_claims(text, limit=MATCHES)]
+    found = claim_matches(Probe(text=text, quote=text, when=when), limit=MATCHES)
+    return [{"claim": m.claim.pk, "score": round(float(m.score), 3)} for m in found]
 
 
 def _url(value: str) -> str:
