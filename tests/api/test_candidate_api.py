@@ -63,7 +63,16 @@ class TestCandidateListApi:
 
     @pytest.mark.parametrize(
         "query",
-        ["", "?article=", "?article=abc", "?article=-1", "?article=1e9", f"?article={2**70}", "?article=1&state=gone"],
+        [
+            "",
+            "?article=",
+            "?article=abc",
+            "?article=-1",
+            "?article=1e9",
+            f"?article={2**70}",
+            "?article=1&state=gone",
+            "?article=1&state=",
+        ],
     )
     def test_bad_parameters_are_a_400_in_the_api_shape(self, editor_api, article, query):
         response = editor_api.get(f"/api/v1/candidates/{query}")

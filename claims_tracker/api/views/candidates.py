@@ -67,7 +67,9 @@ class CandidateListApi(_CandidateApi):
     extra_error_codes = ("400", "403")
 
     def get(self, request: Request) -> Response:
-        query = CandidateListQuery(data=request.query_params)
+        # A plain dict, not the QueryDict: DRF reads a blank optional value of a form as absent, and `?state=`
+        # is not a state.
+        query = CandidateListQuery(data=request.query_params.dict())
         if not query.is_valid():
             raise ValidationError(query.errors)
         qs = _candidates().filter(article_id=query.validated_data["article"])
