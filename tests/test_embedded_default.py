@@ -36,7 +36,7 @@ from django.test import Client
 from claims_tracker.accounts.roles import EDITOR_GROUP
 from claims_tracker.claims.models import Article, Claim, Claimant, Outlet, StatusChange, Story
 from claims_tracker.claims.selectors import claim_list, claim_search
-from claims_tracker.desk.selectors import similar_claims
+from claims_tracker.ingest.claim_matching import Probe, claim_matches
 from claims_tracker.webhooks.models import Delivery
 
 out = {"vendor": connection.vendor, "host": settings.DATABASES["default"]["HOST"],
@@ -136,8 +136,8 @@ out["or_query"] = set(wagner) < either
 page = client.get("/?q=Soledar").content.decode()
 out["best_match_offered"] = 'value="relevance" selected' in page
 target = Claim.objects.filter(merged_into__isnull=True).order_by("pk").last()
-found = similar_claims(f"The ministry said: {target.text.rstrip('.')}, officials added.", limit=3)
-out["suggestion"] = [found[0].pk == target.pk, round(found[0].score, 2)] if found else None
+found = claim_matches(Probe(text=f"The ministry said: {target.text.rstrip('.')}, officials added."), limit=3)
+out["suggestion"] = [found[0].claim.pk == target.pk, round(found[0].score, 2)] if found else None
 try:
     with transaction.atomic():
         StatusChange.objects.update(rationale="rewritten")

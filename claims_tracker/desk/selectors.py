@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, FloatField, Func, Max, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Greatest
+from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from claims_tracker.claims.models import Article, Claim, Status, StatusChange
 from claims_tracker.claims.selectors import claim_list
+from claims_tracker.ingest.claim_matching import Match, Probe, claim_matches
 from claims_tracker.ingest.models import Candidate, CandidateState, Feed
 
 OPEN_STATUSES = (Status.UNVERIFIED, Status.DISPUTED)
-_WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
 
 
 def triage_queue(*, articles: int = 15, per_article: int = 6) -> list[Article]:
@@ -119,42 +116,9 @@ def failing_feeds(*, limit: int = 10) -> list[Feed]:
     )
 
 
-class WordSimilarity(Func):
-    function = "word_similarity"
-    output_field = FloatField()
-
-
-class Similarity(Func):
-    function = "similarity"
-    output_field = FloatField()
-
-
-def similar_claims(text: str, *, exclude: tuple[int, ...] = (), limit: int = 6) -> list[Claim]:
-    """Existing claims like `text`, best first: trigram similarity (pg_trgm) or full-text rank.
-
-    word_similarity(claim, sentence) lets a short neutral statement match inside a long
-    reported sentence; the full-text rank (any of the sentence's words) catches paraphrases
-    that share vocabulary but not letters.
-    """
-    text = (text or "").strip()[:1000]
-    if not text:
-        return []
-    words = sorted({w.lower() for w in _WORD.findall(text)})[:40]
-    score = Greatest(
-        Similarity(F("text"), Value(text)),
-        WordSimilarity(F("text"), Value(text)),
-        output_field=FloatField(),
-    )
-    qs = claim_list().exclude(pk__in=exclude).annotate(trigram=score)
-    condition = Q(trigram__gte=0.3)
-    if words:
-        query = SearchQuery(" | ".join(words), config="english", search_type="raw")
-        qs = qs.annotate(rank=SearchRank("search_vector", query))
-        condition |= Q(search_vector=query)
-    else:
-        qs = qs.annotate(rank=Value(0.0, output_field=FloatField()))
-    qs = qs.filter(condition).annotate(score=Greatest("trigram", "rank", output_field=FloatField()))
-    return list(qs.order_by("-score", "-id")[:limit])
+def similar_claims(claim: Claim, *, limit: int = 6) -> list[Match]:
+    """The claims `claim` may duplicate, best first, scored and explained as triage scores a candidate's."""
+    return claim_matches(Probe.of_claim(claim), exclude=(claim.pk,), limit=limit)
 
 
 def desk_claims(*, query: str = "", status: str = "", limit: int = 50) -> QuerySet[Claim]:

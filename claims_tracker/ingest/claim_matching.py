@@ -97,6 +97,17 @@ class Probe:
             when=article.published_at or article.created_at,
         )
 
+    @classmethod
+    def of_claim(cls, claim: Claim) -> Probe:
+        """An existing claim, to find the claims it may duplicate (the desk's merge suggestions)."""
+        claimant = claim.claimant
+        return cls(
+            text=claim.text,
+            claimant_id=claim.claimant_id,
+            affiliation_id=claimant.affiliation_id if claimant else None,
+            when=claim.claimed_at,
+        )
+
 
 def candidate_matches(candidate: Candidate, *, limit: int = LIMIT) -> list[Match]:
     """The candidate's ranked claims; the candidate needs `claimant` and `article` loaded."""

@@ -81,7 +81,7 @@ def render_edit(
         "evidence_form": evidence_form or EvidenceForm(prefix="ev"),
         "relations": relations,
         "revisions": history.revisions(claim),
-        "suggestions": selectors.similar_claims(claim.text, exclude=(claim.pk,), limit=5),
+        "suggestions": selectors.similar_claims(claim, limit=5),
         "recent_claims": selectors.desk_claims(limit=40),
         "stale": stale,
     }

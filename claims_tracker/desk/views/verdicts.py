@@ -124,6 +124,6 @@ def claim_merge(request: HttpRequest, pk: int) -> HttpResponse:
                     request, f"Claim #{claim.pk} merged into #{target.pk}; its page now points readers here."
                 )
                 return redirect("desk-claim-edit", pk=target.pk)
-    suggestions = selectors.similar_claims(claim.text, exclude=(claim.pk,), limit=6)
+    suggestions = selectors.similar_claims(claim, limit=6)
     context = {"claim": claim, "form": form, "suggestions": suggestions, "stale": stale}
     return render(request, "desk/claim_merge.html", context, status=status)

@@ -39,3 +39,14 @@ class TestClaimMerge:
         claim.refresh_from_db()
         assert claim.merged_into is None
         assert "Edited meanwhile" in response.content.decode()
+
+    def test_it_suggests_the_duplicate_first_with_its_score_and_reasons(self, editor_client, claim):
+        duplicate = ClaimFactory(text=f"{claim.text} after weeks of fighting", claimant=claim.claimant)
+        ClaimFactory(text="Ukraine says battles for Bakhmut go on")
+        for name in ("desk-claim-merge", "desk-claim-edit"):
+            response = editor_client.get(reverse(name, args=[claim.pk]))
+            suggestions = response.context["suggestions"]
+            assert suggestions[0].claim == duplicate, name
+            assert claim.pk not in {s.claim.pk for s in suggestions}
+            assert {r.code for r in suggestions[0].reasons} >= {"claimant"}
+            assert f"#{duplicate.pk}" in response.content.decode() and "same claimant" in response.content.decode()
