@@ -175,12 +175,33 @@ def alone_round(paths: list[str], urls: list[str], timeout: float = 120) -> tupl
     return sum(times["extraction"]), sum(times["attribution"])
 
 
+def alone_wall(paths: list[str], urls: list[str], tasks: int, timeout: float = 120) -> float:
+    """Wall seconds for `tasks` workers each doing the extraction-alone work on all pages at once: the
+    machine's own scaling of CPU-bound work, the ceiling for the pipeline's speed-up with as many workers."""
+    import bench_tasks
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    reply_to = f"bench:alone:{uuid.uuid4().hex}"
+    started = time.perf_counter()
+    for _ in range(tasks):
+        bench_tasks.extract_alone.delay(paths, urls, reply_to)
+    for _ in range(tasks):
+        if client.blpop(reply_to, timeout=timeout) is None:
+            raise TimeoutError("no worker ran the extraction-alone task")
+    return time.perf_counter() - started
+
+
 @dataclass
 class Figures:
     pipeline: list[float] = field(default_factory=list)  # seconds per round
     inside: list[Round] = field(default_factory=list)
     extraction: list[float] = field(default_factory=list)
     attribution: list[float] = field(default_factory=list)
+    # With 2 workers: wall seconds of the extraction-alone work in one worker, then in both at once.
+    alone_one: list[float] = field(default_factory=list)
+    alone_both: list[float] = field(default_factory=list)
     load: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
@@ -200,6 +221,9 @@ def measure(workers: int, rounds: int, paths: list[str], urls: list[str], logdir
             measured = run_round(urls, announcements)
             figures.pipeline.append(measured.seconds)
             figures.inside.append(measured)
+            if workers == 2:
+                figures.alone_one.append(alone_wall(paths, urls, tasks=1))
+                figures.alone_both.append(alone_wall(paths, urls, tasks=2))
         figures.load = os.getloadavg()
     finally:
         stop_workers(procs)
@@ -301,6 +325,8 @@ def main() -> None:
     print(f"  of which attribution finding: {share * 100:+.0f}% (part of the pipeline)")
     print("  where a pipeline round's time goes, 1 worker, ms/article: " + _breakdown(one.inside))
     print(f"speed-up with 2 workers: x{sum(one.pipeline) / sum(two.pipeline):.2f} (machine has {os.cpu_count()} CPUs)")
+    ceiling = 2 * sum(two.alone_one) / sum(two.alone_both)
+    print(f"  the machine's own ceiling: extraction and attribution alone run x{ceiling:.2f} faster in 2 workers")
     print("load average after 1 worker: {:.2f} {:.2f} {:.2f}".format(*one.load))
     print("load average after 2 workers: {:.2f} {:.2f} {:.2f}".format(*two.load))
 
