@@ -136,17 +136,26 @@ def _insert_chunk(cursor, first: int, last: int) -> None:
     story_min = cursor.fetchone()[0]
     # Slugs were inserted in one statement each, so their ids are consecutive.
     when = f"(timestamptz '2021-01-01 00:00+00' + (i::float8 / {10**6} * {SPAN_DAYS}) * interval '1 day')"
+    # The sequence restarts after the highest id, so ids are base+1.. even after a rolled-back chunk.
+    cursor.execute(
+        "SELECT setval(pg_get_serial_sequence('claims_article', 'id'), coalesce(max(id), 0) + 1, false) FROM claims_article"
+    )
     cursor.execute("SELECT coalesce(max(id), 0) FROM claims_article")
     article_base = cursor.fetchone()[0]
     # One article per claim number; its id is article_base + (i - first + 1).
     cursor.execute(
         f"""
         INSERT INTO claims_article (created_at, updated_at, url, title, byline, published_at, language, summary,
-                                    text, ingest_state, last_error, outlet_id)
-        SELECT now(), now(), '', 'Synthetic report ' || i, '', {when} + interval '2 hours', 'en', '', '', 'done', '',
+                                    text, ingest_state, ingest_holder, last_error, outlet_id)
+        SELECT now(), now(), '', 'Synthetic report ' || i, '', {when} + interval '2 hours', 'en', '', '',
+               'done', '', '',
                {outlet_min} + {_h("i", 11)} % {OUTLETS}
         FROM generate_series({first}, {last}) AS i ORDER BY i
         """
+    )
+    # The sequence restarts after the highest id, so ids are base+1.. even after a rolled-back chunk.
+    cursor.execute(
+        "SELECT setval(pg_get_serial_sequence('claims_claim', 'id'), coalesce(max(id), 0) + 1, false) FROM claims_claim"
     )
     cursor.execute("SELECT coalesce(max(id), 0) FROM claims_claim")
     claim_base = cursor.fetchone()[0]

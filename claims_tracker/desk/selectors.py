@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Case, Count, Max, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from claims_tracker.claims.models import Article, Claim, Status, StatusChange
+from claims_tracker.claims.models import Article, Claim, Claimant, Status, StatusChange
 from claims_tracker.claims.selectors import claim_list
 from claims_tracker.ingest.claim_matching import Match, Probe, claim_matches
 from claims_tracker.ingest.models import Candidate, CandidateState, Feed
@@ -132,3 +132,19 @@ def desk_claims(*, query: str = "", status: str = "", limit: int = 50) -> QueryS
     qs = claim_search(qs, query)
     order = ("-rank", "-id") if query.strip() else ("-updated_at", "-id")
     return qs.order_by(*order)[:limit]
+
+
+def claimant_suggestions(query: str, *, limit: int = 12) -> list[Claimant]:
+    """Claimants whose name or an alias holds `query`, names that start with it first (the desk's name fields)."""
+    query = query.strip()[:100]
+    if not query:
+        return []
+    named = Q(name__icontains=query) | Q(aliases__alias__icontains=query)
+    starts = Case(When(name__istartswith=query, then=Value(0)), default=Value(1))
+    found = Claimant.objects.filter(pk__in=Claimant.objects.filter(named).values("pk")[:200])
+    return list(found.only("pk", "name", "role").annotate(starts=starts).order_by("starts", "name", "pk")[:limit])
+
+
+def recent_reports(*, limit: int = 20) -> list[Article]:
+    """The newest reports, offered as suggestions where a report is named (appearances)."""
+    return list(Article.objects.only("pk", "title", "url", "canonical_url").order_by("-id")[:limit])

@@ -22,6 +22,7 @@ urlpatterns = [
     path("claims/<int:pk>/merge/", verdicts.claim_merge, name="desk-claim-merge"),
     path("claimants/", people.claimant_list, name="desk-claimant-list"),
     path("claimants/new/", people.claimant_create, name="desk-claimant-create"),
+    path("claimants/lookup/", people.claimant_lookup, name="desk-claimant-lookup"),
     path("claimants/<int:pk>/", people.claimant_edit, name="desk-claimant-edit"),
     path("stories/", people.story_list, name="desk-story-list"),
     path("stories/new/", people.story_create, name="desk-story-create"),

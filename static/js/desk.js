@@ -110,3 +110,32 @@
     event.returnValue = "";  // older browsers need a value to ask
   });
 })();
+
+/* Name fields (claimant, speaker, affiliation): suggestions fetched as the editor types, so no page lists every
+   claimant. Without this file the field still takes a name, an alias or a number. */
+(function () {
+  "use strict";
+  var timers = new WeakMap();
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    var url = input && input.getAttribute && input.getAttribute("data-lookup");
+    var list = url && document.getElementById(input.getAttribute("list"));
+    if (!list) return;
+    window.clearTimeout(timers.get(input));
+    timers.set(input, window.setTimeout(function () {
+      var query = input.value.trim();
+      if (!query || /#\d+$/.test(query)) return;  // empty, or a suggestion just picked
+      fetch(url + "?q=" + encodeURIComponent(query), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
+        .then(function (data) {
+          list.replaceChildren.apply(list, data.results.map(function (row) {
+            var option = document.createElement("option");
+            option.value = row.value;
+            if (row.label) option.label = row.label;
+            return option;
+          }));
+        })
+        .catch(function () { /* the field still takes a typed name */ });
+    }, 150));
+  });
+})();

@@ -62,7 +62,14 @@ def test_the_editor_flow_from_pasted_report_to_confirmed_claim(browser, live_ser
     expect(page.get_by_role("heading", name=re.compile("Accept as a new claim"))).to_be_visible()
     shot(page, artifacts_dir, "editor-04-triage")
     accept = page.locator("form[data-shortcut=a]")
-    expect(accept.locator("select[name=a-claimant]")).to_have_value(re.compile(r"\d+"))
+    claimant = accept.locator("input[name=a-claimant]")
+    expect(claimant).to_have_value(re.compile(r" #\d+$"))  # the matched claimant, as a suggestion reads
+    matched = claimant.input_value()
+    # Typing a name fetches suggestions (no page lists every claimant); picking one gives its number.
+    claimant.fill("Defen")
+    suggestion = page.locator("#claimant-names option").first
+    expect(suggestion).to_have_attribute("value", matched)
+    claimant.fill(suggestion.get_attribute("value"))
     accept.get_by_label("Claim, in neutral words").fill("Russian forces control Soledar")
     accept.get_by_role("button", name="Accept").click()
     expect(page.get_by_text("Accepted as claim")).to_be_visible()

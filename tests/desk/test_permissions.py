@@ -43,6 +43,7 @@ PAGES = [
     ("desk-claim-merge", "claim", {"GET", "POST"}),
     ("desk-claimant-list", None, {"GET"}),
     ("desk-claimant-create", None, {"GET", "POST"}),
+    ("desk-claimant-lookup", None, {"GET"}),
     ("desk-claimant-edit", "claimant", {"GET", "POST"}),
     ("desk-story-list", None, {"GET"}),
     ("desk-story-create", None, {"GET", "POST"}),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from claims_tracker.claims.models import (
@@ -18,14 +19,14 @@ from claims_tracker.claims.models import (
 from claims_tracker.claims.services import TRANSITION_RULES, evidence_problem
 from claims_tracker.lib.urls import web_url_validator
 
-from .common import ClaimantChoiceField, ClaimRefField, VersionedForm, stories_field, textarea
+from .common import ClaimantRefField, ClaimRefField, RowRefField, VersionedForm, stories_field, textarea
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class ClaimForm(forms.Form):
     text = forms.CharField(label="Claim, in neutral words", widget=textarea(3))
-    claimant = ClaimantChoiceField(label="Claimant")
+    claimant = ClaimantRefField(label="Claimant")
     claimed_at = forms.DateTimeField(
         label="Claimed at (UTC)", widget=DATETIME_WIDGET, initial=timezone.now, help_text="When it was first claimed."
     )
@@ -37,7 +38,7 @@ class ClaimEditForm(VersionedForm, ClaimForm):
     def initial_for(cls, claim: Claim) -> dict:
         return {
             "text": claim.text,
-            "claimant": claim.claimant_id,
+            "claimant": claim.claimant,
             "claimed_at": claim.claimed_at,
             "stories": [s.pk for s in claim.stories.all()],
             "version": claim.version,
@@ -54,22 +55,43 @@ class RelationForm(forms.Form):
     note = forms.CharField(required=False, max_length=500, label="Note")
 
 
-class ArticleChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Article) -> str:
-        outlet = f"{obj.outlet.name}: " if obj.outlet_id else ""
-        date = f" ({obj.published_at:%d %b %Y})" if obj.published_at else ""
-        return f"{outlet}{obj}{date}"[:140]
+class ArticleRefField(RowRefField):
+    """A report by number ("412", a suggestion's "Title #412") or by its address."""
+
+    model = Article
+    noun = "report"
+    default_error_messages = {
+        "invalid": "Give the report's number (e.g. 412) or its address; add it under “Add a report” if it is new.",
+        "unknown": "No report has the address %(text)s; add it under “Add a report” first.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("list_id", "report-refs")
+        super().__init__(*args, **kwargs)
+
+    def queryset(self):
+        return Article.objects.only("pk", "title", "url", "canonical_url")
+
+    def display(self, obj: Article) -> str:
+        return f"{str(obj)[:100]} #{obj.pk}"
+
+    def by_text(self, text: str) -> Article:
+        if not text.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        found = self.queryset().filter(Q(url=text) | Q(canonical_url=text)).order_by("pk").first()
+        if found is None:
+            raise forms.ValidationError(self.error_messages["unknown"], code="unknown", params={"text": text})
+        return found
 
 
 class AppearanceForm(forms.Form):
-    article = ArticleChoiceField(
-        queryset=Article.objects.select_related("outlet")
-        .only("pk", "title", "url", "canonical_url", "published_at", "outlet__name")
-        .order_by("-published_at", "-id"),
+    article = ArticleRefField(
         label="Report",
-        help_text="Add a report first under “Add a report” if it is not listed.",
+        help_text="Its number (e.g. 412), a suggestion or its address. Add a report first under “Add a report”.",
     )
-    speaker = ClaimantChoiceField(required=False, label="Speaker", empty_label="— the claimant —")
+    speaker = ClaimantRefField(
+        required=False, label="Speaker", help_text="Leave empty when it is the claimant; else start typing a name."
+    )
     stance = forms.ChoiceField(choices=Stance.choices, initial=Stance.ASSERTS)
     mode = forms.ChoiceField(choices=AppearanceMode.choices, initial=AppearanceMode.STATEMENT, label="How")
     verb = forms.CharField(required=False, max_length=50, label="Verb")

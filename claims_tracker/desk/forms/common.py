@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.db.models import Q
+from django.urls import reverse_lazy
 
 from claims_tracker.claims.models import Claim, Claimant, Story
+from claims_tracker.lib.text import normalize_name
 
 _CLAIM_REF = re.compile(r"^(?:#?(\d+)|.*/claims/(\d+)/?(?:[?#].*)?)$")
 
@@ -44,13 +47,89 @@ class ClaimRefField(forms.CharField):
         return claim
 
 
-class ClaimantChoiceField(forms.ModelChoiceField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", Claimant.objects.only("pk", "name", "role").order_by("name"))
-        super().__init__(**kwargs)
+_TRAILING_REF = re.compile(r"^(?:(?P<text>.*?)\s+)?#(?P<pk>\d+)\s*$|^\s*(?P<bare>\d+)\s*$", re.S)
 
-    def label_from_instance(self, obj: Claimant) -> str:
-        return f"{obj.name} ({obj.role})" if obj.role else obj.name
+
+class RowRefField(forms.CharField):
+    """A row typed, not picked from a list: its number ("412", "#412"), a suggestion's "Name #412", or a
+    text key the subclass looks up (`by_text`). A page never lists every row, so it loads as fast at a million
+    rows as at ten; suggestions come from a datalist (`list_id`) that desk.js fills as the editor types."""
+
+    model: type
+    noun = "row"
+    default_error_messages = {"missing": "There is no %(noun)s #%(pk)s."}
+
+    def __init__(self, *args, list_id: str = "", lookup=None, **kwargs):
+        kwargs.setdefault("max_length", 2000)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(autocomplete="off", list=list_id)
+        if lookup is not None:  # a lazy URL, resolved when the field is rendered
+            self.widget.attrs["data-lookup"] = lookup
+
+    def prepare_value(self, value):
+        if isinstance(value, self.model):
+            return self.display(value)
+        return value
+
+    def display(self, obj) -> str:
+        return f"{obj} #{obj.pk}"
+
+    def queryset(self):
+        return self.model.objects.all()
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        found = _TRAILING_REF.match(value)
+        if found:
+            pk = int(found["pk"] or found["bare"])
+            obj = self.queryset().filter(pk=pk).first()
+            if obj is None:
+                raise forms.ValidationError(
+                    self.error_messages["missing"], code="missing", params={"noun": self.noun, "pk": pk}
+                )
+            return obj
+        return self.by_text(value.strip())
+
+    def by_text(self, text: str):
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class ClaimantRefField(RowRefField):
+    """A claimant by number, or by its name or one of its aliases when only one claimant has it."""
+
+    model = Claimant
+    noun = "claimant"
+    default_error_messages = {
+        "unknown": "No claimant is named “%(text)s”. Pick a suggestion, or add the claimant first.",
+        "ambiguous": "Several claimants are named “%(text)s” (%(refs)s): pick one of the suggestions.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 300)
+        kwargs.setdefault("list_id", "claimant-names")
+        kwargs.setdefault("lookup", reverse_lazy("desk-claimant-lookup"))
+        kwargs.setdefault("help_text", "Start typing a name; pick one of the suggestions.")
+        super().__init__(*args, **kwargs)
+
+    def queryset(self):
+        return Claimant.objects.only("pk", "name", "role")
+
+    def display(self, obj: Claimant) -> str:
+        return f"{obj.name} #{obj.pk}"
+
+    def by_text(self, text: str) -> Claimant:
+        named = Q(name__iexact=text) | Q(aliases__normalized=normalize_name(text))
+        found = list(self.queryset().filter(named).distinct().order_by("pk")[:5])
+        if not found:
+            raise forms.ValidationError(self.error_messages["unknown"], code="unknown", params={"text": text})
+        if len(found) > 1:
+            refs = ", ".join(f"#{c.pk}" for c in found)
+            raise forms.ValidationError(
+                self.error_messages["ambiguous"], code="ambiguous", params={"text": text, "refs": refs}
+            )
+        return found[0]
 
 
 def stories_field(**kwargs) -> forms.ModelMultipleChoiceField:

@@ -7,18 +7,15 @@ from django import forms
 from claims_tracker.claims.models import Claimant, ClaimantKind, OutletKind, Story
 from claims_tracker.lib.urls import web_url_validator
 
-from .common import VersionedForm, textarea
+from .common import ClaimantRefField, VersionedForm, textarea
 
 
 class ClaimantForm(forms.Form):
     name = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=ClaimantKind.choices, initial=ClaimantKind.PERSON)
     role = forms.CharField(max_length=300, required=False, help_text="E.g. “Deputy Defense Minister of Ukraine”.")
-    affiliation = forms.ModelChoiceField(
-        queryset=Claimant.objects.only("pk", "name").order_by("name"),
-        required=False,
-        empty_label="— none —",
-        help_text="The body this claimant belongs to or leads.",
+    affiliation = ClaimantRefField(
+        required=False, label="Affiliation", help_text="The body this claimant belongs to or leads; start typing."
     )
     side = forms.CharField(max_length=100, required=False, label="Side or country")
     description = forms.CharField(required=False, widget=textarea(2))
@@ -30,9 +27,13 @@ class ClaimantForm(forms.Form):
 
     def __init__(self, *args, instance: Claimant | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        if instance is not None:
-            # A claimant cannot belong to itself.
-            self.fields["affiliation"].queryset = self.fields["affiliation"].queryset.exclude(pk=instance.pk)
+        self.instance = instance
+
+    def clean_affiliation(self):
+        affiliation = self.cleaned_data.get("affiliation")
+        if affiliation is not None and self.instance is not None and affiliation.pk == self.instance.pk:
+            raise forms.ValidationError("A claimant cannot belong to itself.", code="self")
+        return affiliation
 
 
 class ClaimantEditForm(VersionedForm, ClaimantForm):
@@ -42,7 +43,7 @@ class ClaimantEditForm(VersionedForm, ClaimantForm):
             "name": claimant.name,
             "kind": claimant.kind,
             "role": claimant.role,
-            "affiliation": claimant.affiliation_id,
+            "affiliation": claimant.affiliation,
             "side": claimant.side,
             "description": claimant.description,
             "aliases": "\n".join(a.alias for a in claimant.aliases.all()),

@@ -8,7 +8,7 @@ from claims_tracker.claims.models import AppearanceMode, Stance
 from claims_tracker.ingest.attribution.lexicon import ANAPHORIC_HEADS, GENERIC_HEADS, PRONOUNS
 from claims_tracker.ingest.models import Candidate
 
-from .common import ClaimantChoiceField, ClaimRefField, stories_field, textarea
+from .common import ClaimantRefField, ClaimRefField, stories_field, textarea
 
 MODE_BY_VERB = {"wrote": AppearanceMode.TELEGRAM, "posted": AppearanceMode.SOCIAL, "boasted": AppearanceMode.SOCIAL}
 
@@ -31,7 +31,9 @@ class AcceptForm(forms.Form):
         widget=textarea(3),
         help_text="What can be checked, without the claimant's framing (“Russian forces control Soledar”).",
     )
-    claimant = ClaimantChoiceField(required=False, label="Claimant", empty_label="— new claimant (name below) —")
+    claimant = ClaimantRefField(
+        required=False, label="Claimant", help_text="Start typing a name; or name a new claimant below."
+    )
     new_claimant_name = forms.CharField(
         required=False, max_length=200, label="New claimant's name", help_text="Only if the claimant is not listed."
     )
@@ -51,7 +53,7 @@ class AcceptForm(forms.Form):
     def initial_for(cls, candidate: Candidate) -> dict:
         return {
             "text": candidate.statement or candidate.sentence,
-            "claimant": candidate.claimant_id,
+            "claimant": candidate.claimant,
             "new_claimant_name": "" if candidate.claimant_id else claimant_name_from(candidate.speaker_text),
             "stance": candidate.stance,
             # Reported speech has no quotation marks: the report's own words are what it rests on.
@@ -67,7 +69,7 @@ class AttachForm(forms.Form):
     claim = ClaimRefField(
         required=False, label="…or another claim", help_text="Its number (e.g. 412) or the address of its page."
     )
-    speaker = ClaimantChoiceField(required=False, label="Speaker", empty_label="— as matched —")
+    speaker = ClaimantRefField(required=False, label="Speaker", help_text="Leave empty to keep the matched speaker.")
     stance = forms.ChoiceField(choices=Stance.choices, initial=Stance.ASSERTS)
     quote = forms.CharField(required=False, widget=textarea(2), label="Quote, verbatim")
     verb = forms.CharField(required=False, max_length=50, label="Reporting verb")

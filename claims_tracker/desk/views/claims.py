@@ -83,6 +83,7 @@ def render_edit(
         "revisions": history.revisions(claim),
         "suggestions": selectors.similar_claims(claim, limit=5),
         "recent_claims": selectors.desk_claims(limit=40),
+        "recent_reports": selectors.recent_reports(),
         "stale": stale,
     }
     return render(request, "desk/claim_edit.html", context, status=status)

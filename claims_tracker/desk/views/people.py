@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from claims_tracker.claims import services as claims
 from claims_tracker.claims.models import Claimant, Outlet, Story
 from claims_tracker.claims.services import ServiceError, StaleVersion
-from claims_tracker.desk import history, services
+from claims_tracker.desk import history, selectors, services
 from claims_tracker.desk.forms.common import lines
 from claims_tracker.desk.forms.people import (
     ClaimantEditForm,
@@ -37,6 +37,14 @@ def _search(qs, request: HttpRequest, *fields: str):
 
 
 # Claimants ---------------------------------------------------------------------------------
+
+
+@require_GET
+@editor_required
+def claimant_lookup(request: HttpRequest) -> JsonResponse:
+    """Suggestions for a claimant field as the editor types: [{"value": "Name #12", "label": role}]."""
+    found = selectors.claimant_suggestions(request.GET.get("q", ""))
+    return JsonResponse({"results": [{"value": f"{c.name} #{c.pk}", "label": c.role} for c in found]})
 
 
 @require_GET

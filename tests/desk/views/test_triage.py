@@ -28,7 +28,8 @@ class TestTriagePage:
         assert response.status_code == 200
         html = response.content.decode()
         assert candidate.sentence.replace("'", "&#x27;") in html
-        assert response.context["accept_form"].initial["claimant"] == candidate.claimant_id
+        assert response.context["accept_form"].initial["claimant"] == candidate.claimant
+        assert f'value="{candidate.claimant.name} #{candidate.claimant_id}"' in html
         assert "<kbd>a</kbd> accept" in html and "<kbd>r</kbd> reject" in html and "<kbd>j</kbd> next" in html
 
     @pytest.mark.parametrize("speaker", ["analysts", "Analysts", "officials", "He", "the ministry", "The Ministry"])
