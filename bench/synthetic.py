@@ -138,7 +138,8 @@ def _insert_chunk(cursor, first: int, last: int) -> None:
     when = f"(timestamptz '2021-01-01 00:00+00' + (i::float8 / {10**6} * {SPAN_DAYS}) * interval '1 day')"
     # The sequence restarts after the highest id, so ids are base+1.. even after a rolled-back chunk.
     cursor.execute(
-        "SELECT setval(pg_get_serial_sequence('claims_article', 'id'), coalesce(max(id), 0) + 1, false) FROM claims_article"
+        "SELECT setval(pg_get_serial_sequence('claims_article', 'id'), coalesce(max(id), 0) + 1, false) "
+        "FROM claims_article"
     )
     cursor.execute("SELECT coalesce(max(id), 0) FROM claims_article")
     article_base = cursor.fetchone()[0]
