@@ -121,17 +121,21 @@ def similar_claims(claim: Claim, *, limit: int = 6) -> list[Match]:
     return claim_matches(Probe.of_claim(claim), exclude=(claim.pk,), limit=limit)
 
 
-def desk_claims(*, query: str = "", status: str = "", limit: int = 50) -> QuerySet[Claim]:
-    from claims_tracker.claims.selectors import claim_search
+def desk_claims(*, query: str = "", status: str = "", limit: int = 50) -> list[Claim]:
+    """The desk's claim list: a number, a search (best match first) or the latest edited; each row with its
+    outlet count and dispute flag, read for the page's ids only (a GROUP BY over every appearance would read
+    the whole table at a million claims)."""
+    from claims_tracker.claims.selectors import claim_attach_row_facts, claim_search
 
-    qs = claim_list()
+    qs = claim_list(annotate=False)
     if status in Status.values:
         qs = qs.filter(status=status)
     if query.strip().lstrip("#").isdigit():
-        return qs.filter(pk=int(query.strip().lstrip("#")))
-    qs = claim_search(qs, query)
-    order = ("-rank", "-id") if query.strip() else ("-updated_at", "-id")
-    return qs.order_by(*order)[:limit]
+        qs = qs.filter(pk=int(query.strip().lstrip("#")))
+    else:
+        qs = claim_search(qs, query)
+        qs = qs.order_by(*(("-rank", "-id") if query.strip() else ("-updated_at", "-id")))
+    return claim_attach_row_facts(list(qs[:limit]))
 
 
 def claimant_suggestions(query: str, *, limit: int = 12) -> list[Claimant]:
@@ -145,6 +149,22 @@ def claimant_suggestions(query: str, *, limit: int = 12) -> list[Claimant]:
     return list(found.only("pk", "name", "role").annotate(starts=starts).order_by("starts", "name", "pk")[:limit])
 
 
+def recent_claims(*, limit: int = 40) -> list[Claim]:
+    """The latest edited claims, offered as suggestions where a claim is named by number (relations)."""
+    latest = Claim.objects.filter(merged_into__isnull=True).only("pk", "text").order_by("-updated_at", "-id")
+    return list(latest[:limit])
+
+
 def recent_reports(*, limit: int = 20) -> list[Article]:
     """The newest reports, offered as suggestions where a report is named (appearances)."""
     return list(Article.objects.only("pk", "title", "url", "canonical_url").order_by("-id")[:limit])
+
+
+def with_counts(rows: list, related: QuerySet, key: str, attr: str) -> list:
+    """Set `attr` on each row: how many `related` rows point at it through `key`. One query over the page's ids;
+    a COUNT annotation on the list itself would group the whole related table (a million claims) per page."""
+    ids = [row.pk for row in rows]
+    counts = dict(related.filter(**{f"{key}__in": ids}).order_by().values_list(key).annotate(n=Count("pk")))
+    for row in rows:
+        setattr(row, attr, counts.get(row.pk, 0))
+    return rows

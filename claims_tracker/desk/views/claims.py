@@ -82,7 +82,7 @@ def render_edit(
         "relations": relations,
         "revisions": history.revisions(claim),
         "suggestions": selectors.similar_claims(claim, limit=5),
-        "recent_claims": selectors.desk_claims(limit=40),
+        "recent_claims": selectors.recent_claims(),
         "recent_reports": selectors.recent_reports(),
         "stale": stale,
     }

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from claims_tracker.claims import services as claims
-from claims_tracker.claims.models import Claimant, Outlet, Story
+from claims_tracker.claims.models import Article, Claim, Claimant, Outlet, Story
 from claims_tracker.claims.services import ServiceError, StaleVersion
 from claims_tracker.desk import history, selectors, services
 from claims_tracker.desk.forms.common import lines
@@ -50,9 +50,9 @@ def claimant_lookup(request: HttpRequest) -> JsonResponse:
 @require_GET
 @editor_required
 def claimant_list(request: HttpRequest) -> HttpResponse:
-    qs = Claimant.objects.select_related("affiliation").annotate(claim_count=Count("claims", distinct=True))
-    qs, query = _search(qs, request, "name", "role", "aliases__alias")
-    return render(request, "desk/claimant_list.html", {"claimants": qs.order_by("name")[:200], "q": query})
+    qs, query = _search(Claimant.objects.select_related("affiliation"), request, "name", "role", "aliases__alias")
+    claimants = selectors.with_counts(list(qs.order_by("name")[:200]), Claim.objects.all(), "claimant", "claim_count")
+    return render(request, "desk/claimant_list.html", {"claimants": claimants, "q": query})
 
 
 @require_http_methods(["GET", "POST"])
@@ -142,9 +142,10 @@ def claimant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @editor_required
 def story_list(request: HttpRequest) -> HttpResponse:
-    qs = Story.objects.annotate(claim_count=Count("claims", distinct=True))
-    qs, query = _search(qs, request, "title", "place", "summary")
-    return render(request, "desk/story_list.html", {"stories": qs.order_by("-started_on", "title")[:200], "q": query})
+    qs, query = _search(Story.objects.all(), request, "title", "place", "summary")
+    stories = list(qs.order_by("-started_on", "title")[:200])
+    stories = selectors.with_counts(stories, Claim.stories.through.objects.all(), "story", "claim_count")
+    return render(request, "desk/story_list.html", {"stories": stories, "q": query})
 
 
 def _simple_create(request: HttpRequest, *, form_class, create, what: str, list_name: str) -> HttpResponse:
@@ -241,9 +242,9 @@ def _outlet_initial(outlet: Outlet, version: int) -> dict:
 @require_GET
 @editor_required
 def outlet_list(request: HttpRequest) -> HttpResponse:
-    qs = Outlet.objects.annotate(article_count=Count("articles", distinct=True))
-    qs, query = _search(qs, request, "name", "country")
-    return render(request, "desk/outlet_list.html", {"outlets": qs.order_by("name")[:200], "q": query})
+    qs, query = _search(Outlet.objects.all(), request, "name", "country")
+    outlets = selectors.with_counts(list(qs.order_by("name")[:200]), Article.objects.all(), "outlet", "article_count")
+    return render(request, "desk/outlet_list.html", {"outlets": outlets, "q": query})
 
 
 @require_http_methods(["GET", "POST"])

@@ -65,6 +65,25 @@ class TestListPages:
                 response = editor_client.get(reverse(name))
             assert response.status_code == 200, name
 
+    def test_lists_count_each_rows_claims_and_reports(self, editor_client, db):
+        busy = ClaimantFactory(name="Busy")
+        ClaimantFactory(name="Quiet")
+        story = StoryFactory()
+        for _ in range(3):
+            claim = ClaimFactory(claimant=busy)
+            claim.stories.add(story)
+        article = ArticleFactory()
+        claimants = {
+            c.name: c.claim_count for c in editor_client.get(reverse("desk-claimant-list")).context["claimants"]
+        }
+        assert claimants["Busy"] == 3 and claimants["Quiet"] == 0
+        stories = editor_client.get(reverse("desk-story-list")).context["stories"]
+        assert [s.claim_count for s in stories if s.pk == story.pk] == [3]
+        outlets = editor_client.get(reverse("desk-outlet-list")).context["outlets"]
+        assert [o.article_count for o in outlets if o.pk == article.outlet_id] == [1]
+        claims = editor_client.get(reverse("desk-claim-list")).context["claims"]
+        assert {c.outlet_count for c in claims} == {0} and len(claims) == 3
+
     def test_the_claim_list_searches(self, editor_client, db):
         ClaimFactory(text="Russian forces control Soledar")
         ClaimFactory(text="Wheat exports rose")
