@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, Count, Max, Prefetch, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Case, Count, Max, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from claims_tracker.claims.models import Article, Claim, Claimant, Status, StatusChange
@@ -14,6 +15,7 @@ from claims_tracker.ingest.claim_matching import Match, Probe, claim_matches
 from claims_tracker.ingest.models import Candidate, CandidateState, Feed
 
 OPEN_STATUSES = (Status.UNVERIFIED, Status.DISPUTED)
+COUNT_CAP = 1000  # list counts above this read "1,000+"
 
 
 def triage_queue(*, articles: int = 15, per_article: int = 6) -> list[Article]:
@@ -160,11 +162,23 @@ def recent_reports(*, limit: int = 20) -> list[Article]:
     return list(Article.objects.only("pk", "title", "url", "canonical_url").order_by("-id")[:limit])
 
 
-def with_counts(rows: list, related: QuerySet, key: str, attr: str) -> list:
-    """Set `attr` on each row: how many `related` rows point at it through `key`. One query over the page's ids;
-    a COUNT annotation on the list itself would group the whole related table (a million claims) per page."""
+def with_counts(rows: list, model: type, key: str, attr: str, *, cap: int | None = None) -> list:
+    """Set `attr` on each row: how many `model` rows point at it through `key`, counted up to `cap` (then
+    `attr_more` is True and the page shows "1,000+"). One query for the page's ids, each count a bounded index
+    read: an exact COUNT over a big outlet's million reports would cost the page a second, for a figure that
+    says no more than "many"."""
+    cap = COUNT_CAP if cap is None else cap
     ids = [row.pk for row in rows]
-    counts = dict(related.filter(**{f"{key}__in": ids}).order_by().values_list(key).annotate(n=Count("pk")))
+    table, column = model._meta.db_table, model._meta.get_field(key).column
+    sql = (
+        f'SELECT r.id, (SELECT count(*) FROM (SELECT 1 FROM "{table}" t WHERE t."{column}" = r.id LIMIT %s) s) '
+        "FROM unnest(%s::bigint[]) AS r(id)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cap + 1, ids])
+        counts = dict(cursor.fetchall())
     for row in rows:
-        setattr(row, attr, counts.get(row.pk, 0))
+        found = counts.get(row.pk, 0)
+        setattr(row, attr, min(found, cap))
+        setattr(row, f"{attr}_more", found > cap)
     return rows

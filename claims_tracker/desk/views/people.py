@@ -51,7 +51,7 @@ def claimant_lookup(request: HttpRequest) -> JsonResponse:
 @editor_required
 def claimant_list(request: HttpRequest) -> HttpResponse:
     qs, query = _search(Claimant.objects.select_related("affiliation"), request, "name", "role", "aliases__alias")
-    claimants = selectors.with_counts(list(qs.order_by("name")[:200]), Claim.objects.all(), "claimant", "claim_count")
+    claimants = selectors.with_counts(list(qs.order_by("name")[:200]), Claim, "claimant", "claim_count")
     return render(request, "desk/claimant_list.html", {"claimants": claimants, "q": query})
 
 
@@ -144,7 +144,7 @@ def claimant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def story_list(request: HttpRequest) -> HttpResponse:
     qs, query = _search(Story.objects.all(), request, "title", "place", "summary")
     stories = list(qs.order_by("-started_on", "title")[:200])
-    stories = selectors.with_counts(stories, Claim.stories.through.objects.all(), "story", "claim_count")
+    stories = selectors.with_counts(stories, Claim.stories.through, "story", "claim_count")
     return render(request, "desk/story_list.html", {"stories": stories, "q": query})
 
 
@@ -243,7 +243,7 @@ def _outlet_initial(outlet: Outlet, version: int) -> dict:
 @editor_required
 def outlet_list(request: HttpRequest) -> HttpResponse:
     qs, query = _search(Outlet.objects.all(), request, "name", "country")
-    outlets = selectors.with_counts(list(qs.order_by("name")[:200]), Article.objects.all(), "outlet", "article_count")
+    outlets = selectors.with_counts(list(qs.order_by("name")[:200]), Article, "outlet", "article_count")
     return render(request, "desk/outlet_list.html", {"outlets": outlets, "q": query})
 
 

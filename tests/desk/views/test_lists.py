@@ -84,6 +84,18 @@ class TestListPages:
         claims = editor_client.get(reverse("desk-claim-list")).context["claims"]
         assert {c.outlet_count for c in claims} == {0} and len(claims) == 3
 
+    def test_big_counts_read_as_more_than_the_cap(self, editor_client, db, monkeypatch):
+        from claims_tracker.desk import selectors
+
+        monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+        busy = ClaimantFactory(name="Busy")
+        for _ in range(3):
+            ClaimFactory(claimant=busy)
+        response = editor_client.get(reverse("desk-claimant-list"))
+        row = next(c for c in response.context["claimants"] if c.pk == busy.pk)
+        assert (row.claim_count, row.claim_count_more) == (2, True)
+        assert '<td class="num">2+</td>' in response.content.decode()
+
     def test_the_claim_list_searches(self, editor_client, db):
         ClaimFactory(text="Russian forces control Soledar")
         ClaimFactory(text="Wheat exports rose")
