@@ -330,6 +330,12 @@ class Claim(TimeStamped):
                 fields=["claimant", "status"], name="claim_claimant_status", condition=Q(merged_into__isnull=True)
             ),
             GinIndex(fields=["search_vector"], name="claim_search_gin"),
+            # The desk's "awaiting a verdict": open claims, the longest-waiting first, without a sort of all.
+            models.Index(
+                fields=["created_at", "id"],
+                name="claim_awaiting_verdict",
+                condition=Q(merged_into__isnull=True, status__in=["unverified", "disputed"]),
+            ),
         ]
 
     def __str__(self) -> str:
