@@ -117,3 +117,19 @@ class TestClaimantLookup:
             assert f'<select name="{name}"' not in html and f'name="{name}"' in html
         reports = html.split('<datalist id="report-refs">')[1].split("</datalist>")[0]
         assert reports.count("<option") == 20  # the newest, as suggestions
+
+
+class TestStoriesList:
+    def test_it_marks_the_chosen_and_escapes_titles(self, db):
+        from claims_tracker.desk.forms.claims import ClaimForm
+        from tests.factories import StoryFactory
+
+        chosen, other = StoryFactory(title="Battle of Soledar"), StoryFactory(title="<script>alert(1)</script>")
+        html = str(ClaimForm(initial={"stories": [chosen.pk]}, prefix="a")["stories"])
+        assert f'value="{chosen.pk}" id="id_a-stories_0" checked> Battle of Soledar</label>' in html
+        assert (
+            f'value="{other.pk}" id="id_a-stories_1">' in html and "&lt;script&gt;" in html and "<script>" not in html
+        )
+        form = ClaimForm({"text": "x", "claimant": "", "stories": [str(other.pk)]})
+        form.is_valid()
+        assert list(form.cleaned_data["stories"]) == [other]
