@@ -126,9 +126,9 @@ class TestStoriesList:
 
         chosen, other = StoryFactory(title="Battle of Soledar"), StoryFactory(title="<script>alert(1)</script>")
         html = str(ClaimForm(initial={"stories": [chosen.pk]}, prefix="a")["stories"])
-        assert f'value="{chosen.pk}" id="id_a-stories_0" checked> Battle of Soledar</label>' in html
+        assert f'value="{chosen.pk}" id="id_a-stories_1" checked> Battle of Soledar</label>' in html
         assert (
-            f'value="{other.pk}" id="id_a-stories_1">' in html and "&lt;script&gt;" in html and "<script>" not in html
+            f'value="{other.pk}" id="id_a-stories_0">' in html and "&lt;script&gt;" in html and "<script>" not in html
         )
         form = ClaimForm({"text": "x", "claimant": "", "stories": [str(other.pk)]})
         form.is_valid()
