@@ -40,7 +40,6 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,10 +61,11 @@ STATED_SIZES = [4_000, 8_000, 12_000, 18_000, 25_000, 32_000, 40_000, 55_000, 80
 CELERY = str(Path(sys.executable).with_name("celery"))
 
 
-def feed_sizes() -> tuple[list[int], str]:
+def feed_sizes(source: str) -> tuple[list[int], str]:
     files = [path for path in FEEDS_CORPUS.rglob("*") if path.is_file() and path.name != "README.md"]
-    if not files:
-        return STATED_SIZES, f"stated (no corpus at {FEEDS_CORPUS}): {STATED_SIZES} bytes"
+    if source == "stated" or not files:
+        why = "asked for" if source == "stated" else f"no corpus at {FEEDS_CORPUS}"
+        return STATED_SIZES, f"stated ({why}), not measured: {STATED_SIZES} bytes"
     sizes = sorted(path.stat().st_size for path in files)
     return sizes, (
         f"the {len(sizes)} real feeds of {FEEDS_CORPUS} (median {sizes[len(sizes) // 2]} B, "
@@ -73,121 +73,9 @@ def feed_sizes() -> tuple[list[int], str]:
     )
 
 
-def default_worker() -> str:
-    from django.conf import settings
-
-    queues = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()} | {settings.CELERY_TASK_DEFAULT_QUEUE}
-    return f"-Q {','.join(sorted(queues))} --concurrency 2"
-
-
-def worker_queues(specs: list[str]) -> set[str]:
-    queues = {"ingest", "default"}
-    for spec in specs:
-        words = shlex.split(spec)
-        for flag, value in zip(words, words[1:], strict=False):
-            if flag in ("-Q", "--queues"):
-                queues.update(value.split(","))
-    return queues
-
-
-def start(args: list[str], log: Path, env: dict[str, str]) -> subprocess.Popen:
-    out = open(log, "wb")  # noqa: SIM115 - lives as long as the process
-    return subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def stop(proc: subprocess.Popen, timeout: float = 30) -> None:
-    """SIGTERM to the group this process leads (a worker and its pool), SIGKILL after `timeout`."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-
-
 def server_call(port: int, what: str) -> dict[str, int]:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/control/{what}", timeout=30) as response:
         return json.loads(response.read())
-
-
-def wait_for_workers(count: int, procs: list[subprocess.Popen], timeout: float = 180) -> None:
-    from claims_tracker.celery import app
-
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if any(proc.poll() is not None for proc in procs):
-            raise RuntimeError("a worker exited while starting: see its log")
-        if len(app.control.ping(timeout=1.0) or []) >= count:
-            return
-    raise TimeoutError(f"{count} workers did not answer a ping within {timeout:.0f} s")
-
-
-def reset(queues: set[str]) -> None:
-    import redis
-    from django.conf import settings
-
-    from claims_tracker.claims.models import Article
-    from claims_tracker.ingest.models import Feed, FeedEntry
-
-    FeedEntry.objects.all().delete()
-    Feed.objects.all().delete()
-    Article.objects.all().delete()
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(*queues, "unacked", "unacked_index")
-
-
-def create_feeds(n: int, port: int, interval: int) -> None:
-    from email.utils import formatdate
-
-    from django.utils import timezone
-
-    from bench.feeds_server import BASE_TIME
-    from claims_tracker.ingest.models import Feed, FeedStatus
-
-    # As if polled before (the validators of the server's empty feed): the steady state, conditional GETs.
-    later = timezone.now() + timedelta(days=365)
-    modified = formatdate(BASE_TIME, usegmt=True)
-    feeds = [
-        Feed(
-            url=f"http://127.0.0.1:{port}/f/{i}",
-            title=f"Bench feed {i}",
-            poll_interval=interval,
-            etag=f'"{i}-0"',
-            last_modified=modified,
-            active=False,
-            next_poll_at=later,
-            last_status=FeedStatus.NOT_MODIFIED,
-        )
-        for i in range(n)
-    ]
-    Feed.objects.bulk_create(feeds, batch_size=2000)
-
-
-def activate(feed_table: str, interval: int, n: int) -> None:
-    """Every feed active, first due times spread evenly over one interval from now."""
-    from django.db import connection
-
-    with connection.cursor() as cur:
-        cur.execute(
-            f"""UPDATE {feed_table} AS f SET active = true,
-                    next_poll_at = now() + r.rank * %s * interval '1 second'
-                FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS rank FROM {feed_table}) AS r
-                WHERE f.id = r.id""",
-            [interval / n],
-        )
-
-
-def accounting() -> dict[str, int]:
-    from claims_tracker.claims.models import Article, IngestState
-    from claims_tracker.ingest.models import FeedEntry
-
-    entries = FeedEntry.objects.all()
-    return {
-        "entries": entries.count(),
-        "done": entries.filter(article__ingest_state=IngestState.DONE).count(),
-        "failed": entries.filter(article__ingest_state=IngestState.FAILED).count(),
-        "articles": Article.objects.count(),
-    }
 
 
 def run_size(n: int, args: argparse.Namespace, sizes_file: Path, logdir: Path) -> dict:
@@ -195,12 +83,13 @@ def run_size(n: int, args: argparse.Namespace, sizes_file: Path, logdir: Path) -
     from django.db import connection
     from django.utils import timezone
 
+    from bench import feeds_app as app
     from bench import feeds_measure
     from claims_tracker.ingest.models import Feed
 
     interval = args.interval or max(60, round(n / args.rate))
-    specs = args.worker or [default_worker()]
-    reset(worker_queues(specs))
+    specs = args.worker or [app.default_worker()]
+    app.reset(app.worker_queues(specs))
     feed_table = Feed._meta.db_table
     feeds_measure.install_poll_log(feed_table)
     env = dict(os.environ, PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING")
@@ -212,22 +101,22 @@ def run_size(n: int, args: argparse.Namespace, sizes_file: Path, logdir: Path) -
     procs: dict[str, subprocess.Popen] = {"server": server}
     try:
         port = int(server.stdout.readline())
-        create_feeds(n, port, interval)
+        app.create_feeds(n, port, interval)
         workers = []
         for i, spec in enumerate(specs):
             worker = [CELERY, "-A", "claims_tracker", "worker", "-n", f"feeds{i}@%h", "-l", "warning"]
             worker += ["--without-gossip", "--without-mingle", *shlex.split(spec)]
-            procs[f"worker{i}"] = start(worker, logdir / f"worker{i}-{n}.log", env)
+            procs[f"worker{i}"] = app.start(worker, logdir / f"worker{i}-{n}.log", env)
             workers.append(procs[f"worker{i}"])
         beat = [CELERY, "-A", "claims_tracker", "beat", "-l", "warning", "-s", str(logdir / f"beat-{n}")]
-        procs["beat"] = start(beat, logdir / f"beat-{n}.log", env)
-        wait_for_workers(len(specs), workers)
+        procs["beat"] = app.start(beat, logdir / f"beat-{n}.log", env)
+        app.wait_for_workers(len(specs), workers)
         every = args.beat_every or int(settings.CELERY_BEAT_SCHEDULE["ingest-poll-due-feeds"]["schedule"])
         print(f"\n== {n} feeds, each every {interval} s ({n / interval:.1f} polls/s due), {args.duration} s; beat fans")
         print(f"   out every {every} s; workers: " + "; ".join(f"worker{i}: {s}" for i, s in enumerate(specs)))
         roots = {name: proc.pid for name, proc in procs.items()}
         sampler = feeds_measure.Sampler(roots, connection.settings_dict["NAME"])
-        activate(feed_table, interval, n)
+        app.activate(feed_table, interval, n)
         feeds_measure.log_first_dues(feed_table)
         start_at = timezone.now()
         sampler.sample(first=True)
@@ -246,32 +135,20 @@ def run_size(n: int, args: argparse.Namespace, sizes_file: Path, logdir: Path) -
         sampler.sample()
         stats = server_call(port, "freeze")
         lags = feeds_measure.poll_lags(start_at, end_at)
-        at_end = accounting()
+        at_end = app.accounting()
         Feed.objects.update(active=False)  # no more fan-outs: what is queued drains
         drained = time.monotonic()
-        counts = drain(stats["new_items"], args.drain)
+        counts = app.drain(stats["new_items"], args.drain)
         waiting = at_end["entries"] - at_end["done"] - at_end["failed"]
         unrecorded = stats["new_items"] - at_end["entries"]
         print(f"at the end of the run: {waiting} recorded items not ingested yet, {unrecorded} served items not")
         print(f"  recorded yet; drained in {time.monotonic() - drained:.0f} s")
     finally:
         for proc in reversed(procs.values()):
-            stop(proc)
+            app.stop(proc)
         feeds_measure.remove_poll_log(feed_table)
     seconds = (end_at - start_at).total_seconds()
     return report(n, interval, seconds, lags, stats, counts, sampler)
-
-
-def drain(served: int, timeout: float) -> dict[str, int]:
-    end = time.monotonic() + timeout
-    while True:
-        counts = accounting()
-        if counts["entries"] >= served and counts["done"] + counts["failed"] >= counts["entries"]:
-            return counts
-        if time.monotonic() > end:
-            print(f"   drain: still waiting after {timeout:.0f} s: {counts}")
-            return counts
-        time.sleep(2)
 
 
 def report(n, interval, seconds, lags, stats, counts, sampler) -> dict:
@@ -310,34 +187,60 @@ def report(n, interval, seconds, lags, stats, counts, sampler) -> dict:
     }
 
 
+def parse_mix(text: str) -> list[float] | None:
+    try:
+        shares = [float(share) for share in text.split(",")]
+    except ValueError:
+        return None
+    if len(shares) != 5 or min(shares) < 0 or not sum(shares) > 0:  # not > 0: NaN too
+        return None
+    return shares
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--feeds", default="1000", help="sizes to run in turn, comma-separated: 1000,3000,10000")
-    parser.add_argument("--duration", type=float, default=600, help="seconds of polling per size")
+    parser.add_argument("--feeds", help="sizes to run in turn, comma-separated: 1000,3000,10000 (1000)")
+    parser.add_argument("--duration", type=float, help="seconds of polling per size (600)")
     parser.add_argument("--interval", type=int, help="seconds between a feed's polls (default N / --rate, >= 60)")
     parser.add_argument("--rate", type=float, default=TARGET_RATE, help="polls per second to aim at")
     parser.add_argument("--beat-every", type=int, help="the fan-out's period (INGEST_POLL_EVERY; the app's default)")
     parser.add_argument("--worker", action="append", help="celery worker arguments, once per worker process")
     parser.add_argument("--mix", default="80,15,3,1,1", help="shares of 304, new items, slow, errors, redirects")
     parser.add_argument("--slow-seconds", type=float, default=5.0, help="how long a slow feed takes to answer")
+    parser.add_argument(
+        "--sizes",
+        choices=("corpus", "stated"),
+        default="corpus",
+        help="feed body sizes: the corpus's real feeds (small test files, median 0.3 kB) or a stated spread of "
+        "news RSS sizes (4-150 kB)",
+    )
     parser.add_argument("--drain", type=float, default=600, help="seconds to wait for the items served")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 200 feeds for 60 s")
     args = parser.parse_args()
-    if args.quick:
-        args.feeds, args.duration = "200", min(args.duration, 60)
+    # --quick: 200 feeds for 60 s, unless given; the figures of a full run need 600 s and more feeds.
+    args.feeds = args.feeds or ("200" if args.quick else "1000")
+    args.duration = args.duration or (60 if args.quick else 600)
+    try:
+        sizes_wanted = [int(x) for x in args.feeds.split(",")]
+    except ValueError:
+        parser.error("--feeds takes counts separated by commas: 1000,3000,10000")
+    if parse_mix(args.mix) is None:
+        parser.error("--mix takes 5 shares, not all zero: 304, new items, slow, errors, redirects (80,15,3,1,1)")
+    if min(sizes_wanted) < 1 or args.duration <= 0 or (args.interval is not None and args.interval < 60):
+        parser.error("--feeds must be positive, --duration above 0, --interval 60 or more (the app's floor)")
     import django
 
     from bench.dbsetup import ensure_migrated_database
 
     django.setup()
     ensure_migrated_database()
-    sizes, origin = feed_sizes()
+    sizes, origin = feed_sizes(args.sizes)
     print(f"feed sizes: {origin}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}")
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-feeds-") as tmp:
         sizes_file = Path(tmp) / "sizes.json"
         sizes_file.write_text(json.dumps(sizes))
-        for n in (int(x) for x in args.feeds.split(",")):
+        for n in sizes_wanted:
             results.append(run_size(n, args, sizes_file, Path(tmp)))
     print("\nfeeds  interval  polls/s  lag p50  lag p95  worker CPU ms/poll  served  ingested")
     for r in results:
