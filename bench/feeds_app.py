@@ -74,12 +74,12 @@ def reset(queues: set[str]) -> None:
     redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(*queues, "unacked", "unacked_index")
 
 
-def create_feeds(n: int, port: int, interval: int) -> None:
+def create_feeds(n: int, port: int, interval: int, hosts: int) -> None:
     from email.utils import formatdate
 
     from django.utils import timezone
 
-    from bench.feeds_server import BASE_TIME
+    from bench.feeds_server import BASE_TIME, host_address
     from claims_tracker.ingest.models import Feed, FeedStatus
 
     # As if polled before (the validators of the server's empty feed): the steady state, conditional GETs.
@@ -87,7 +87,7 @@ def create_feeds(n: int, port: int, interval: int) -> None:
     modified = formatdate(BASE_TIME, usegmt=True)
     feeds = [
         Feed(
-            url=f"http://127.0.0.1:{port}/f/{i}",
+            url=f"http://{host_address(i % hosts)}:{port}/f/{i}",
             title=f"Bench feed {i}",
             poll_interval=interval,
             etag=f'"{i}-0"',

@@ -1,11 +1,11 @@
 """What bench_feeds.py measures besides the server's counters: each poll's lag, and CPU and RSS per process.
 
-Lag: a trigger on the feed table (put in the benchmark's database for the run, dropped after) logs every
-poll as the app records it: the feed, `last_polled_at` (when the poll ended) and the `next_poll_at` the poll
-set. A poll's due time is the `next_poll_at` the feed's previous poll set (the first one's is the time the
-benchmark gave it), so the lag is read from the app's own columns, whatever way it claims, spaces or adapts
-its polls. A feed due before the end of the run and not polled by then counts with the lag it had at the end
-(at least that much), so a backlog cannot hide by not being polled.
+Lag: a trigger on the feed table (put in the benchmark's database for the run, dropped after) logs every poll as
+the app records it: the feed, `last_polled_at` (when the poll ended: a slow answer counts) and the `next_poll_at`
+the poll set. A poll's due time is the `next_poll_at` the feed's previous poll set (the first one's is the time the
+benchmark gave it), so the lag is read from the app's own columns, whatever way it claims, spaces or adapts its
+polls. A feed due before the end of the run and not polled by then counts with the lag it had at the end (at least
+that much), so a backlog cannot hide by not being polled.
 
 Processes: CPU seconds (user + system) and RSS of a process with its children (a prefork worker's pool), read
 with psutil, sampled every few seconds; the PostgreSQL backends connected to the benchmark's database too.

@@ -2,9 +2,13 @@
 
 One process, one thread, stdlib asyncio (bench_fetch.py's server, with keep-alive), run as
 
-    python bench/feeds_server.py --feeds N [--mix 80,15,3,1,1] [--slow-seconds 5] [--sizes FILE]
+    python bench/feeds_server.py --feeds N [--hosts H] [--mix 80,15,3,1,1] [--slow-seconds 5] [--sizes FILE]
 
-It prints its port, then serves until it is stopped. Each poll of `/f/<i>` draws what this feed does this time:
+It listens on H loopback addresses (127.0.0.1, 127.0.0.2, ...: all of 127.0.0.0/8 is this machine's on Linux),
+one port for all, so that the feeds are on H hosts as a newsroom's are on many sites, and a client's limits per
+host apply as they would. It prints the port, then serves until it is stopped.
+
+Each poll of `/f/<i>` draws what this feed does this time:
 
 - not modified: 304 to a conditional GET whose validator is current (200 with the current items otherwise:
   a client that lost its ETag gets the whole feed, as from a real server);
@@ -100,8 +104,9 @@ class Feeds:
             link = f"http://{host}/a/{i}/{n}"
             when = formatdate(BASE_TIME + 60 * n, usegmt=True)
             items.append(
-                f"<item><title>Report {i}-{n}</title><link>{link}</link><guid>{link}</guid>"
-                f"<pubDate>{when}</pubDate><description>Report {n} of feed {i}.</description></item>"
+                f"<item><title>Report {i}-{n}</title><link>{link}</link>"
+                f'<guid isPermaLink="false">bench-{i}-{n}</guid><pubDate>{when}</pubDate>'
+                f"<description>Report {n} of feed {i}.</description></item>"
             )
         head = f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Bench feed {i}</title>'
         head += f"<link>http://{host}/</link><description>"
@@ -174,7 +179,13 @@ class Feeds:
         return NOT_FOUND
 
 
-async def serve(feeds: Feeds) -> None:
+def host_address(k: int) -> str:
+    """The k-th host's loopback address: 127.0.0.1, 127.0.0.2, ..., 127.0.1.0, ..."""
+    number = k + 1
+    return f"127.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"
+
+
+async def serve(feeds: Feeds, hosts: int) -> None:
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while True:  # one request after another on a kept-alive connection
@@ -193,7 +204,11 @@ async def serve(feeds: Feeds) -> None:
             writer.close()
 
     server = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=1024)
-    print(server.sockets[0].getsockname()[1], flush=True)
+    port = server.sockets[0].getsockname()[1]
+    others = [host_address(k) for k in range(1, hosts)]
+    if others:
+        await asyncio.start_server(handle, others, port, backlog=1024)
+    print(port, flush=True)
     await server.serve_forever()
 
 
@@ -203,12 +218,15 @@ def main() -> None:
     parser.add_argument("--mix", default="80,15,3,1,1", help="shares of " + ", ".join(KINDS))
     parser.add_argument("--slow-seconds", type=float, default=5.0)
     parser.add_argument("--sizes", help="a JSON file: a list of feed sizes in bytes to draw from")
+    parser.add_argument("--hosts", type=int, default=1, help="loopback addresses to listen on (at most 65,000)")
     args = parser.parse_args()
     mix = [float(x) for x in args.mix.split(",")]
     if len(mix) != len(KINDS):
         parser.error(f"--mix takes {len(KINDS)} shares: {', '.join(KINDS)}")
     sizes = json.loads(Path(args.sizes).read_text()) if args.sizes else []
-    asyncio.run(serve(Feeds(args.feeds, mix, args.slow_seconds, sizes)))
+    if not 1 <= args.hosts <= 65_000:
+        parser.error("--hosts takes 1 to 65,000 addresses")
+    asyncio.run(serve(Feeds(args.feeds, mix, args.slow_seconds, sizes), args.hosts))
 
 
 if __name__ == "__main__":
