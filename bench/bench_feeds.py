@@ -145,6 +145,10 @@ def run_size(n: int, args: argparse.Namespace, sizes_file: Path, logdir: Path) -
         unrecorded = stats["new_items"] - at_end["entries"]
         print(f"at the end of the run: {waiting} recorded items not ingested yet, {unrecorded} served items not")
         print(f"  recorded yet; drained in {time.monotonic() - drained:.0f} s")
+    except Exception:
+        for log in sorted(logdir.glob(f"*-{n}.log")):  # gone with the temporary folder: the reason, here
+            print(f"--- last lines of {log.name}:\n" + "\n".join(log.read_text(errors="replace").splitlines()[-15:]))
+        raise
     finally:
         for proc in reversed(procs.values()):
             app.stop(proc)
