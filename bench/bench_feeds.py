@@ -160,9 +160,13 @@ def run_size(n: int, args: argparse.Namespace, sizes_file: Path, logdir: Path) -
 def report(n, interval, seconds, lags, stats, counts, sampler) -> dict:
     rate = lags.polls / seconds
     p50, p95 = lags.percentile(50), lags.percentile(95)
-    # Due: the polls recorded and the feeds still waiting (an app that spaces polls its own way changes it).
+    # Due by the log: the polls recorded and the feeds still waiting, each once (so at least that); it differs
+    # from N / interval where the app spaces polls its own way (backoff, adaptive intervals).
     due = (lags.polls + lags.waiting) / seconds
-    print(f"polls recorded: {lags.polls} in {seconds:.0f} s = {rate:.2f} polls/s (due in the run: {due:.2f}/s)")
+    print(
+        f"polls recorded: {lags.polls} in {seconds:.0f} s = {rate:.2f} polls/s (due: {n / interval:.2f}/s at the "
+        f"interval given, at least {due:.2f}/s by the app's own times)"
+    )
     print(f"poll lag: p50 {p50:.1f} s, p95 {p95:.1f} s, max {max(lags.lags, default=0):.1f} s past due")
     print(f"  still waiting at the end: {lags.waiting} feeds (counted with their lag then)")
     print("  outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(lags.statuses.items())))
