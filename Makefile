@@ -12,7 +12,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/claims_tracker
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: run install install-dev migrate demo serve db db-stop test test-embedded check lint fmt services shell worker beat bench up down clean
+.PHONY: run install install-dev migrate demo serve db db-stop test test-embedded check lint fmt services shell worker beat bench bench-feeds up down clean
 
 # Without DATABASE_URL: start the embedded PostgreSQL (created in .pgdata/ on the first run, kept
 # after), migrate, load the demo and serve; Ctrl-C stops the web server, then the database.
@@ -104,6 +104,11 @@ bench: install-dev services
 	$(PY) bench/bench_hostile_feed.py
 	$(PY) bench/eval_extraction.py
 	$(PY) bench/eval_attribution.py
+
+# Feeds polled on time at 1k, 3k and 10k feeds: 10 minutes of real time per size, and the drain after (issue 21).
+bench-feeds: install-dev services
+	DATABASE_URL=$(BENCH_DB)/ct_bench_feeds CELERY_BROKER_URL=redis://127.0.0.1:6379/14 $(PY) bench/bench_feeds.py \
+		--feeds 1000,3000,10000
 
 # Removes the embedded database too (after stopping it; refused while `make run` uses it).
 clean:
