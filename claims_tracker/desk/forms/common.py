@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.db.models import Q
 from django.urls import reverse_lazy
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from claims_tracker.claims.models import Claim, Claimant, Story
@@ -140,16 +140,14 @@ class CheckboxList(forms.CheckboxSelectMultiple):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(v) for v in (value or ())}
-        base = self.build_attrs(self.attrs, attrs).get("id", f"id_{name}")
-        rows = format_html_join(
-            "",
-            '<div><label for="{}_{}"><input type="checkbox" name="{}" value="{}" id="{}_{}"{}> {}</label></div>',
-            (
-                (base, i, name, key, base, i, mark_safe(" checked") if str(key) in chosen else "", label)
-                for i, (key, label) in enumerate(self.choices)
-            ),
+        base = escape(self.build_attrs(self.attrs, attrs).get("id", f"id_{name}"))
+        name = escape(name)
+        rows = "".join(
+            f'<div><label for="{base}_{i}"><input type="checkbox" name="{name}" value="{escape(key)}" '
+            f'id="{base}_{i}"{" checked" if str(key) in chosen else ""}> {escape(label)}</label></div>'
+            for i, (key, label) in enumerate(self.choices)
         )
-        return format_html('<div id="{}">{}</div>', base, rows)
+        return mark_safe(f'<div id="{base}">{rows}</div>')  # every value above is escaped
 
 
 def stories_field(**kwargs) -> forms.ModelMultipleChoiceField:
