@@ -40,7 +40,8 @@ class WebURLValidator(URLValidator):
         except ValueError:
             hostname = None  # Django's check below refuses it
         if hostname and (problem := host_problem(hostname)):
-            raise ValidationError(problem, code="invalid", params={"value": value})
+            # Not code "invalid": a form field puts its own "Enter a valid URL." in place of an error of that code.
+            raise ValidationError(problem, code="host_name", params={"value": value})
         super().__call__(value)
 
 
