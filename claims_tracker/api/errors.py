@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, parsers, status
 from rest_framework.response import Response
 
-from claims_tracker.claims.services import NotAllowed, ServiceError, StaleVersion
+from claims_tracker.claims.services import NotAllowed, ServiceError, StaleVersion, StateConflict
 
 from .conditional import PreconditionFailed
 
@@ -63,6 +63,16 @@ _CODES: dict[type[exceptions.APIException], str] = {
 }
 
 
+class ReferenceNotFound(exceptions.NotFound):
+    """A row the body names (a claimant's slug, an article's id) does not exist: 404, as for a row the path
+    names (JSON:API answers the same), with `fields` naming the input. The request is well formed; it may
+    succeed once the row exists."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.fields = {field: [message]}
+
+
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None, **extra: Any) -> dict:
     return {"error": {"code": code, "message": message, "fields": fields or {}, **extra}}
 
@@ -91,7 +101,12 @@ def _service_error(exc: ServiceError) -> Response:
     if isinstance(exc, StaleVersion):
         body = error_body(exc.code, exc.message, fields, current_version=exc.current_version)
         return Response(body, status=status.HTTP_409_CONFLICT)
-    code = status.HTTP_403_FORBIDDEN if isinstance(exc, NotAllowed) else status.HTTP_400_BAD_REQUEST
+    if isinstance(exc, NotAllowed):
+        code = status.HTTP_403_FORBIDDEN
+    elif isinstance(exc, StateConflict):
+        code = status.HTTP_409_CONFLICT  # valid input that the row's current state refuses
+    else:
+        code = status.HTTP_400_BAD_REQUEST
     return Response(error_body(exc.code, exc.message, fields), status=code)
 
 
@@ -130,7 +145,7 @@ def exception_handler(exc: Exception, context: dict) -> Response:
         if isinstance(exc, exceptions.Throttled) and wait is not None:
             lead = LockedOut.default_detail if isinstance(exc, LockedOut) else "Too many requests."
             message = f"{lead} Try again in {headers['Retry-After']} seconds."
-        body = error_body(code, str(message))
+        body = error_body(code, str(message), getattr(exc, "fields", None))
     return Response(body, status=exc.status_code, headers=headers)
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -16,15 +17,42 @@ from .serializers import WEBHOOK_EVENTS
 NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
 
 
-def text_field(**kwargs) -> serializers.RegexField:
-    """A text that may not be blank, as the schema says (`pattern`: a character that is not a space).
+class TextField(serializers.CharField):
+    """Free text as clients send it: a JSON string, taken as typed. Every free-text input is one of these.
 
-    Input text is never trimmed before its checks (services strip what they store): DRF's default trims
-    first, so a value the schema calls too long (by its spaces) was accepted, and "  " was refused as blank
-    though the schema allowed it.
+    DRF's CharField turns a number into text (`"description": 0` was stored as "0"), though the schema says
+    string: a number, boolean, list or object is refused with a 400 naming the field. Input text is never
+    trimmed before its checks (services strip what they store): DRF's default trims first, so a value the
+    schema calls too long (by its spaces) was accepted, and "  " was refused as blank though the schema
+    allowed it.
     """
-    messages = {"invalid": "This field may not be blank.", **kwargs.pop("error_messages", {})}
-    return serializers.RegexField(NOT_BLANK, trim_whitespace=False, error_messages=messages, **kwargs)
+
+    default_error_messages = {"not_a_string": "Send text (a JSON string), not {kind}."}
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string", kind=_json_kind(data))
+        return super().to_internal_value(data)
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    return "an object" if isinstance(value, dict) else "a " + type(value).__name__
+
+
+def text_field(**kwargs) -> TextField:
+    """A text that may not be blank, as the schema says (`pattern`: a character that is not a space)."""
+    blank = kwargs.pop("error_messages", {}).get("invalid", "This field may not be blank.")
+    return TextField(validators=[RegexValidator(NOT_BLANK, message=blank)], **kwargs)
 
 
 def valid(serializer_class: type[serializers.Serializer], request: Request) -> dict:
@@ -46,10 +74,10 @@ class AppearanceAddInput(serializers.Serializer):
     article = serializers.IntegerField(min_value=1, help_text="Id of the article it appeared in.")
     speaker = serializers.SlugField(required=False, allow_null=True, help_text="Slug of the party speaking.")
     stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.ASSERTS)
-    quote = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=10000, default="")
+    quote = TextField(required=False, allow_blank=True, max_length=10000, default="")
     is_paraphrase = serializers.BooleanField(required=False, default=False)
     mode = serializers.ChoiceField(choices=AppearanceMode.choices, default=AppearanceMode.STATEMENT)
-    verb = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=50, default="")
+    verb = TextField(required=False, allow_blank=True, max_length=50, default="")
     start_offset = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
     end_offset = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
 
@@ -79,16 +107,14 @@ class StatusChangeInput(serializers.Serializer):
 class RelationAddInput(serializers.Serializer):
     to_claim = serializers.IntegerField(min_value=1)
     kind = serializers.ChoiceField(choices=RelationKind.choices)
-    note = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=2000, default="")
+    note = TextField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class TokenCreateInput(serializers.Serializer):
     username = text_field(max_length=150)
     # A password is taken as typed: spaces are characters of it, so "   " is a (wrong) password, not a blank.
-    password = serializers.CharField(
-        min_length=1, max_length=4096, trim_whitespace=False, style={"input_type": "password"}
-    )
-    otp_token = serializers.CharField(
+    password = TextField(min_length=1, max_length=4096, style={"input_type": "password"})
+    otp_token = TextField(
         max_length=12,
         required=False,
         allow_blank=True,
@@ -97,19 +123,18 @@ class TokenCreateInput(serializers.Serializer):
 
 
 class SubscriptionCreateInput(serializers.Serializer):
-    url = serializers.URLField(max_length=2000, help_text="Your receiver (http/https, a public address).")
+    url = serializers.URLField(
+        max_length=2000, validators=[web_url_validator], help_text="Your receiver (http/https, a public address)."
+    )
     events = serializers.ListField(child=serializers.ChoiceField(choices=WEBHOOK_EVENTS), min_length=1, max_length=2)
-    secret = serializers.CharField(
+    secret = TextField(
         required=False,
         allow_blank=True,
-        trim_whitespace=False,
         min_length=16,
         max_length=200,
         help_text="Omit to get a generated one.",
     )
-    description = serializers.CharField(
-        required=False, allow_blank=True, trim_whitespace=False, max_length=200, default=""
-    )
+    description = TextField(required=False, allow_blank=True, max_length=200, default="")
 
 
 class CandidateAcceptInput(serializers.Serializer):
@@ -117,12 +142,10 @@ class CandidateAcceptInput(serializers.Serializer):
     claimant = serializers.SlugField(
         required=False, allow_null=True, help_text="Slug of who made it; omit and give `new_claimant_name` instead."
     )
-    new_claimant_name = serializers.CharField(
-        required=False, allow_blank=True, trim_whitespace=False, max_length=200, default=""
-    )
+    new_claimant_name = TextField(required=False, allow_blank=True, max_length=200, default="")
     stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.ASSERTS)
-    quote = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=10000, default="")
-    verb = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=50, default="")
+    quote = TextField(required=False, allow_blank=True, max_length=10000, default="")
+    verb = TextField(required=False, allow_blank=True, max_length=50, default="")
     mode = serializers.ChoiceField(choices=AppearanceMode.choices, default=AppearanceMode.STATEMENT)
     stories = serializers.ListField(child=serializers.SlugField(), required=False, default=list, max_length=50)
 
@@ -131,8 +154,8 @@ class CandidateAttachInput(serializers.Serializer):
     claim = serializers.IntegerField(min_value=1, max_value=2**62, help_text="Id of the existing claim.")
     speaker = serializers.SlugField(required=False, allow_null=True, help_text="Default: the matched claimant.")
     stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.ASSERTS)
-    quote = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=10000, default="")
-    verb = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=50, default="")
+    quote = TextField(required=False, allow_blank=True, max_length=10000, default="")
+    verb = TextField(required=False, allow_blank=True, max_length=50, default="")
     mode = serializers.ChoiceField(choices=AppearanceMode.choices, default=AppearanceMode.STATEMENT)
 
 

@@ -9,14 +9,17 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
+from claims_tracker.lib.urls import MAX_HOST_LENGTH, MAX_LABEL_LENGTH
+
 ERROR_DESCRIPTIONS = {
     "400": "Invalid input: a filter, cursor, page size or body field; see `error.fields`.",
     "401": "No credentials or a bad token (send `Authorization: Token <key>`).",
     "403": "Authenticated, but not allowed (editors only, a reviewer's verdict, someone else's object).",
-    "404": "No such object or endpoint.",
+    "404": "No such object or endpoint, or a row the body names does not exist (`error.fields` says which).",
     "405": "Method not allowed on this endpoint.",
     "406": "The Accept header asks for a format we do not serve.",
-    "409": "Stale `expected_version`: someone changed it first; `error.current_version` says to what.",
+    "409": "The object's current state refuses it: a stale `expected_version` (someone changed it first; "
+    "`error.current_version` says to what), a claim already in that state or merged, a candidate already triaged.",
     "415": "Send JSON (Content-Type: application/json).",
     "429": "Too many requests; wait `Retry-After` seconds.",
     "500": "Our fault; logged. The body never carries a traceback.",
@@ -90,15 +93,28 @@ class ApiAutoSchema(AutoSchema):
         return operation
 
 
+# `format: uri` allows any host name; DNS (`lib.urls.host_problem`) and Django's URLValidator do not. Lookaheads,
+# read alike by Python and ECMAScript: no host of more than MAX_HOST_LENGTH characters (a last dot aside), no label
+# of more than MAX_LABEL_LENGTH, and no one-letter top-level label (URLValidator wants two or more letters).
+_AUTHORITY = r"^(?![^:/?#]*://(?:[^/?#@]*@|(?![^/?#]*@))"  # past the user info, if any
+HOST_PATTERN = (
+    f"{_AUTHORITY}[^/?#:@]{{{MAX_HOST_LENGTH}}}[^/?#:@.])"
+    f"{_AUTHORITY}(?:[^./?#:@]*\\.)*[^./?#:@]{{{MAX_LABEL_LENGTH + 1}}})"
+    f"{_AUTHORITY}(?:[^/?#:@]*\\.)?[^./?#:@\\[0-9]\\.?(?:[:/?#]|$))"
+)
+
+
 def cross_field_rules(result: dict, generator, request, public) -> dict:
     """SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]: rules a serializer field cannot state. No text holds a
-    NUL. Evidence needs a source: a URL or an article (`evidence_add` refuses neither with a 400)."""
+    NUL; no address has a host name DNS cannot hold. Evidence needs a source: a URL or an article
+    (`evidence_add` refuses neither with a 400)."""
     schemas = result.get("components", {}).get("schemas", {})
     # DRF refuses a NUL in any text, and the NUL guard any NUL in an address: every free text says so.
     for name, component in schemas.items():
         if name.endswith("Input"):
             for prop in component.get("properties", {}).values():
                 _forbid_nul(prop)
+                _bound_host(prop)
     for path in result.get("paths", {}).values():
         for operation in path.values():
             for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
@@ -111,6 +127,13 @@ def cross_field_rules(result: dict, generator, request, public) -> dict:
             {"required": ["article"], "properties": {"article": {"type": "integer"}}},
         ]
     return result
+
+
+def _bound_host(schema: dict) -> None:
+    for option in schema.get("oneOf", []):
+        _bound_host(option)
+    if schema.get("type") == "string" and schema.get("format") == "uri":
+        schema["pattern"] = HOST_PATTERN
 
 
 def _forbid_nul(schema: dict) -> None:

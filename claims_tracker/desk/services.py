@@ -26,7 +26,7 @@ from claims_tracker.claims.models import (
     StatusChange,
     Story,
 )
-from claims_tracker.claims.services import ServiceError
+from claims_tracker.claims.services import ServiceError, StateConflict
 from claims_tracker.ingest.models import Candidate, CandidateState
 from claims_tracker.lib.text import normalize_name, normalize_whitespace
 
@@ -40,7 +40,7 @@ def _locked_new_candidate(candidate_id: int) -> Candidate:
     candidate = Candidate.objects.select_for_update().select_related("article").get(pk=candidate_id)
     if candidate.state != CandidateState.NEW:
         # Two editors triaging the same article: the second decision must not write anything.
-        raise ServiceError(
+        raise StateConflict(
             f"This candidate was already triaged ({candidate.get_state_display().lower()}). Move on to the next one."
         )
     return candidate
@@ -130,7 +130,7 @@ def candidate_attach(
     """Record the candidate as one more appearance of an existing claim."""
     candidate = _locked_new_candidate(candidate_id)
     if claim.merged_into_id:
-        raise ServiceError(
+        raise StateConflict(
             f"Claim #{claim.pk} was merged into #{claim.merged_into_id}; attach to that one.", field="claim"
         )
     appearance = _candidate_appearance(

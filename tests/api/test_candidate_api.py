@@ -121,31 +121,33 @@ class TestCandidateDecisionsApi:
         again = editor_api.post(
             f"/api/v1/candidates/{candidate.pk}/accept", {"text": "x", "claimant": "pavlo-kyrylenko"}, format="json"
         )
-        assert again.status_code == 400
+        assert again.status_code == 409 and again.json()["error"]["code"] == "invalid_transition"
         assert "already triaged (rejected)" in again.json()["error"]["message"]
         assert Claim.objects.count() == claims
         candidate.refresh_from_db()
         assert candidate.state == CandidateState.REJECTED and candidate.reject_reason == "Not a claim"
 
     @pytest.mark.parametrize(
-        ("action", "body", "field"),
+        ("action", "body", "field", "code"),
         [
-            ("accept", {"text": "A claim."}, "claimant"),
-            ("accept", {"text": "A claim.", "claimant": "ghost"}, "claimant"),
-            ("accept", {"text": "", "claimant": "pavlo-kyrylenko"}, "text"),
-            ("accept", {"text": "A claim.", "claimant": "pavlo-kyrylenko", "stories": ["nope"]}, "stories"),
-            ("attach", {}, "claim"),
-            ("attach", {"claim": 10**12}, "claim"),
-            ("attach", {"claim": "one"}, "claim"),
-            ("reject", {"reason": "   "}, "reason"),
-            ("reject", {"reason": "x" * 501}, "reason"),
+            ("accept", {"text": "A claim."}, "claimant", 400),
+            ("accept", {"text": "A claim.", "claimant": "ghost"}, "claimant", 404),  # a row named that does not exist
+            ("accept", {"text": "", "claimant": "pavlo-kyrylenko"}, "text", 400),
+            ("accept", {"text": "A claim.", "claimant": "pavlo-kyrylenko", "stories": ["nope"]}, "stories", 404),
+            ("accept", {"text": 5, "claimant": "pavlo-kyrylenko"}, "text", 400),  # a number is not text
+            ("attach", {}, "claim", 400),
+            ("attach", {"claim": 10**12}, "claim", 404),
+            ("attach", {"claim": "one"}, "claim", 400),
+            ("reject", {"reason": "   "}, "reason", 400),
+            ("reject", {"reason": "x" * 501}, "reason", 400),
+            ("reject", {"reason": ["Not a claim"]}, "reason", 400),
         ],
     )
-    def test_bad_input_names_the_field_and_writes_nothing(self, editor_api, article, action, body, field):
+    def test_bad_input_names_the_field_and_writes_nothing(self, editor_api, article, action, body, field, code):
         candidate = _candidate(article, "pavlo-kyrylenko", "500 people")
         claims, appearances = Claim.objects.count(), Appearance.objects.count()
         response = editor_api.post(f"/api/v1/candidates/{candidate.pk}/{action}", body, format="json")
-        assert response.status_code == 400, response.content
+        assert response.status_code == code, response.content
         assert field in response.json()["error"]["fields"], response.json()
         assert (Claim.objects.count(), Appearance.objects.count()) == (claims, appearances)
         candidate.refresh_from_db()

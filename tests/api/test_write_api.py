@@ -32,7 +32,9 @@ class TestClaimCreateApi:
         assert response.status_code == 400
         assert set(response.json()["error"]["fields"]) == {"text"}
         response = editor_api.post("/api/v1/claims/create/", {"text": "Real text.", "claimant": "ghost"}, format="json")
-        assert response.status_code == 400 and "claimant" in response.json()["error"]["fields"]
+        # A row the body names that does not exist: 404 like a row the path names, the field still named.
+        assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+        assert response.json()["error"]["fields"] == {"claimant": ["No claimant 'ghost'."]}
         malformed = editor_api.post("/api/v1/claims/create/", "{not json", content_type="application/json")
         assert malformed.status_code == 400 and malformed.json()["error"]["code"] == "malformed_request"
         assert editor_api.post("/api/v1/claims/create/", [1, 2], format="json").status_code == 400
@@ -160,7 +162,7 @@ class TestClaimAppearanceEvidenceRelationApi:
     def test_it_reports_bad_references_and_service_rules(self, editor_api):
         claim = ClaimFactory()
         missing_article = editor_api.post(f"/api/v1/claims/{claim.pk}/appearances/", {"article": 424242}, format="json")
-        assert missing_article.status_code == 400 and "article" in missing_article.json()["error"]["fields"]
+        assert missing_article.status_code == 404 and "article" in missing_article.json()["error"]["fields"]
         no_source = editor_api.post(
             f"/api/v1/claims/{claim.pk}/evidence/", {"stance": "supports", "summary": "Hearsay."}, format="json"
         )

@@ -7,6 +7,32 @@ from pathlib import Path
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "soledar_report.txt"  # see tests/data/README.md
 
+# Hostile XML (tests/ingest/test_feeds.py, bench/bench_hostile_feed.py): nested entity expansion, and one large
+# entity referenced many times.
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<rss version="2.0"><channel><title>&lol9;</title>
+<item><title>&lol9;</title><link>http://example.org/1</link></item></channel></rss>"""
+
+QUADRATIC = (
+    b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "'
+    + b"x" * 100_000
+    + b'">]><rss version="2.0"><channel><title>'
+    + b"&a;" * 50_000
+    + b"</title></channel></rss>"
+)
+
 
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")

@@ -208,10 +208,10 @@ class TestHostileResponse:
 
     def test_it_gives_up_on_a_server_dripping_one_byte_a_second(self, server: LocalServer):
         server.route("/drip", handler=_drip_a_byte_a_second)
-        started = time.monotonic()
-        with pytest.raises(Timeout) as info:
+        # Every byte comes within any read timeout; only the whole-fetch deadline ends it (else the page would
+        # arrive whole after 60 s): the error names that deadline.
+        with pytest.raises(Timeout, match=r"within 2 s\.$") as info:
             safe_fetch(server.url("/drip"), deadline=2)
-        assert time.monotonic() - started < 4
         assert info.value.transient is True
 
     def test_it_gives_up_on_headers_dripping_one_byte_a_second(self, server: LocalServer):
@@ -225,10 +225,8 @@ class TestHostileResponse:
                 time.sleep(1 if byte == ord("a") else 0)
 
         server.route("/slow-headers", handler=drip_headers)
-        started = time.monotonic()
-        with pytest.raises(Timeout):
+        with pytest.raises(Timeout, match=r"within 2 s\.$"):
             safe_fetch(server.url("/slow-headers"), deadline=2)
-        assert time.monotonic() - started < 4
         # Issue #22: cut off before its Content-Type, the answer was read as a page of the wrong type, a
         # permanent failure. It is a timeout (transient), whatever the headers received so far say.
         for allowed in (HTML, ("application/rss+xml",)):
@@ -348,9 +346,16 @@ class TestConnections:
     def test_the_name_on_the_wire_is_ascii_without_a_final_dot(self, name, wire):
         assert client._wire_name(name, f"http://{name}/") == wire
 
-    def test_it_refuses_a_name_that_has_no_ascii_form_before_connecting(self, server: LocalServer):
-        with pytest.raises(InvalidURL, match="not a valid host name"):
-            safe_fetch(f"http://{'ü' * 64}.example:{server.port}/page")  # a label past 63 characters
+    @pytest.mark.parametrize(
+        "label, message",
+        [
+            ("ü" * 64, "at most 63 are allowed between dots"),  # a label past 63 characters (lib.urls.host_problem)
+            (("üöäéèêëïîôûçñåøæœ" * 3)[:50], "not a valid host name"),  # 50 characters; 66 as ASCII (xn--…)
+        ],
+    )
+    def test_it_refuses_a_name_that_has_no_ascii_form_before_connecting(self, server: LocalServer, label, message):
+        with pytest.raises(InvalidURL, match=message):
+            safe_fetch(f"http://{label}.example:{server.port}/page")
         assert server.hits == []
 
     def test_the_address_is_checked_on_every_fetch(self, server: LocalServer, settings):

@@ -2,7 +2,7 @@
 
 The decisions go through the desk's services (desk.services.candidate_accept / _attach / _reject): the same
 rules and the same messages as the triage page, in the API's error shape (a candidate already triaged is a
-400 that says so, and nothing is written).
+409 that says so, and nothing is written).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _shape(view: ApiView, candidate: Candidate) -> dict:
 
 class _CandidateApi(ApiView):
     permission_classes = [IsEditor]
-    extra_error_codes = ("400", "403", "404")
+    extra_error_codes = ("400", "403", "404", "409")
 
     def get_candidate(self, pk: int) -> Candidate:
         return get_object_or_404(_candidates(), pk=pk)

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.parsers import FormParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,16 +34,16 @@ from .claims import claim_detail
 
 
 def lookup(model: type[Model], field: str, **kwargs: Any) -> Any:
-    """A referenced object, or a 400 naming the input (not a 404: the URL itself was fine)."""
+    """A referenced object, or a 404 naming the input (`errors.ReferenceNotFound`)."""
     obj = model.objects.filter(**kwargs).first()
     if obj is None:
-        raise ValidationError({field: [f"No {model._meta.verbose_name} {next(iter(kwargs.values()))!r}."]})
+        raise errors.ReferenceNotFound(field, f"No {model._meta.verbose_name} {next(iter(kwargs.values()))!r}.")
     return obj
 
 
 class _ClaimWriteApi(ApiView):
     permission_classes = [IsEditor]
-    extra_error_codes = ("400", "403", "404")
+    extra_error_codes = ("400", "403", "404", "409")
 
     def get_claim(self, pk: int) -> Claim:
         claim = get_object_or_404(Claim, pk=pk)

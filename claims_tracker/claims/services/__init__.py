@@ -13,7 +13,15 @@ responsibility:
 
 from .claimants import claimant_add_aliases, claimant_create, claimant_update, story_create
 from .claims import appearance_add, claim_create, claim_relate, claim_update, evidence_add
-from .common import InvalidTransition, NotAllowed, ServiceError, StaleVersion, check_version, unique_slug
+from .common import (
+    InvalidTransition,
+    NotAllowed,
+    ServiceError,
+    StaleVersion,
+    StateConflict,
+    check_version,
+    unique_slug,
+)
 from .merge import claim_merge
 from .search import claim_refresh_search, claimant_refresh_search, search_alias_set
 from .statuses import (
@@ -30,6 +38,7 @@ __all__ = [
     "NotAllowed",
     "ServiceError",
     "StaleVersion",
+    "StateConflict",
     "TransitionRule",
     "appearance_add",
     "check_version",

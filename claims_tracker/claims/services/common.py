@@ -1,6 +1,6 @@
 """What every write shares: the errors it refuses with, the version check, slugs and required text.
 
-`ServiceError` (and its kinds InvalidTransition, StaleVersion, NotAllowed) is what pages, the API and
+`ServiceError` (and its kinds InvalidTransition, StateConflict, StaleVersion, NotAllowed) is what pages, the API and
 tasks catch to answer the user with the message and the field at fault.
 """
 
@@ -26,6 +26,12 @@ class ServiceError(Exception):
 
 class InvalidTransition(ServiceError):
     code = "invalid_transition"
+
+
+class StateConflict(InvalidTransition):
+    """Refused for the row's current state, not for the input: the claim is already in that state or was
+    merged, a change would be dated before the last one, a candidate was already triaged. The same request
+    may succeed once the row changes; the API answers 409 (the input itself was valid)."""
 
 
 class StaleVersion(ServiceError):

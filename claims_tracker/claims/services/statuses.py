@@ -14,7 +14,7 @@ from claims_tracker.accounts import roles
 
 from .. import signals
 from ..models import VERDICT_STATUSES, Claim, Evidence, EvidenceStance, Status, StatusChange
-from .common import InvalidTransition, NotAllowed, check_version
+from .common import InvalidTransition, NotAllowed, StateConflict, check_version
 
 
 @dataclass(frozen=True)
@@ -79,11 +79,11 @@ def claim_check_status_change(
     if to_status in VERDICT_STATUSES and user is not None and not roles.can_give_verdict(user):
         raise NotAllowed(f"Setting “{Status(to_status).label}” needs a reviewer in this newsroom.", field="to_status")
     if claim.merged_into_id:
-        raise InvalidTransition(
+        raise StateConflict(
             "This claim was merged into another; change the state of that claim instead.", field="to_status"
         )
     if claim.status == to_status:
-        raise InvalidTransition(f"The claim is already “{Status(to_status).label}”.", field="to_status")
+        raise StateConflict(f"The claim is already “{Status(to_status).label}”.", field="to_status")
     evidence_ids = sorted({int(pk) for pk in evidence_ids})
     evidence = list(Evidence.objects.filter(claim=claim, pk__in=evidence_ids))
     if len(evidence) != len(evidence_ids):
@@ -98,7 +98,7 @@ def claim_check_status_change(
             )
         last = claim.status_changes.order_by("-changed_at", "-id").first()
         if last and changed_at < last.changed_at:
-            raise InvalidTransition(
+            raise StateConflict(
                 "A change cannot be dated before the previous one; history only moves forward.", field="changed_at"
             )
     return evidence

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from claims_tracker.claims.models import Outlet
+from claims_tracker.lib.urls import web_url_validator
 
 from .common import textarea
 
@@ -14,6 +15,7 @@ class ReportUrlForm(forms.Form):
         max_length=2000,
         label="Report URL",
         assume_scheme="https",
+        validators=[web_url_validator],
         widget=forms.URLInput(attrs={"placeholder": "https://www.example.com/news/…"}),
     )
 

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 
+from claims_tracker.lib.urls import host_problem
+
 from .errors import BlockedAddress, ConnectionFailed, InvalidURL
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -110,6 +112,8 @@ def validate_url(url: str) -> str:
         raise InvalidURL(f"Only http and https addresses can be fetched (scheme: {shown}).", url=url)
     if not parts.hostname:
         raise InvalidURL("The URL has no host name.", url=url)
+    if problem := host_problem(parts.hostname):
+        raise InvalidURL(problem, url=url[:300])
     if parts.username or parts.password:
         raise InvalidURL("URLs with a user name or password are not fetched.", url=url)
     if port == 0:
