@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "claims_tracker.desk",
     "claims_tracker.archive",
     "claims_tracker.factchecks",
+    "claims_tracker.teamwork",
 ]
 
 MIDDLEWARE = [

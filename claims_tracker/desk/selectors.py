@@ -160,7 +160,7 @@ def similar_claims(text: str, *, exclude: tuple[int, ...] = (), limit: int = 6) 
 def desk_claims(*, query: str = "", status: str = "", limit: int = 50) -> QuerySet[Claim]:
     from claims_tracker.claims.selectors import claim_search
 
-    qs = claim_list()
+    qs = claim_list().select_related("assignment__assignee")
     if status in Status.values:
         qs = qs.filter(status=status)
     if query.strip().lstrip("#").isdigit():
