@@ -74,7 +74,7 @@ def claim_note_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.note_add(claim_id=claim.pk, user=request.user, text=data["text"], corrects_id=data["corrects"])
         except ServiceError as exc:
-            apply_error(form, exc)
+            apply_error(form, exc, {"corrects": ""})  # the choice is not a form field: say it above the form
         else:
             messages.success(request, "Note added. Only editors see it.")
             return redirect(next_url(request, _claim_page(claim.pk) + "#notes"))
