@@ -41,9 +41,7 @@ class Note(models.Model):
     claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="internal_notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(max_length=NOTE_MAX_LENGTH)
-    corrects = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
-    )
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -118,9 +116,7 @@ class Activity(models.Model):
     )
     verb = models.CharField(max_length=30, choices=Verb.choices)
     claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    article = models.ForeignKey(
-        "claims.Article", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+    article = models.ForeignKey("claims.Article", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     subject = models.ForeignKey(  # the editor assigned or unassigned
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

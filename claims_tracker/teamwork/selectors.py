@@ -98,14 +98,18 @@ def _page(qs: QuerySet, keyset: Keyset, cursor: str | None, size: int) -> Page:
 
 
 def activity_page(actor: AbstractBaseUser, *, cursor: str | None = None, size: int = PAGE_SIZE) -> Page:
-    qs = Activity.objects.filter(actor=actor).select_related("claim", "subject").defer(
-        "claim__search_vector", "claim__search_document"
+    qs = (
+        Activity.objects.filter(actor=actor)
+        .select_related("claim", "subject")
+        .defer("claim__search_vector", "claim__search_document")
     )
     return _page(qs, ACTIVITY_KEYSET, cursor, size)
 
 
 def notifications_page(user: AbstractBaseUser, *, cursor: str | None = None, size: int = PAGE_SIZE) -> Page:
-    qs = Notification.objects.filter(user=user).select_related(
-        "activity", "activity__actor", "activity__claim", "activity__subject"
-    ).defer("activity__claim__search_vector", "activity__claim__search_document")
+    qs = (
+        Notification.objects.filter(user=user)
+        .select_related("activity", "activity__actor", "activity__claim", "activity__subject")
+        .defer("activity__claim__search_vector", "activity__claim__search_document")
+    )
     return _page(qs, NOTIFICATION_KEYSET, cursor, size)

@@ -102,9 +102,7 @@ class TestMyWork:
         assert "Nothing is assigned to you." in html and reverse("desk-claim-list") in html
         assert 'data-testid="my-work-count">0<' in html
 
-    def test_it_lists_my_claims_only_at_a_fixed_cost(
-        self, editor_client, editor, colleague, django_assert_num_queries
-    ):
+    def test_it_lists_my_claims_only_at_a_fixed_cost(self, editor_client, editor, colleague, django_assert_num_queries):
         mine = _assign_many(1, to=editor, by=colleague)
         _assign_many(2, to=colleague, by=editor)
         with django_assert_num_queries(MY_WORK_QUERIES):
