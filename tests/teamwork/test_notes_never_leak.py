@@ -37,8 +37,8 @@ def test_a_notes_text_is_on_the_desk_and_nowhere_public(
     _open_settings,
     editor,
     reviewer,
-    receiver,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    receiver,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     marker = f"NOTE-MARKER-{uuid.uuid4().hex}"
     webhooks.subscription_create(
