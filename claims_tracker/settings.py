@@ -381,6 +381,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "claims_tracker.webhooks.tasks.deliver_due_webhooks",
         "schedule": float(env_int("WEBHOOKS_SWEEP_EVERY", 60)),
     },
+    # The optional email digest of unread notifications (teamwork): one task per user who asked for it.
+    "teamwork-send-digests": {
+        "task": "claims_tracker.teamwork.tasks.send_digests",
+        "schedule": float(env_int("TEAMWORK_DIGEST_EVERY", 24 * 3600)),
+    },
 }
 
 # Ingestion

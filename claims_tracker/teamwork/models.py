@@ -148,3 +148,13 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"activity #{self.activity_id} for {self.user_id}"
+
+
+class EmailDigest(models.Model):
+    """A user who asked for a daily email of their unread notifications (off unless they ask)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_digest")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self) -> str:
+        return f"daily digest for {self.user_id}"

@@ -13,7 +13,7 @@ from claims_tracker.accounts.roles import EDITOR_GROUP, REVIEWER_GROUP
 from claims_tracker.claims.models import Claim
 from claims_tracker.claims.pagination import Keyset, Page, page_after
 
-from .models import Activity, Assignment, Follow, Note, Notification
+from .models import Activity, Assignment, EmailDigest, Follow, Note, Notification
 
 PAGE_SIZE = 50
 ACTIVITY_KEYSET = Keyset("activity", Activity, ("created_at", "id"), descending=True)
@@ -82,6 +82,10 @@ def claim_team(claim: Claim, user: AbstractBaseUser) -> dict:
         note.is_corrected = note.pk in corrected
     following = Follow.objects.filter(user=user, claim=claim).exists()
     return {"assignment": assignment, "notes": notes, "following": following, "editors": editors()}
+
+
+def wants_digest(user: AbstractBaseUser) -> bool:
+    return EmailDigest.objects.filter(user=user).exists()
 
 
 def follows_story(user: AbstractBaseUser, story_id: int) -> bool:

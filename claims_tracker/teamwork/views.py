@@ -20,7 +20,7 @@ from claims_tracker.claims.services import NotAllowed, ServiceError
 from claims_tracker.desk.views.base import apply_error, editor_required, next_url
 from claims_tracker.desk.views.claims import _not_merged, get_claim, render_edit
 
-from . import selectors, services
+from . import digest, selectors, services
 from .forms import AssignForm, FollowForm, MarkReadForm, NoteForm
 
 INVALID_LINK = "That page link is not valid. Start again from the first page."
@@ -128,7 +128,12 @@ def _paged(request: HttpRequest, read, owner) -> tuple[object, str | None, int]:
 @editor_required
 def notifications(request: HttpRequest) -> HttpResponse:
     page, cursor_error, status = _paged(request, selectors.notifications_page, request.user)
-    context = {"page": page, "cursor_error": cursor_error, "is_first_page": not request.GET.get("after")}
+    context = {
+        "page": page,
+        "cursor_error": cursor_error,
+        "is_first_page": not request.GET.get("after"),
+        "digest_on": selectors.wants_digest(request.user),
+    }
     return render(request, "teamwork/notifications.html", context, status=status)
 
 
@@ -157,3 +162,18 @@ def activity(request: HttpRequest, pk: int) -> HttpResponse:
         "is_me": person.pk == request.user.pk,
     }
     return render(request, "teamwork/activity.html", context, status=status)
+
+
+@require_POST
+@editor_required
+def digest_toggle(request: HttpRequest) -> HttpResponse:
+    form = FollowForm(request.POST)  # the same two choices: "follow" the digest, or stop
+    back = reverse("teamwork-notifications")
+    if not form.is_valid():
+        return _refuse(request, "Choose to get the daily email or to stop it.", back)
+    if digest.digest_set(user=request.user, on=form.cleaned_data["action"] == "follow"):
+        where = request.user.email or "the address on your account (none yet: ask a reviewer to add one)"
+        messages.success(request, f"A daily email of unread notifications goes to {where}.")
+    else:
+        messages.success(request, "No more daily emails.")
+    return redirect(back)

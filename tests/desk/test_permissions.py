@@ -55,6 +55,7 @@ PAGES = [
     ("teamwork-my-work", None, {"GET"}),
     ("teamwork-notifications", None, {"GET"}),
     ("teamwork-notifications-read", None, {"POST"}),
+    ("teamwork-digest", None, {"POST"}),
     ("teamwork-activity", "person", {"GET"}),
     ("teamwork-claim-assign", "claim", {"POST"}),
     ("teamwork-claim-note-add", "claim", {"POST"}),

@@ -261,6 +261,21 @@ class Migration(migrations.Migration):
             model_name="notification",
             constraint=models.UniqueConstraint(fields=("user", "activity"), name="notification_once"),
         ),
+        migrations.CreateModel(
+            name="EmailDigest",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="email_digest",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+        ),
         # Notes are append-only as the status history is: the same trigger function (claims 0003).
         migrations.RunSQL(
             sql=(
