@@ -169,10 +169,23 @@ class TestActivity:
         assert [a.detail for a in older.items] == ["row 2", "row 1", "row 0"] and older.next_cursor is None
         assert "← Newest" in editor_client.get(url, {"after": page.next_cursor}).content.decode()
 
-    @pytest.mark.parametrize("cursor", ["garbage", "eyJrIjoiY2xhaW1lZCIsInAiOlsxLDJdfQ", "e30"])
+    @pytest.mark.parametrize(
+        "cursor",
+        [
+            "garbage",
+            "e30",  # {}
+            "eyJrIjoiY2xhaW1lZCIsInAiOlsxLDJdfQ",  # another list's cursor
+            "eyJrIjoiYWN0aXZpdHkiLCJwIjpbIjIwMjQtMDEtMDFUMDA6MDA6MDAiLDFdfQ",  # a timestamp without a zone
+            "eyJrIjoiYWN0aXZpdHkiLCJwIjpbIjIwMjQtMDEtMDFUMDA6MDA6MDArMDA6MDAiLCIxIl19",  # an id as text
+        ],
+    )
     def test_it_refuses_a_cursor_it_did_not_issue(self, editor_client, editor, cursor):
         response = editor_client.get(reverse("teamwork-activity", args=[editor.pk]), {"after": cursor})
         assert response.status_code == 400 and "page link is not valid" in response.content.decode()
+
+    def test_an_id_beyond_any_row_is_a_404(self, editor_client):
+        assert editor_client.get(f"/desk/team/people/{10**30}/").status_code == 404
+        assert editor_client.post(f"/desk/team/claims/{10**30}/notes/", {"note-text": "x"}).status_code == 404
 
     def test_it_says_so_when_there_is_nothing_yet(self, editor_client, editor, colleague):
         assert "Nothing yet." in editor_client.get(reverse("teamwork-activity", args=[editor.pk])).content.decode()
@@ -191,5 +204,5 @@ class TestActivity:
 CLAIM_PAGE_QUERIES = 26
 MY_WORK_QUERIES = 6
 CLAIM_LIST_QUERIES = 6
-NOTIFICATIONS_QUERIES = 6
+NOTIFICATIONS_QUERIES = 7
 ACTIVITY_QUERIES = 7

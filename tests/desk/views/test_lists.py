@@ -86,8 +86,8 @@ class TestListPages:
                 end_offset=101 + j,
             )
         # Session, user, its second factor, its groups; the article, its copies, the counts by state, its
-        # outlet, the fact-checks found, the candidates.
-        with django_assert_max_num_queries(10):
+        # outlet, the fact-checks found, the candidates; the nav's team counts (My work, unread).
+        with django_assert_max_num_queries(11):
             response = editor_client.get(reverse("desk-report", args=[candidate.article_id]))
         assert response.status_code == 200
 
@@ -96,6 +96,6 @@ class TestListPages:
     ):
         for _ in range(6):
             ClaimFactory(text="Russia controls the town of Soledar")
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(13):  # 12, and the nav's team counts (My work, unread)
             response = editor_client.get(reverse("desk-triage", args=[candidate.pk]))
         assert len(response.context["suggestions"]) == 6
