@@ -28,6 +28,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth.models import Group  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -91,6 +92,7 @@ def _deep(model, keyset, **filters) -> str:
 
 def main(size: int) -> None:
     ensure_migrated_database()
+    call_command("collectstatic", interactive=False, verbosity=0)  # hashed names, as in production
     ensure_synthetic_claims(size)
     Group.objects.get_or_create(name="editor")
     me = UserFactory(username="bench-editor-0", groups=["editor"])
