@@ -18,6 +18,7 @@ from .models import Activity, Assignment, EmailDigest, Follow, Note, Notificatio
 PAGE_SIZE = 50
 ACTIVITY_KEYSET = Keyset("activity", Activity, ("created_at", "id"), descending=True)
 NOTIFICATION_KEYSET = Keyset("notifications", Notification, ("created_at", "id"), descending=True)
+MY_WORK_KEYSET = Keyset("my-work", Assignment, ("assigned_at", "id"), descending=True)
 
 
 @dataclass
@@ -58,14 +59,14 @@ def editors() -> list:
     )
 
 
-def my_work(user: AbstractBaseUser) -> list[Assignment]:
+def my_work(user: AbstractBaseUser, *, cursor: str | None = None, size: int = PAGE_SIZE) -> Page:
     """The claims assigned to `user`, the most recently assigned first, with state and last change."""
-    return list(
+    qs = (
         Assignment.objects.filter(assignee=user, claim__merged_into__isnull=True)
         .select_related("claim", "claim__claimant", "claim__status_changed_by", "assigned_by")
         .defer("claim__search_vector", "claim__search_document")
-        .order_by("-assigned_at", "-id")[:200]
     )
+    return _page(qs, MY_WORK_KEYSET, cursor, size)
 
 
 def claim_team(claim: Claim, user: AbstractBaseUser) -> dict:

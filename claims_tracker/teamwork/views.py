@@ -113,7 +113,9 @@ def story_follow(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @editor_required
 def my_work(request: HttpRequest) -> HttpResponse:
-    return render(request, "teamwork/my_work.html", {"assignments": selectors.my_work(request.user)})
+    page, cursor_error, status = _paged(request, selectors.my_work, request.user)
+    context = {"page": page, "cursor_error": cursor_error, "is_first_page": not request.GET.get("after")}
+    return render(request, "teamwork/my_work.html", context, status=status)
 
 
 def _paged(request: HttpRequest, read, owner) -> tuple[object, str | None, int]:

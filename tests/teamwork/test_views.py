@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from claims_tracker.teamwork import services
+from claims_tracker.teamwork import selectors, services
 from claims_tracker.teamwork.models import Activity, Assignment, Follow, Note, Notification, Verb
 from claims_tracker.teamwork.selectors import PAGE_SIZE
 from tests.factories import ClaimFactory, StoryFactory
@@ -112,6 +112,15 @@ class TestMyWork:
         with django_assert_num_queries(MY_WORK_QUERIES):
             html = editor_client.get(reverse("teamwork-my-work")).content.decode()
         assert all(c.text in html for c in mine) and 'data-testid="my-work-count">7<' in html
+
+    def test_it_pages_with_the_keyset_paginator(self, editor_client, editor, colleague):
+        claims = _assign_many(3, to=editor, by=colleague)
+        first = selectors.my_work(editor, size=2)
+        assert [a.claim_id for a in first.items] == [claims[2].pk, claims[1].pk] and first.next_cursor
+        rest = selectors.my_work(editor, cursor=first.next_cursor, size=2)
+        assert [a.claim_id for a in rest.items] == [claims[0].pk] and rest.next_cursor is None
+        response = editor_client.get(reverse("teamwork-my-work"), {"after": "not-a-cursor"})
+        assert response.status_code == 400 and "page link is not valid" in response.content.decode()
 
     def test_the_desk_claim_list_shows_the_assignee_at_a_fixed_cost(
         self, editor_client, editor, colleague, django_assert_num_queries
