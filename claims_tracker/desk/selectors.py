@@ -157,10 +157,15 @@ def similar_claims(text: str, *, exclude: tuple[int, ...] = (), limit: int = 6) 
     return list(qs.order_by("-score", "-id")[:limit])
 
 
-def desk_claims(*, query: str = "", status: str = "", limit: int = 50) -> QuerySet[Claim]:
+def desk_claims(*, query: str = "", status: str = "", limit: int = 50, with_assignee: bool = False) -> QuerySet[Claim]:
+    """`with_assignee`: each claim's assignment (teamwork) read by a second query for the page's
+    claims; joined into the main query it made the list a second slower at 100k claims."""
     from claims_tracker.claims.selectors import claim_search
+    from claims_tracker.teamwork.models import Assignment
 
-    qs = claim_list().select_related("assignment__assignee")
+    qs = claim_list()
+    if with_assignee:
+        qs = qs.prefetch_related(Prefetch("assignment", queryset=Assignment.objects.select_related("assignee")))
     if status in Status.values:
         qs = qs.filter(status=status)
     if query.strip().lstrip("#").isdigit():

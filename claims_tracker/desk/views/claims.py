@@ -29,7 +29,7 @@ def get_claim(pk: int) -> Claim:
 @editor_required
 def claim_list(request: HttpRequest) -> HttpResponse:
     query, status = request.GET.get("q", ""), request.GET.get("status", "")
-    claims_page = selectors.desk_claims(query=query, status=status)
+    claims_page = selectors.desk_claims(query=query, status=status, with_assignee=True)
     return render(
         request,
         "desk/claim_list.html",
