@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "claims_tracker.desk",
     "claims_tracker.archive",
     "claims_tracker.factchecks",
+    "claims_tracker.teamwork",
 ]
 
 MIDDLEWARE = [
@@ -379,6 +380,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "webhooks-deliver-due": {
         "task": "claims_tracker.webhooks.tasks.deliver_due_webhooks",
         "schedule": float(env_int("WEBHOOKS_SWEEP_EVERY", 60)),
+    },
+    # The optional email digest of unread notifications (teamwork): one task per user who asked for it.
+    "teamwork-send-digests": {
+        "task": "claims_tracker.teamwork.tasks.send_digests",
+        "schedule": float(env_int("TEAMWORK_DIGEST_EVERY", 24 * 3600)),
     },
 }
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("desk/feeds/", include("claims_tracker.ingest.urls")),
     path("desk/archive/", include("claims_tracker.archive.urls")),
     path("desk/factchecks/", include("claims_tracker.factchecks.urls")),
+    path("desk/team/", include("claims_tracker.teamwork.urls")),
     path("desk/", include("claims_tracker.desk.urls")),
     path("", include("claims_tracker.claims.urls")),
 ]

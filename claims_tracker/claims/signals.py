@@ -8,3 +8,6 @@ from django.dispatch import Signal
 
 claim_created = Signal()  # kwargs: claim_id
 status_changed = Signal()  # kwargs: claim_id, status_change_id
+appearance_added = Signal()  # kwargs: claim_id, appearance_id
+evidence_added = Signal()  # kwargs: claim_id, evidence_id
+candidate_decided = Signal()  # kwargs: candidate_id (sent by the desk's triage services)

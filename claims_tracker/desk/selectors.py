@@ -128,13 +128,17 @@ def similar_claims(claim: Claim, *, limit: int = 6) -> list[Match]:
     return claim_matches(Probe.of_claim(claim), exclude=(claim.pk,), limit=limit)
 
 
-def desk_claims(*, query: str = "", status: str = "", limit: int = 50) -> list[Claim]:
+def desk_claims(*, query: str = "", status: str = "", limit: int = 50, with_assignee: bool = False) -> list[Claim]:
     """The desk's claim list: a number, a search (best match first) or the latest edited; each row with its
     outlet count and dispute flag, read for the page's ids only (a GROUP BY over every appearance would read
-    the whole table at a million claims)."""
+    the whole table at a million claims). `with_assignee`: each claim's assignment (teamwork) read by a
+    second query for the page's claims."""
     from claims_tracker.claims.selectors import claim_attach_row_facts, claim_search
+    from claims_tracker.teamwork.models import Assignment
 
     qs = claim_list(annotate=False)
+    if with_assignee:
+        qs = qs.prefetch_related(Prefetch("assignment", queryset=Assignment.objects.select_related("assignee")))
     if status in Status.values:
         qs = qs.filter(status=status)
     if query.strip().lstrip("#").isdigit():

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims_tracker.claims import services as claims
+from claims_tracker.claims import signals
 from claims_tracker.claims.models import (
     Appearance,
     AppearanceMode,
@@ -54,6 +55,8 @@ def _decide(candidate: Candidate, *, state: str, user, claim: Claim | None = Non
     candidate.decided_at = timezone.now()
     fields = ["state", "claim", "reject_reason", "decided_by", "decided_at"]
     candidate.save(update_fields=fields)
+    candidate_id = candidate.pk
+    transaction.on_commit(lambda: signals.candidate_decided.send(sender=Candidate, candidate_id=candidate_id))
 
 
 def _candidate_appearance(

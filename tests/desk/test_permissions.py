@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import ClaimantFactory, ClaimFactory, OutletFactory, StoryFactory
+from tests.factories import ClaimantFactory, ClaimFactory, OutletFactory, StoryFactory, UserFactory
 
 
 @pytest.fixture
@@ -19,6 +19,7 @@ def objects(db, candidate):
         "claimant": ClaimantFactory().pk,
         "story": StoryFactory().pk,
         "outlet": OutletFactory().pk,
+        "person": UserFactory(username="somebody", groups=["editor"]).pk,
     }
 
 
@@ -51,6 +52,16 @@ PAGES = [
     ("desk-outlet-list", None, {"GET"}),
     ("desk-outlet-create", None, {"GET", "POST"}),
     ("desk-outlet-edit", "outlet", {"GET", "POST"}),
+    # Team work (claims_tracker/teamwork); who may change whose assignment: tests/teamwork/test_permissions.py
+    ("teamwork-my-work", None, {"GET"}),
+    ("teamwork-notifications", None, {"GET"}),
+    ("teamwork-notifications-read", None, {"POST"}),
+    ("teamwork-digest", None, {"POST"}),
+    ("teamwork-activity", "person", {"GET"}),
+    ("teamwork-claim-assign", "claim", {"POST"}),
+    ("teamwork-claim-note-add", "claim", {"POST"}),
+    ("teamwork-claim-follow", "claim", {"POST"}),
+    ("teamwork-story-follow", "story", {"POST"}),
 ]
 
 
@@ -99,3 +110,6 @@ def test_it_refuses_a_post_without_csrf_token(editor, objects, name, key, method
 def test_it_answers_404_for_a_missing_object(editor_client, db):
     for name in ("desk-claim-edit", "desk-triage", "desk-report", "desk-claimant-edit", "desk-story-edit"):
         assert editor_client.get(reverse(name, args=[999999])).status_code == 404, name
+    assert editor_client.get(reverse("teamwork-activity", args=[999999])).status_code == 404
+    for name in ("teamwork-claim-assign", "teamwork-claim-note-add", "teamwork-claim-follow", "teamwork-story-follow"):
+        assert editor_client.post(reverse(name, args=[999999]), {}).status_code == 404, name

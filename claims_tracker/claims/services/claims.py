@@ -136,6 +136,10 @@ def appearance_add(
         )
         _touch(claim.pk)
         claim_refresh_search(claim_id=claim.pk)
+        appearance_id = appearance.pk
+        transaction.on_commit(
+            lambda: signals.appearance_added.send(sender=Claim, claim_id=claim.pk, appearance_id=appearance_id)
+        )
     return appearance
 
 
@@ -175,6 +179,10 @@ def evidence_add(
         from claims_tracker.archive.services import evidence_archive_enqueue  # archive imports claims
 
         evidence_archive_enqueue(evidence)  # after commit: the evidence never waits for its copy
+        evidence_id = evidence.pk
+        transaction.on_commit(
+            lambda: signals.evidence_added.send(sender=Claim, claim_id=claim.pk, evidence_id=evidence_id)
+        )
     return evidence
 
 

@@ -15,6 +15,7 @@ from claims_tracker.claims.models import Claim, Status
 from claims_tracker.claims.services import ServiceError, StaleVersion
 from claims_tracker.desk import history, selectors
 from claims_tracker.desk.forms.claims import AppearanceForm, ClaimEditForm, ClaimForm, EvidenceForm, RelationForm
+from claims_tracker.teamwork.panel import team_panel
 
 from .base import apply_error, differences, editor_required, next_url, rebind
 
@@ -28,7 +29,7 @@ def get_claim(pk: int) -> Claim:
 @editor_required
 def claim_list(request: HttpRequest) -> HttpResponse:
     query, status = request.GET.get("q", ""), request.GET.get("status", "")
-    claims_page = selectors.desk_claims(query=query, status=status)
+    claims_page = selectors.desk_claims(query=query, status=status, with_assignee=True)
     return render(
         request,
         "desk/claim_list.html",
@@ -69,7 +70,9 @@ def render_edit(
     evidence_form: forms.Form | None = None,
     stale: dict | None = None,
     status: int = 200,
+    extra: dict | None = None,
 ) -> HttpResponse:
+    """The claim's desk page; `extra` carries the team panel's bound forms (teamwork.views)."""
     relations = [(r.get_kind_display(), r.to_claim, r, "out") for r in claim.relations_out.all()] + [
         (r.get_kind_display(), r.from_claim, r, "in") for r in claim.relations_in.all()
     ]
@@ -85,6 +88,7 @@ def render_edit(
         "recent_claims": selectors.recent_claims(),
         "recent_reports": selectors.recent_reports(),
         "stale": stale,
+        **team_panel(request, claim, **(extra or {})),
     }
     return render(request, "desk/claim_edit.html", context, status=status)
 

@@ -61,7 +61,7 @@ class TestListPages:
             claimant.affiliation = ClaimantFactory()
             claimant.save()
         for name in ("desk-claim-list", "desk-claimant-list", "desk-story-list", "desk-outlet-list"):
-            with django_assert_max_num_queries(6):
+            with django_assert_max_num_queries(7):  # the claim list: 6, and its claims' assignees
                 response = editor_client.get(reverse(name))
             assert response.status_code == 200, name
 
@@ -117,8 +117,8 @@ class TestListPages:
                 end_offset=101 + j,
             )
         # Session, user, its second factor, its groups; the article, its copies, the counts by state, its
-        # outlet, the fact-checks found, the candidates.
-        with django_assert_max_num_queries(10):
+        # outlet, the fact-checks found, the candidates; the nav's team counts (My work, unread).
+        with django_assert_max_num_queries(11):
             response = editor_client.get(reverse("desk-report", args=[candidate.article_id]))
         assert response.status_code == 200
 
@@ -127,6 +127,6 @@ class TestListPages:
     ):
         for _ in range(6):
             ClaimFactory(text="Russia controls the town of Soledar")
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(13):  # 12, and the nav's team counts (My work, unread)
             response = editor_client.get(reverse("desk-triage", args=[candidate.pk]))
         assert len(response.context["suggestions"]) == 6
