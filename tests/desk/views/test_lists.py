@@ -46,11 +46,12 @@ class TestDeskHome:
         assert [c.pk for c in editor_client.get(reverse("desk-home")).context["awaiting"]] == [first.pk, second.pk]
 
     def test_it_runs_a_fixed_number_of_queries(self, editor_client, colleague, django_assert_max_num_queries):
+        # The triage queue: the newest untriaged candidates' articles, their counts, the articles, their candidates.
         _fill(2, colleague)
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(15):
             editor_client.get(reverse("desk-home"))
         _fill(8, colleague)
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(15):
             editor_client.get(reverse("desk-home"))
 
 
@@ -61,7 +62,8 @@ class TestListPages:
             claimant.affiliation = ClaimantFactory()
             claimant.save()
         for name in ("desk-claim-list", "desk-claimant-list", "desk-story-list", "desk-outlet-list"):
-            with django_assert_max_num_queries(7):  # the claim list: 6, and its claims' assignees
+            # The claim list: 6, its rows' outlet counts and dispute flags, and its claims' assignees.
+            with django_assert_max_num_queries(8):
                 response = editor_client.get(reverse(name))
             assert response.status_code == 200, name
 
