@@ -359,7 +359,12 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "redis+socket://")) an
 CELERY_IMPORTS = ["claims_tracker.worker"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Two worker groups: feed polling (I/O-bound, waits on the network) on `feeds`, served by a thread pool
+# (`make poller`: `-Q feeds -P threads -c N`), and everything CPU-bound (fetching and extracting articles) on
+# `ingest`, one prefork process per core (`make worker`). Exact names win over the patterns (Celery's MapRoute).
 CELERY_TASK_ROUTES = {
+    "claims_tracker.ingest.tasks.poll_due_feeds": {"queue": "feeds"},
+    "claims_tracker.ingest.tasks.fetch_feed": {"queue": "feeds"},
     "claims_tracker.ingest.tasks.*": {"queue": "ingest"},
     "claims_tracker.archive.tasks.*": {"queue": "ingest"},  # fetches, as ingestion does
 }
