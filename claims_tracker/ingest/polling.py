@@ -2,8 +2,10 @@
 
 Two beat processes (or a beat and `poll_feeds`) may fan out at the same moment; `feeds_claim_due` takes due
 feeds with SELECT ... FOR UPDATE SKIP LOCKED and moves their `next_poll_at` forward in the same transaction, so
-each due feed is handed to exactly one fetch_feed. The poll then sets the real next time: the interval on
-success, a doubling backoff with jitter (capped) on failure.
+each due feed is handed to exactly one fetch_feed. The poll then sets the real next time (schedule.py): the
+adapted interval on success, a doubling backoff with jitter (capped) on failure, no sooner than a 429 or 503's
+Retry-After. Each poll first takes one of its host's request slots (politeness.py); a host too busy to answer
+within INGEST_HOST_MAX_WAIT_MS puts the poll back on the schedule for that long, counted as neither poll nor failure.
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from claims_tracker.claims.models import Outlet
-from claims_tracker.lib.backoff import backoff_seconds
 
-from . import claimreview, fetching
+from . import claimreview, fetching, politeness, schedule
 from .feeds import ParsedFeed, parse_feed
 from .models import Feed, FeedEntry, FeedStatus
 from .services import IngestError, article_for_url
@@ -42,6 +44,9 @@ FEED_ACCEPT = (
 )
 # A claimed feed is not handed out again for this long, even if its poll is lost without a trace.
 CLAIM_LEASE = timedelta(minutes=15)
+# Answers that ask us to come back later; read (with their Retry-After) rather than raised as errors.
+SLOW_DOWN = (429, 503)
+DEFERRED = "deferred"
 
 
 @dataclass
@@ -118,11 +123,6 @@ def feeds_enqueue_due(*, now: datetime | None = None) -> list[int]:
     return ids
 
 
-def feed_backoff(*, interval: int, failures: int) -> timedelta:
-    cap = max(interval, settings.INGEST_FEED_BACKOFF_MAX)
-    return timedelta(seconds=backoff_seconds(base=interval, attempt=failures, cap=cap))
-
-
 def feed_poll(feed_id: int) -> PollResult:
     """Fetch (conditional GET) and parse one feed, record its new entries and queue their articles.
 
@@ -149,15 +149,21 @@ def _poll(feed: Feed) -> PollResult:
     if feed.last_modified:
         headers["If-Modified-Since"] = feed.last_modified
     try:
-        result = fetching.safe_fetch(
-            feed.url,
-            headers=headers,
-            max_bytes=FEED_MAX_BYTES,
-            deadline=FEED_DEADLINE,
-            allowed_content_types=FEED_TYPES,
-        )
+        with politeness.host_slot(feed.url):
+            result = fetching.safe_fetch(
+                feed.url,
+                headers=headers,
+                max_bytes=FEED_MAX_BYTES,
+                deadline=FEED_DEADLINE,
+                allowed_content_types=FEED_TYPES,
+                accept_statuses=SLOW_DOWN,
+            )
+    except politeness.HostBusy as busy:
+        return _record_deferred(feed, busy)
     except fetching.FetchError as exc:
         return _record_failure(feed, exc.message, FeedStatus.FAILED)
+    if result.status in SLOW_DOWN:
+        return _record_slow_down(feed, result)
     if result.not_modified:
         return _record_success(feed, PollResult(feed_id, FeedStatus.NOT_MODIFIED), etag=None, modified=None)
     if claimreview.is_datafeed(result.body):
@@ -188,6 +194,7 @@ def _record_reviews(feed: Feed, result: fetching.FetchResult) -> PollResult:
     outcome = PollResult(feed.pk, FeedStatus.OK)
     with transaction.atomic():
         created = factchecks_store(reviews, feed_id=feed.pk)
+        outcome.new_entries = created
         outcome.notes.append(f"{len(reviews)} ClaimReview{'' if len(reviews) == 1 else 's'}, {created} new fact-checks")
         etag, modified = result.headers.get("etag", ""), result.headers.get("last-modified", "")
         _record_success(feed, outcome, etag=etag, modified=modified)
@@ -228,15 +235,20 @@ def _record_success(
     feed: Feed, outcome: PollResult, *, etag: str | None, modified: str | None, title: str = ""
 ) -> PollResult:
     now = timezone.now()
+    interval = schedule.next_interval(feed, new_entries=outcome.new_entries, first_success=not feed.last_success_at)
     updates = {
         "last_polled_at": now,
         "last_success_at": now,
         "consecutive_failures": 0,
         "last_error": "",
         "last_status": outcome.status,
-        "next_poll_at": now + timedelta(seconds=feed.poll_interval),
+        "poll_interval": interval,
+        "next_poll_at": now + timedelta(seconds=interval),
+        "poll_count": F("poll_count") + 1,
     }
-    if outcome.status != FeedStatus.NOT_MODIFIED:
+    if outcome.status == FeedStatus.NOT_MODIFIED:
+        updates["not_modified_count"] = F("not_modified_count") + 1
+    else:
         updates["last_poll_note"] = _note(outcome)
     if etag is not None:
         updates["etag"] = etag[:500]
@@ -255,15 +267,36 @@ def _note(outcome: PollResult) -> str:
     return "; ".join(parts + outcome.notes)[:2000]
 
 
-def _record_failure(feed: Feed, message: str, status: str) -> PollResult:
+def _record_failure(feed: Feed, message: str, status: str, *, retry_after: float | None = None) -> PollResult:
     now = timezone.now()
     failures = feed.consecutive_failures + 1
+    delay = schedule.failure_delay(interval=feed.poll_interval, failures=failures, retry_after=retry_after)
     Feed.objects.filter(pk=feed.pk).update(
         last_polled_at=now,
         consecutive_failures=failures,
         last_error=message[:2000],
         last_status=status,
-        next_poll_at=now + feed_backoff(interval=feed.poll_interval, failures=failures),
+        next_poll_at=now + delay,
+        poll_count=F("poll_count") + 1,
     )
     log.info("feed %s failed (%s in a row): %s", feed.pk, failures, message)
     return PollResult(feed.pk, status, error=message)
+
+
+def _record_slow_down(feed: Feed, result: fetching.FetchResult) -> PollResult:
+    """A 429 or 503: a failed poll, and neither this feed nor its host is asked again before Retry-After."""
+    wait = politeness.retry_after_seconds(result.headers.get("retry-after"))
+    message = f"The server answered HTTP {result.status} for {result.url}"
+    if wait is None:
+        return _record_failure(feed, message + ".", FeedStatus.FAILED)
+    wait = min(wait, settings.INGEST_FEED_BACKOFF_MAX)
+    politeness.host_pause(feed.url, wait)
+    return _record_failure(feed, f"{message}, asking to wait {wait:.0f} s.", FeedStatus.FAILED, retry_after=wait)
+
+
+def _record_deferred(feed: Feed, busy: politeness.HostBusy) -> PollResult:
+    """The host is busy for longer than a poll waits in place: back on the schedule once it is free, at most a
+    little later (the beat's next fan-out). Not a poll and not a failure: the server was never asked."""
+    Feed.objects.filter(pk=feed.pk).update(next_poll_at=timezone.now() + timedelta(seconds=busy.seconds))
+    log.info("feed %s deferred %.1f s: %s", feed.pk, busy.seconds, busy)
+    return PollResult(feed.pk, DEFERRED, notes=[str(busy)])

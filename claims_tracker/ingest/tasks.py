@@ -3,9 +3,9 @@
 Feed polling (`poll_due_feeds`, `fetch_feed`) runs on the `feeds` queue, served by I/O workers (a thread pool),
 and the article work on the `ingest` queue, served by the CPU-bound extraction workers (settings.CELERY_TASK_ROUTES):
 a burst of polls never waits behind extraction, nor extraction behind polls. All of them ack late and are
-re-delivered if a worker dies (task_reject_on_worker_lost). Each is idempotent, so a redelivery or a duplicate message changes nothing
-twice. Only transient fetch errors (timeouts, 5xx, 429, connection failures) are retried, with exponential
-backoff and full jitter; a 4xx or a bad page fails the article at once with the reason.
+re-delivered if a worker dies (task_reject_on_worker_lost). Each is idempotent, so a redelivery or a duplicate
+message changes nothing twice. Only transient fetch errors (timeouts, 5xx, 429, connection failures) are
+retried, with exponential backoff and full jitter; a 4xx or a bad page fails the article at once with the reason.
 
 On the embedded default (no broker: tasks always eager) the same tasks run in the process that enqueues them,
 through `enqueue_after_commit`, and end as they would on a worker: see `dispatch` and `fetch_article`.
