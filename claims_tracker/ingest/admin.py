@@ -13,6 +13,7 @@ class FeedAdmin(admin.ModelAdmin):
         "last_status",
         "last_success_at",
         "consecutive_failures",
+        "poll_interval",
         "next_poll_at",
     ]
     list_filter = ["active", "last_status", "outlet"]
@@ -26,6 +27,8 @@ class FeedAdmin(admin.ModelAdmin):
         "last_status",
         "last_error",
         "last_poll_note",
+        "poll_count",
+        "not_modified_count",
     ]
     autocomplete_fields = ["outlet"]
     actions = ["poll_now"]

@@ -176,22 +176,37 @@ class _LocalLimiter:
             self.not_before[host] = max(self.not_before.get(host, 0.0), time.monotonic() + ms / 1000)
 
 
-class _SharedLimiter:
-    """Redis when it answers, else this process's memory; every call says which one holds the slot it took."""
+class HostLimiter:
+    """Redis when it answers, else this process's memory; `acquire` says which one holds the slot it took.
 
-    def __init__(self) -> None:
+    `client`: the Redis to keep the counts in; by default the cache's (REDIS_URL), none without it.
+    """
+
+    def __init__(self, client: redis.Redis | None = None) -> None:
         self.local = _LocalLimiter()
-        self.remote: _RedisLimiter | None = None
+        self.remote: _RedisLimiter | None = _RedisLimiter(client) if client is not None else None
         self.down_until = 0.0
 
     def _redis(self) -> _RedisLimiter | None:
-        if not settings.REDIS_URL or time.monotonic() < self.down_until:
+        if time.monotonic() < self.down_until:
             return None
-        if self.remote is None:
+        if self.remote is None and settings.REDIS_URL:
             from django_redis import get_redis_connection
 
             self.remote = _RedisLimiter(get_redis_connection("default"))
         return self.remote
+
+    def forget(self) -> None:
+        """Drop every host's counts and pauses, here and in Redis (an operator's reset; tests start clean)."""
+        self.local = _LocalLimiter()
+        remote = self._redis()
+        if remote is not None:
+            try:
+                keys = list(remote.client.scan_iter(match=f"{KEY_PREFIX}:*", count=1000))
+                if keys:
+                    remote.client.delete(*keys)
+            except redis.RedisError as exc:
+                self._failed(exc)
 
     def _failed(self, exc: Exception) -> None:
         if time.monotonic() >= self.down_until:
@@ -218,7 +233,7 @@ class _SharedLimiter:
 
 
 class _RemoteSlot:
-    def __init__(self, remote: _RedisLimiter, shared: _SharedLimiter):
+    def __init__(self, remote: _RedisLimiter, shared: HostLimiter):
         self.remote, self.shared = remote, shared
 
     def release(self, host: str, token: str) -> None:
@@ -228,8 +243,9 @@ class _RemoteSlot:
             self.shared._failed(exc)  # the slot's lease frees it
 
 
-_shared = _SharedLimiter()
+# The one limiter of this process (a module attribute, so a test can hand it a Redis of its own).
+limiter = HostLimiter()
 
 
-def _limiter() -> _SharedLimiter:
-    return _shared
+def _limiter() -> HostLimiter:
+    return limiter

@@ -60,20 +60,35 @@ class PollResult:
 
 
 def feed_create(
-    *, url: str, title: str = "", outlet: Outlet | None = None, poll_interval: int = 900, added_by=None
+    *,
+    url: str,
+    title: str = "",
+    outlet: Outlet | None = None,
+    poll_interval: int = 900,
+    poll_interval_min: int | None = None,
+    poll_interval_max: int | None = None,
+    added_by=None,
 ) -> Feed:
+    """A feed to follow, polled from `poll_interval` seconds on, adapting within the bounds (None: the defaults)."""
     try:
         url = fetching.validate_url(url)
     except fetching.FetchError as exc:
         raise IngestError(exc.message, "url") from None
     if poll_interval < 60:
         raise IngestError("Poll at most once a minute (60 seconds or more).", "poll_interval")
+    schedule.check_bounds(low=poll_interval_min, high=poll_interval_max, interval=poll_interval)
     if Feed.objects.filter(url=url).exists():
         raise IngestError("This feed is already followed.", "url")
     try:
         with transaction.atomic():
             feed = Feed.objects.create(
-                url=url, title=title.strip()[:300], outlet=outlet, poll_interval=poll_interval, added_by=added_by
+                url=url,
+                title=title.strip()[:300],
+                outlet=outlet,
+                poll_interval=poll_interval,
+                poll_interval_min=poll_interval_min,
+                poll_interval_max=poll_interval_max,
+                added_by=added_by,
             )
     except IntegrityError:
         raise IngestError("This feed is already followed.", "url") from None

@@ -23,6 +23,8 @@ from django.conf import settings
 
 from claims_tracker.lib.backoff import backoff_seconds
 
+from .services import IngestError
+
 GROW = 1.5
 SHRINK = 0.5
 MIN_INTERVAL = 60  # the model's check constraint: never more than one poll a minute
@@ -58,3 +60,40 @@ def failure_delay(*, interval: int, failures: int, retry_after: float | None) ->
     if retry_after:
         delay = max(delay, timedelta(seconds=min(retry_after, settings.INGEST_FEED_BACKOFF_MAX)))
     return delay
+
+
+def check_bounds(*, low: int | None, high: int | None, interval: int | None = None) -> None:
+    """Refuse bounds an editor cannot mean (IngestError naming the field): each at least a minute, the minimum
+    not above the maximum, and the starting interval (for a new feed) between them."""
+    if low is not None and low < MIN_INTERVAL:
+        raise IngestError("Poll at most once a minute (60 seconds or more).", "poll_interval_min")
+    if high is not None and high < MIN_INTERVAL:
+        raise IngestError("Poll at most once a minute (60 seconds or more).", "poll_interval_max")
+    effective_low = max(MIN_INTERVAL, low or settings.INGEST_FEED_MIN_INTERVAL)
+    effective_high = high or settings.INGEST_FEED_MAX_INTERVAL
+    if effective_low > effective_high:
+        shortest, longest = _minutes(effective_low), _minutes(effective_high)
+        raise IngestError(
+            f"The shortest interval ({shortest}) is longer than the longest ({longest}).", "poll_interval_max"
+        )
+    if interval is not None and not effective_low <= interval <= effective_high:
+        raise IngestError(
+            f"Start between the shortest and the longest interval ({_minutes(effective_low)} to "
+            f"{_minutes(effective_high)}).",
+            "poll_interval",
+        )
+
+
+def feed_set_bounds(*, feed, low: int | None, high: int | None):
+    """An editor's bounds (seconds; None: the default); the interval in use is brought within them at once."""
+    check_bounds(low=low, high=high)
+    feed.poll_interval_min, feed.poll_interval_max = low, high
+    bottom, top = interval_bounds(feed)
+    feed.poll_interval = min(top, max(bottom, feed.poll_interval))
+    feed.save(update_fields=["poll_interval_min", "poll_interval_max", "poll_interval"])
+    return feed
+
+
+def _minutes(seconds: int) -> str:
+    minutes = seconds / 60
+    return f"{minutes:g} min" if minutes == int(minutes) else f"{seconds} s"
