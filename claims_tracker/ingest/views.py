@@ -30,7 +30,9 @@ def _with_health(feed: Feed) -> Feed:
 
 
 def _minutes(seconds: int) -> int | float:
-    return max(1, round(seconds / 60)) if seconds >= 600 else round(seconds / 60, 1)
+    """Minutes as an editor reads them: whole from ten minutes on, else to the tenth (1.5, 2, 7.5)."""
+    minutes = round(seconds / 60) if seconds >= 600 else round(seconds / 60, 1)
+    return int(minutes) if minutes == int(minutes) else minutes
 
 
 @require_GET
