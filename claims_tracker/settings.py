@@ -365,6 +365,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "claims_tracker.ingest.tasks.poll_due_feeds": {"queue": "feeds"},
     "claims_tracker.ingest.tasks.fetch_feed": {"queue": "feeds"},
+    "claims_tracker.ingest.tasks.subscribe_websub": {"queue": "feeds"},
     "claims_tracker.ingest.tasks.*": {"queue": "ingest"},
     "claims_tracker.archive.tasks.*": {"queue": "ingest"},  # fetches, as ingestion does
 }

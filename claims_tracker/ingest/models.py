@@ -191,3 +191,32 @@ class ArticleRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_article_id} -> {self.article_id}"
+
+
+class WebSubState(models.TextChoices):
+    PENDING = "pending", "Asked; waiting for the hub's check"
+    ACTIVE = "active", "Pushing"
+    DENIED = "denied", "Refused by the hub"
+    FAILED = "failed", "Subscribing failed"
+
+
+class WebSubSubscription(models.Model):
+    """A feed's WebSub subscription (W3C WebSub): the hub pushes new content to our callback, named by `token`.
+
+    `secret` signs every push (X-Hub-Signature, HMAC); a push whose signature does not match is ignored.
+    """
+
+    feed = models.OneToOneField(Feed, on_delete=models.CASCADE, related_name="websub")
+    hub = models.URLField(max_length=2000)
+    topic = models.URLField(max_length=2000)
+    token = models.CharField(max_length=64, unique=True)
+    secret = models.CharField(max_length=200)
+    state = models.CharField(max_length=20, choices=WebSubState.choices, default=WebSubState.PENDING)
+    requested_at = models.DateTimeField(default=timezone.now)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    last_push_at = models.DateTimeField(null=True, blank=True)
+    push_count = models.PositiveBigIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.topic} via {self.hub}"

@@ -11,7 +11,6 @@ within INGEST_HOST_MAX_WAIT_MS puts the poll back on the schedule for that long,
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -21,10 +20,11 @@ from django.utils import timezone
 
 from claims_tracker.claims.models import Outlet
 
-from . import claimreview, fetching, politeness, schedule
+from . import claimreview, fetching, politeness, schedule, websub
+from .entries import PollResult, entries_record
 from .feeds import ParsedFeed, parse_feed
-from .models import Feed, FeedEntry, FeedStatus
-from .services import IngestError, article_for_url
+from .models import Feed, FeedStatus
+from .services import IngestError
 
 log = logging.getLogger(__name__)
 
@@ -47,16 +47,6 @@ CLAIM_LEASE = timedelta(minutes=15)
 # Answers that ask us to come back later; read (with their Retry-After) rather than raised as errors.
 SLOW_DOWN = (429, 503)
 DEFERRED = "deferred"
-
-
-@dataclass
-class PollResult:
-    feed_id: int
-    status: str
-    new_entries: int = 0
-    new_articles: int = 0
-    error: str = ""
-    notes: list[str] = field(default_factory=list)
 
 
 def feed_create(
@@ -188,7 +178,8 @@ def _poll(feed: Feed) -> PollResult:
         return _record_failure(feed, f"Broken feed: {parsed.error}", FeedStatus.BROKEN)
     outcome = PollResult(feed_id, FeedStatus.OK, notes=list(parsed.warnings))
     with transaction.atomic():
-        _record_entries(feed, parsed, outcome)
+        entries_record(feed, parsed, outcome)
+        _websub_follow(feed, result, parsed)
         _record_success(
             feed,
             outcome,
@@ -197,6 +188,15 @@ def _poll(feed: Feed) -> PollResult:
             title=parsed.title,
         )
     return outcome
+
+
+def _websub_follow(feed: Feed, result: fetching.FetchResult, parsed: ParsedFeed) -> None:
+    """A feed that names a WebSub hub: subscribe (once the poll commits) unless already subscribed there."""
+    found = websub.discover(headers=result.headers, url=result.url, parsed=parsed)
+    if found and websub.websub_wanted(feed=feed, hub=found[0], topic=found[1]):
+        from .tasks import enqueue_after_commit, subscribe_websub
+
+        enqueue_after_commit(subscribe_websub, feed.pk, *found)
 
 
 def _record_reviews(feed: Feed, result: fetching.FetchResult) -> PollResult:
@@ -214,36 +214,6 @@ def _record_reviews(feed: Feed, result: fetching.FetchResult) -> PollResult:
         etag, modified = result.headers.get("etag", ""), result.headers.get("last-modified", "")
         _record_success(feed, outcome, etag=etag, modified=modified)
     return outcome
-
-
-def _record_entries(feed: Feed, parsed: ParsedFeed, outcome: PollResult) -> None:
-    refused: list[str] = []
-    for entry in parsed.entries:
-        feed_entry, created = _entry_get_or_create(feed, entry.guid, entry.link)
-        if not created and feed_entry.article_id:
-            continue  # seen before: a repeated delivery is a no-op
-        outcome.new_entries += int(created)
-        if not entry.link:
-            continue
-        try:
-            url = fetching.validate_url(entry.link)
-        except fetching.FetchError as exc:
-            refused.append(exc.message)
-            continue
-        article, article_created = article_for_url(url=url, feed=feed, title=entry.title, published_at=entry.published)
-        outcome.new_articles += int(article_created)
-        FeedEntry.objects.filter(pk=feed_entry.pk).update(article=article)
-    if refused:
-        outcome.notes.append(f"{len(refused)} entr{'y' if len(refused) == 1 else 'ies'} refused: {refused[0]}")
-
-
-def _entry_get_or_create(feed: Feed, guid: str, link: str) -> tuple[FeedEntry, bool]:
-    # The (feed, guid) constraint decides: a concurrent poll of the same feed inserts nothing twice.
-    try:
-        with transaction.atomic():
-            return FeedEntry.objects.create(feed=feed, guid=guid[:1000], link=link[:2000]), True
-    except IntegrityError:
-        return FeedEntry.objects.get(feed=feed, guid=guid[:1000]), False
 
 
 def _record_success(

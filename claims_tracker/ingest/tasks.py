@@ -28,7 +28,7 @@ from kombu.exceptions import OperationalError
 from claims_tracker.archive import services as archive_services
 from claims_tracker.lib.backoff import backoff_seconds
 
-from . import polling, services
+from . import polling, services, websub
 from .fetching import FetchError
 
 log = logging.getLogger(__name__)
@@ -106,6 +106,13 @@ def requeue_stalled_articles() -> int:
 def fetch_feed(feed_id: int) -> str:
     # Feed failures are not retried here: the feed's own backoff schedules the next attempt.
     return polling.feed_poll(feed_id).status
+
+
+@shared_task(name="claims_tracker.ingest.tasks.subscribe_websub", ignore_result=True)
+def subscribe_websub(feed_id: int, hub: str, topic: str) -> str:
+    """Ask a feed's WebSub hub to push it to us (ingest/websub.py); the hub verifies with our callback."""
+    sub = websub.websub_subscribe(feed_id=feed_id, hub=hub, topic=topic)
+    return sub.state if sub is not None else "gone"
 
 
 @shared_task(bind=True, name="claims_tracker.ingest.tasks.fetch_article", ignore_result=True)
