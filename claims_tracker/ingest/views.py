@@ -12,7 +12,7 @@ from claims_tracker.accounts.decorators import editor_required
 
 from . import polling, schedule, selectors, services
 from .forms import FeedBoundsForm, FeedForm, seconds
-from .models import Feed
+from .models import Feed, WebSubState
 
 
 def _get_feed(pk: int) -> Feed:
@@ -81,7 +81,13 @@ def feed_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "poll_interval_max": _whole_minutes(feed.poll_interval_max),
         }
     )
-    return render(request, "ingest/feed_detail.html", {"feed": feed, "entries": entries, "bounds_form": bounds})
+    websub = getattr(feed, "websub", None)  # a feed without one raises RelatedObjectDoesNotExist, an AttributeError
+    context = {"feed": feed, "entries": entries, "bounds_form": bounds, "websub": websub}
+    context["websub_class"] = _WEBSUB_CLASSES.get(websub.state, "failed") if websub else ""
+    return render(request, "ingest/feed_detail.html", context)
+
+
+_WEBSUB_CLASSES = {WebSubState.ACTIVE: "done", WebSubState.PENDING: "new"}
 
 
 def _whole_minutes(seconds: int | None) -> int | None:

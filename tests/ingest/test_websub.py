@@ -122,6 +122,22 @@ class TestWebSubEdges:
         sub.refresh_from_db()
         assert sub.state == WebSubState.DENIED and sub.last_error == "not allowed here"
 
+    def test_the_feed_page_shows_the_push_state(self, client, editor):
+        client.force_login(editor)
+        feed = Feed.objects.create(url="https://news.example/rss")
+        page = client.get(reverse("ingest-feed-detail", args=[feed.pk])).content.decode()
+        assert "the feed names no hub" in page
+        WebSubSubscription.objects.create(
+            feed=feed,
+            hub="https://hub.example/",
+            topic=feed.url,
+            token="t",
+            secret="k3y-s3cret",
+            state=WebSubState.ACTIVE,
+        )
+        page = client.get(reverse("ingest-feed-detail", args=[feed.pk])).content.decode()
+        assert "Pushing" in page and "0 pushes" in page and "https://hub.example/" in page and "k3y-s3cret" not in page
+
     def test_an_unknown_callback_answers_our_error_shape(self, client):
         response = client.post(reverse("websub-callback", args=["nope"]), b"x", content_type="text/plain")
         assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
