@@ -13,8 +13,9 @@
   signed wrongly, is ignored yet answered 2xx, as §8 requires (the sender learns nothing); a good one is parsed
   and recorded by the same code as a poll's entries (polling.entries_record), so an entry that arrives by push
   and by poll is one entry: the (feed, guid) constraint decides.
-- Renewal: a poll that finds the lease ending within WEBSUB_RENEW_BEFORE asks again. Polling carries on beside
-  the push, at the feed's adaptive interval: a push the hub loses is still caught.
+- Renewal: a poll that finds the lease ending within RENEW_BEFORE (or in its last half, if shorter) asks again,
+  on the same callback with the same secret. Polling carries on beside the push, at the feed's adaptive
+  interval: a push the hub loses is still caught.
 """
 
 from __future__ import annotations
@@ -78,7 +79,11 @@ def websub_wanted(*, feed: Feed, hub: str, topic: str) -> bool:
         return True
     now = timezone.now()
     if sub.state == WebSubState.ACTIVE:
-        return sub.lease_expires_at is None or sub.lease_expires_at - now < RENEW_BEFORE
+        if sub.lease_expires_at is None:
+            return True
+        # Within a day of its end, or within the last half of a short lease (not every poll of a 1-hour lease).
+        lease = sub.lease_expires_at - sub.requested_at
+        return sub.lease_expires_at - now < min(RENEW_BEFORE, lease / 2)
     if sub.state == WebSubState.PENDING:
         return now - sub.requested_at > timedelta(hours=1)  # the hub never checked: ask again
     return now - sub.requested_at > RETRY_AFTER
@@ -93,7 +98,12 @@ def websub_subscribe(*, feed_id: int, hub: str, topic: str) -> WebSubSubscriptio
     feed = Feed.objects.filter(pk=feed_id).first()
     if feed is None:
         return None
-    token, secret = secrets.token_urlsafe(32), secrets.token_hex(32)
+    old = WebSubSubscription.objects.filter(feed=feed).first()
+    if old is not None and (old.hub, old.topic, old.state) == (hub, topic, WebSubState.ACTIVE):
+        # A renewal: the same callback and secret, still active, so pushes on their way stay valid meanwhile.
+        token, secret, state = old.token, old.secret, WebSubState.ACTIVE
+    else:
+        token, secret, state = secrets.token_urlsafe(32), secrets.token_hex(32), WebSubState.PENDING
     sub, _ = WebSubSubscription.objects.update_or_create(
         feed=feed,
         defaults={
@@ -101,7 +111,7 @@ def websub_subscribe(*, feed_id: int, hub: str, topic: str) -> WebSubSubscriptio
             "topic": topic[:2000],
             "token": token,
             "secret": secret,
-            "state": WebSubState.PENDING,
+            "state": state,
             "requested_at": timezone.now(),
             "last_error": "",
         },

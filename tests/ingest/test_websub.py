@@ -4,9 +4,11 @@ recorded by the same code as polls, against a real hub on 127.0.0.1 and our call
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from claims_tracker.claims.models import Article, IngestState
 from claims_tracker.ingest import polling, websub
@@ -94,6 +96,22 @@ class TestWebSubFlow:
         assert unsigned.status_code == 202 and unsigned.json() == {"status": "received"}
         assert not FeedEntry.objects.filter(guid__endswith="forged").exists()
         assert WebSubSubscription.objects.get(feed=feed).push_count == 0
+
+    def test_a_lease_ending_soon_is_renewed_on_the_same_callback(self, subscribed, hub, server):
+        feed, topic = subscribed
+        before = WebSubSubscription.objects.get(feed=feed)
+        polling.feed_poll(feed.pk)  # the lease (the hub's: 1 hour) has most of its time to run: no renewal
+        assert len(hub.requests) == 1
+        ends = timezone.now() + timedelta(hours=2)
+        WebSubSubscription.objects.filter(pk=before.pk).update(
+            requested_at=timezone.now() - timedelta(days=9), lease_expires_at=ends
+        )
+        polling.feed_poll(feed.pk)
+        wait_until(lambda: len(hub.verified()) == 2, timeout=30, message="the renewal verified")
+        after = WebSubSubscription.objects.get(feed=feed)
+        assert [r["hub.callback"] for r in hub.requests][0] == hub.requests[1]["hub.callback"]
+        assert (after.token, after.secret, after.state) == (before.token, before.secret, WebSubState.ACTIVE)
+        assert after.lease_expires_at > timezone.now() + timedelta(minutes=50)  # the hub's new lease (1 h)
 
     def test_a_verification_for_another_topic_or_token_is_refused(self, subscribed, hub, live_server):
         feed, topic = subscribed
