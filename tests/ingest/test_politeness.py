@@ -127,7 +127,9 @@ def test_with_redis_down_it_fails_open_and_each_process_stays_polite(
     settings.INGEST_HOST_MAX_CONCURRENT, settings.INGEST_HOST_MIN_INTERVAL_MS = 2, 1000
     own = RedisServer(tmp_path)  # started
     try:
-        client = redis.Redis.from_url(own.url(0), socket_connect_timeout=0.3, socket_timeout=0.3)
+        # Built as django-redis builds the cache's client (a pool from the URL): no client-side retries.
+        pool = redis.ConnectionPool.from_url(own.url(0), socket_connect_timeout=0.3, socket_timeout=0.3)
+        client = redis.Redis(connection_pool=pool)
         monkeypatch.setattr(politeness, "limiter", politeness.HostLimiter(client))
         first, second, third = feeds(server, 3)
         with politeness.host_slot(first.url):  # the counts are kept in Redis while it answers
