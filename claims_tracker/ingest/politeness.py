@@ -75,6 +75,12 @@ class HostBusy(Exception):
         self.seconds = seconds
 
 
+def host_keys(host: str) -> tuple[str, str]:
+    """The host's Redis keys: its slots (a sorted set) and its next allowed start. The braces keep both in one
+    Redis Cluster slot, as a script's keys must be."""
+    return f"{KEY_PREFIX}:{{{host}}}:slots", f"{KEY_PREFIX}:{{{host}}}:next"
+
+
 def host_of(url: str) -> str:
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
@@ -135,14 +141,14 @@ class _RedisLimiter:
         self.pause_script = client.register_script(_PAUSE)
 
     def acquire(self, host: str, token: str, limit: int, interval: int) -> int:
-        keys = [f"{KEY_PREFIX}:{host}:slots", f"{KEY_PREFIX}:{host}:next"]
+        keys = list(host_keys(host))
         return int(self.acquire_script(keys=keys, args=[token, limit, interval, SLOT_LEASE_MS, FULL_RETRY_MS]))
 
     def release(self, host: str, token: str) -> None:
-        self.client.zrem(f"{KEY_PREFIX}:{host}:slots", token)
+        self.client.zrem(host_keys(host)[0], token)
 
     def pause(self, host: str, ms: int) -> None:
-        self.pause_script(keys=[f"{KEY_PREFIX}:{host}:next"], args=[ms])
+        self.pause_script(keys=[host_keys(host)[1]], args=[ms])
 
 
 class _LocalLimiter:

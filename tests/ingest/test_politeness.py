@@ -133,7 +133,7 @@ def test_with_redis_down_it_fails_open_and_each_process_stays_polite(
         monkeypatch.setattr(politeness, "limiter", politeness.HostLimiter(client))
         first, second, third = feeds(server, 3)
         with politeness.host_slot(first.url):  # the counts are kept in Redis while it answers
-            assert client.zcard(f"{politeness.KEY_PREFIX}:{politeness.host_of(first.url)}:slots") == 1
+            assert client.zcard(politeness.host_keys(politeness.host_of(first.url))[0]) == 1
         with django_capture_on_commit_callbacks(execute=True):
             assert polling.feed_poll(first.pk).status == FeedStatus.OK
         own.kill()
