@@ -399,6 +399,9 @@ INGEST_RETRY_BACKOFF = env_int("INGEST_RETRY_BACKOFF", 30)  # seconds before the
 INGEST_RETRY_BACKOFF_MAX = env_int("INGEST_RETRY_BACKOFF_MAX", 1800)
 # A failing feed is polled less often, doubling up to this cap (seconds); a Retry-After is honoured up to it too.
 INGEST_FEED_BACKOFF_MAX = env_int("INGEST_FEED_BACKOFF_MAX", 6 * 3600)
+# Feeds the beat's fan-out claims per tick (every INGEST_POLL_EVERY s), the most overdue first. It must exceed the
+# feeds falling due per tick: 10,000 feeds every 15 minutes are about 670 a minute.
+INGEST_POLL_BATCH = env_int("INGEST_POLL_BATCH", 2000)
 # Adaptive poll intervals (ingest/schedule.py): the bounds of a feed whose editor set none (seconds).
 INGEST_FEED_MIN_INTERVAL = env_int("INGEST_FEED_MIN_INTERVAL", 300)
 INGEST_FEED_MAX_INTERVAL = env_int("INGEST_FEED_MAX_INTERVAL", 3600)

@@ -106,9 +106,13 @@ def feed_poll_now(*, feed: Feed) -> bool:
     return bool(ids)
 
 
-def feeds_claim_due(*, now: datetime | None = None, limit: int = 500, feed_ids: list[int] | None = None) -> list[int]:
-    """Claim due feeds (or the given ones, due or not) for one poll each; returns their ids."""
+def feeds_claim_due(
+    *, now: datetime | None = None, limit: int | None = None, feed_ids: list[int] | None = None
+) -> list[int]:
+    """Claim due feeds (or the given ones, due or not) for one poll each, the most overdue first, at most `limit`
+    (INGEST_POLL_BATCH: per beat tick, so above the feeds falling due per INGEST_POLL_EVERY); returns their ids."""
     now = now or timezone.now()
+    limit = settings.INGEST_POLL_BATCH if limit is None else limit
     with transaction.atomic():
         qs = Feed.objects.select_for_update(skip_locked=True).filter(active=True)
         qs = qs.filter(pk__in=feed_ids) if feed_ids is not None else qs.filter(next_poll_at__lte=now)
