@@ -12,7 +12,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/claims_tracker
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: run install install-dev migrate demo serve db db-stop test test-embedded check lint fmt services shell worker beat bench bench-feeds up down clean
+.PHONY: run install install-dev migrate demo serve db db-stop test test-embedded check lint fmt services shell worker poller beat bench bench-feeds up down clean
 
 # Without DATABASE_URL: start the embedded PostgreSQL (created in .pgdata/ on the first run, kept
 # after), migrate, load the demo and serve; Ctrl-C stops the web server, then the database.
@@ -78,8 +78,14 @@ test-embedded: install-dev services
 shell: install
 	$(MANAGE) shell
 
+# Two worker groups. `worker`: the CPU-bound article work (fetch, extract, find candidates) and webhooks, one
+# process per core. `poller`: feed polls only, a thread pool (I/O-bound: each poll mostly waits on the network).
+POLL_CONCURRENCY ?= 16
 worker: install
-	$(VENV)/bin/celery -A claims_tracker worker -Q ingest,default -l info
+	$(VENV)/bin/celery -A claims_tracker worker -Q ingest,default -l info -n extract@%h
+
+poller: install
+	$(VENV)/bin/celery -A claims_tracker worker -Q feeds -P threads -c $(POLL_CONCURRENCY) -l info -n poller@%h
 
 beat: install
 	$(VENV)/bin/celery -A claims_tracker beat -l info

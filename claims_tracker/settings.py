@@ -360,7 +360,13 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "redis+socket://")) an
 CELERY_IMPORTS = ["claims_tracker.worker"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Two worker groups: feed polling (I/O-bound, waits on the network) on `feeds`, served by a thread pool
+# (`make poller`: `-Q feeds -P threads -c N`), and everything CPU-bound (fetching and extracting articles) on
+# `ingest`, one prefork process per core (`make worker`). Exact names win over the patterns (Celery's MapRoute).
 CELERY_TASK_ROUTES = {
+    "claims_tracker.ingest.tasks.poll_due_feeds": {"queue": "feeds"},
+    "claims_tracker.ingest.tasks.fetch_feed": {"queue": "feeds"},
+    "claims_tracker.ingest.tasks.subscribe_websub": {"queue": "feeds"},
     "claims_tracker.ingest.tasks.*": {"queue": "ingest"},
     "claims_tracker.archive.tasks.*": {"queue": "ingest"},  # fetches, as ingestion does
 }
@@ -397,8 +403,20 @@ INGEST_USER_AGENT = env(
 INGEST_MAX_RETRIES = env_int("INGEST_MAX_RETRIES", 5)
 INGEST_RETRY_BACKOFF = env_int("INGEST_RETRY_BACKOFF", 30)  # seconds before the first retry
 INGEST_RETRY_BACKOFF_MAX = env_int("INGEST_RETRY_BACKOFF_MAX", 1800)
-# A failing feed is polled less often, doubling up to this cap (seconds).
+# A failing feed is polled less often, doubling up to this cap (seconds); a Retry-After is honoured up to it too.
 INGEST_FEED_BACKOFF_MAX = env_int("INGEST_FEED_BACKOFF_MAX", 6 * 3600)
+# Feeds the beat's fan-out claims per tick (every INGEST_POLL_EVERY s), the most overdue first. It must exceed the
+# feeds falling due per tick: 10,000 feeds every 15 minutes are about 670 a minute.
+INGEST_POLL_BATCH = env_int("INGEST_POLL_BATCH", 2000)
+# Adaptive poll intervals (ingest/schedule.py): the bounds of a feed whose editor set none (seconds).
+INGEST_FEED_MIN_INTERVAL = env_int("INGEST_FEED_MIN_INTERVAL", 300)
+INGEST_FEED_MAX_INTERVAL = env_int("INGEST_FEED_MAX_INTERVAL", 3600)
+# Politeness per host (ingest/politeness.py), shared by every poller through Redis: at most this many requests
+# at once to one host (0: no limit), their starts at least this many ms apart (0: none); a poll that would wait
+# longer than INGEST_HOST_MAX_WAIT_MS is put back on the feed's schedule instead of holding a poller thread.
+INGEST_HOST_MAX_CONCURRENT = env_int("INGEST_HOST_MAX_CONCURRENT", 2)
+INGEST_HOST_MIN_INTERVAL_MS = env_int("INGEST_HOST_MIN_INTERVAL_MS", 500)
+INGEST_HOST_MAX_WAIT_MS = env_int("INGEST_HOST_MAX_WAIT_MS", 5000)
 # The sweep (every INGEST_SWEEP_EVERY s) sends an article again when it has waited queued this long (its message
 # lost: the broker was down when it was submitted) or been fetching/extracting this long (its worker died). A live
 # worker never holds an article that long: the stall bound must be above the task's hard time limit.

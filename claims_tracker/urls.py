@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from claims_tracker.claims.health import healthz
+from claims_tracker.ingest.websub_views import websub_callback
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -9,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("claims_tracker.accounts.urls")),
     path("api/", include("claims_tracker.api.urls")),
     path("desk/feeds/", include("claims_tracker.ingest.urls")),
+    path("websub/<str:token>/", websub_callback, name="websub-callback"),
     path("desk/archive/", include("claims_tracker.archive.urls")),
     path("desk/factchecks/", include("claims_tracker.factchecks.urls")),
     path("desk/team/", include("claims_tracker.teamwork.urls")),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.conf import settings
 from django.core.management import get_commands
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,11 +21,11 @@ def _command(service: dict) -> list[str]:
     return shlex.split(command) if isinstance(command, str) else list(command)
 
 
-def test_it_defines_the_five_services():
-    assert set(SERVICES) == {"postgres", "redis", "web", "worker", "beat"}
+def test_it_defines_the_six_services():
+    assert set(SERVICES) == {"postgres", "redis", "web", "worker", "poller", "beat"}
 
 
-@pytest.mark.parametrize("name", ["postgres", "redis", "web", "worker", "beat"])
+@pytest.mark.parametrize("name", ["postgres", "redis", "web", "worker", "poller", "beat"])
 def test_each_service_has_a_health_check(name):
     check = SERVICES[name].get("healthcheck")
     assert check and check.get("test"), f"{name} has no health check"
@@ -74,6 +75,17 @@ def test_celery_points_at_the_project_app(name):
 def test_the_worker_consumes_both_queues():
     command = _command(SERVICES["worker"])
     assert set(command[command.index("-Q") + 1].split(",")) == {"ingest", "default"}
+
+
+def test_the_poller_is_a_thread_pool_on_the_feeds_queue_alone():
+    command = _command(SERVICES["poller"])
+    assert command[command.index("-A") + 2] == "worker"
+    assert command[command.index("-Q") + 1] == "feeds"
+    assert command[command.index("-P") + 1] == "threads"
+    assert int(command[command.index("--concurrency") + 1]) > 1
+    routes = settings.CELERY_TASK_ROUTES
+    assert routes["claims_tracker.ingest.tasks.fetch_feed"]["queue"] == "feeds"
+    assert SERVICES["poller"]["build"] == "."
 
 
 def test_the_image_build_exists():

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from . import polling
-from .models import ArticleRedirect, Candidate, Feed, FeedEntry
+from .models import ArticleRedirect, Candidate, Feed, FeedEntry, WebSubSubscription
 
 
 @admin.register(Feed)
@@ -13,6 +13,7 @@ class FeedAdmin(admin.ModelAdmin):
         "last_status",
         "last_success_at",
         "consecutive_failures",
+        "poll_interval",
         "next_poll_at",
     ]
     list_filter = ["active", "last_status", "outlet"]
@@ -26,6 +27,8 @@ class FeedAdmin(admin.ModelAdmin):
         "last_status",
         "last_error",
         "last_poll_note",
+        "poll_count",
+        "not_modified_count",
     ]
     autocomplete_fields = ["outlet"]
     actions = ["poll_now"]
@@ -56,3 +59,13 @@ class CandidateAdmin(admin.ModelAdmin):
 class ArticleRedirectAdmin(admin.ModelAdmin):
     list_display = ["from_article_id", "article", "created_at"]
     raw_id_fields = ["article"]
+
+
+@admin.register(WebSubSubscription)
+class WebSubSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["feed", "hub", "state", "lease_expires_at", "push_count", "last_push_at"]
+    list_filter = ["state"]
+    search_fields = ["topic", "hub"]
+    raw_id_fields = ["feed"]
+    exclude = ["secret", "token"]  # the push signing key and the callback's name stay out of sight
+    readonly_fields = ["requested_at", "lease_expires_at", "last_push_at", "push_count", "last_error"]

@@ -58,6 +58,9 @@ class ParsedFeed:
     title: str = ""
     link: str = ""
     version: str = ""
+    # WebSub discovery (W3C WebSub §4): the hub that pushes this feed, and the feed's own (self) URL, the topic.
+    hub: str = ""
+    self_url: str = ""
     entries: list[ParsedEntry] = field(default_factory=list)
     broken: bool = False
     refused: bool = False  # hostile input, not merely broken
@@ -143,6 +146,9 @@ def _parse_json_feed(data: bytes) -> ParsedFeed:
     feed = ParsedFeed(
         title=_text(doc.get("title")), link=_text(doc.get("home_page_url")), version="json" + version[-1:]
     )
+    hubs = doc.get("hubs") if isinstance(doc.get("hubs"), list) else []
+    feed.hub = next((_text(h.get("url")) for h in hubs if isinstance(h, dict) and _text(h.get("url"))), "")
+    feed.self_url = _text(doc.get("feed_url"))
     for item in items[:MAX_ENTRIES]:
         if not isinstance(item, dict):
             feed.warnings.append("an item that is not an object was skipped")
@@ -178,6 +184,12 @@ def _parse_xml_feed(data: bytes, *, content_type: str, url: str) -> ParsedFeed:
     bozo = str(parsed.get("bozo_exception", "")) if parsed.get("bozo") else ""
     version = parsed.get("version", "") or ""
     feed = ParsedFeed(title=_text(parsed.feed.get("title")), link=_text(parsed.feed.get("link")), version=version)
+    for link in parsed.feed.get("links") or []:
+        rel, href = _text(link.get("rel")), _text(link.get("href"))
+        if rel == "hub" and href and not feed.hub:
+            feed.hub = href
+        elif rel == "self" and href and not feed.self_url:
+            feed.self_url = href
     # Nothing usable at all: no entries, no title, and either no feed format recognised or a parse error.
     if not parsed.entries and not feed.title and (not version or bozo):
         feed.broken = True

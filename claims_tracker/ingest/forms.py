@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 
 from claims_tracker.claims.models import Outlet
 
@@ -24,5 +25,40 @@ class FeedForm(forms.Form):
         help_text="Articles from this feed are credited to this outlet.",
     )
     poll_interval = forms.IntegerField(
-        label="Poll every (minutes)", min_value=1, max_value=24 * 60, initial=15, help_text="Between 1 and 1440."
+        label="Poll every (minutes)",
+        min_value=1,
+        max_value=24 * 60,
+        initial=15,
+        help_text="To start with: polls then come more often while the feed changes, less often while it does not.",
     )
+    poll_interval_min = forms.IntegerField(
+        label="At most every (minutes)", min_value=1, max_value=24 * 60, required=False
+    )
+    poll_interval_max = forms.IntegerField(
+        label="At least every (minutes)", min_value=1, max_value=7 * 24 * 60, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bounds_help(self)
+
+
+class FeedBoundsForm(forms.Form):
+    """The bounds of a feed's adaptive interval, in minutes; empty: the newsroom's default."""
+
+    poll_interval_min = FeedForm.base_fields["poll_interval_min"]
+    poll_interval_max = FeedForm.base_fields["poll_interval_max"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bounds_help(self)
+
+
+def bounds_help(form: forms.Form) -> None:
+    low, high = settings.INGEST_FEED_MIN_INTERVAL // 60, settings.INGEST_FEED_MAX_INTERVAL // 60
+    form.fields["poll_interval_min"].help_text = f"The shortest interval. Empty: {low} min."
+    form.fields["poll_interval_max"].help_text = f"The longest interval. Empty: {high} min."
+
+
+def seconds(minutes: int | None) -> int | None:
+    return None if minutes is None else minutes * 60

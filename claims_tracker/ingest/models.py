@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from claims_tracker.claims.models import Stance
@@ -23,7 +23,17 @@ class Feed(models.Model):
     title = models.CharField(max_length=300, blank=True)
     outlet = models.ForeignKey("claims.Outlet", on_delete=models.SET_NULL, null=True, blank=True, related_name="feeds")
     active = models.BooleanField(default=True)
-    poll_interval = models.PositiveIntegerField(default=900, help_text="Seconds between polls.")
+    # The interval in use now, adapted after each poll within the bounds below (ingest/schedule.py says how).
+    poll_interval = models.PositiveIntegerField(default=900, help_text="Seconds between polls, as adapted now.")
+    poll_interval_min = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Seconds; the most often it is polled. Empty: INGEST_FEED_MIN_INTERVAL."
+    )
+    poll_interval_max = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Seconds; the least often it is polled. Empty: INGEST_FEED_MAX_INTERVAL."
+    )
+    # Counted by every poll that reached the server (failures included); the share of 304s is the ETag's worth.
+    poll_count = models.PositiveBigIntegerField(default=0)
+    not_modified_count = models.PositiveBigIntegerField(default=0)
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
@@ -41,7 +51,19 @@ class Feed(models.Model):
 
     class Meta:
         ordering = ["title", "url"]
-        constraints = [models.CheckConstraint(condition=Q(poll_interval__gte=60), name="feed_poll_interval_min")]
+        constraints = [
+            models.CheckConstraint(condition=Q(poll_interval__gte=60), name="feed_poll_interval_min"),
+            models.CheckConstraint(
+                condition=Q(poll_interval_min__isnull=True) | Q(poll_interval_min__gte=60),
+                name="feed_poll_bound_min_gte_60",
+            ),
+            models.CheckConstraint(
+                condition=Q(poll_interval_min__isnull=True)
+                | Q(poll_interval_max__isnull=True)
+                | Q(poll_interval_min__lte=F("poll_interval_max")),
+                name="feed_poll_bounds_ordered",
+            ),
+        ]
         indexes = [
             models.Index(fields=["next_poll_at"], condition=Q(active=True), name="feed_due"),
         ]
@@ -52,6 +74,11 @@ class Feed(models.Model):
     @property
     def is_failing(self) -> bool:
         return self.consecutive_failures > 0
+
+    @property
+    def not_modified_share(self) -> int:
+        """Per cent of polls answered 304 Not Modified."""
+        return round(100 * self.not_modified_count / self.poll_count) if self.poll_count else 0
 
 
 class FeedEntry(models.Model):
@@ -164,3 +191,32 @@ class ArticleRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_article_id} -> {self.article_id}"
+
+
+class WebSubState(models.TextChoices):
+    PENDING = "pending", "Asked; waiting for the hub's check"
+    ACTIVE = "active", "Pushing"
+    DENIED = "denied", "Refused by the hub"
+    FAILED = "failed", "Subscribing failed"
+
+
+class WebSubSubscription(models.Model):
+    """A feed's WebSub subscription (W3C WebSub): the hub pushes new content to our callback, named by `token`.
+
+    `secret` signs every push (X-Hub-Signature, HMAC); a push whose signature does not match is ignored.
+    """
+
+    feed = models.OneToOneField(Feed, on_delete=models.CASCADE, related_name="websub")
+    hub = models.URLField(max_length=2000)
+    topic = models.URLField(max_length=2000)
+    token = models.CharField(max_length=64, unique=True)
+    secret = models.CharField(max_length=200)
+    state = models.CharField(max_length=20, choices=WebSubState.choices, default=WebSubState.PENDING)
+    requested_at = models.DateTimeField(default=timezone.now)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    last_push_at = models.DateTimeField(null=True, blank=True)
+    push_count = models.PositiveBigIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.topic} via {self.hub}"

@@ -2,27 +2,29 @@
 
 Two beat processes (or a beat and `poll_feeds`) may fan out at the same moment; `feeds_claim_due` takes due
 feeds with SELECT ... FOR UPDATE SKIP LOCKED and moves their `next_poll_at` forward in the same transaction, so
-each due feed is handed to exactly one fetch_feed. The poll then sets the real next time: the interval on
-success, a doubling backoff with jitter (capped) on failure.
+each due feed is handed to exactly one fetch_feed. The poll then sets the real next time (schedule.py): the
+adapted interval on success, a doubling backoff with jitter (capped) on failure, no sooner than a 429 or 503's
+Retry-After. Each poll first takes one of its host's request slots (politeness.py); a host too busy to answer
+within INGEST_HOST_MAX_WAIT_MS puts the poll back on the schedule for that long, counted as neither poll nor failure.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from claims_tracker.claims.models import Outlet
-from claims_tracker.lib.backoff import backoff_seconds
 
-from . import claimreview, fetching
+from . import claimreview, fetching, politeness, schedule, websub
+from .entries import PollResult, entries_record
 from .feeds import ParsedFeed, parse_feed
-from .models import Feed, FeedEntry, FeedStatus
-from .services import IngestError, article_for_url
+from .models import Feed, FeedStatus
+from .services import IngestError
 
 log = logging.getLogger(__name__)
 
@@ -42,33 +44,41 @@ FEED_ACCEPT = (
 )
 # A claimed feed is not handed out again for this long, even if its poll is lost without a trace.
 CLAIM_LEASE = timedelta(minutes=15)
-
-
-@dataclass
-class PollResult:
-    feed_id: int
-    status: str
-    new_entries: int = 0
-    new_articles: int = 0
-    error: str = ""
-    notes: list[str] = field(default_factory=list)
+# Answers that ask us to come back later; read (with their Retry-After) rather than raised as errors.
+SLOW_DOWN = (429, 503)
+DEFERRED = "deferred"
 
 
 def feed_create(
-    *, url: str, title: str = "", outlet: Outlet | None = None, poll_interval: int = 900, added_by=None
+    *,
+    url: str,
+    title: str = "",
+    outlet: Outlet | None = None,
+    poll_interval: int = 900,
+    poll_interval_min: int | None = None,
+    poll_interval_max: int | None = None,
+    added_by=None,
 ) -> Feed:
+    """A feed to follow, polled from `poll_interval` seconds on, adapting within the bounds (None: the defaults)."""
     try:
         url = fetching.validate_url(url)
     except fetching.FetchError as exc:
         raise IngestError(exc.message, "url") from None
     if poll_interval < 60:
         raise IngestError("Poll at most once a minute (60 seconds or more).", "poll_interval")
+    schedule.check_bounds(low=poll_interval_min, high=poll_interval_max, interval=poll_interval)
     if Feed.objects.filter(url=url).exists():
         raise IngestError("This feed is already followed.", "url")
     try:
         with transaction.atomic():
             feed = Feed.objects.create(
-                url=url, title=title.strip()[:300], outlet=outlet, poll_interval=poll_interval, added_by=added_by
+                url=url,
+                title=title.strip()[:300],
+                outlet=outlet,
+                poll_interval=poll_interval,
+                poll_interval_min=poll_interval_min,
+                poll_interval_max=poll_interval_max,
+                added_by=added_by,
             )
     except IntegrityError:
         raise IngestError("This feed is already followed.", "url") from None
@@ -96,9 +106,13 @@ def feed_poll_now(*, feed: Feed) -> bool:
     return bool(ids)
 
 
-def feeds_claim_due(*, now: datetime | None = None, limit: int = 500, feed_ids: list[int] | None = None) -> list[int]:
-    """Claim due feeds (or the given ones, due or not) for one poll each; returns their ids."""
+def feeds_claim_due(
+    *, now: datetime | None = None, limit: int | None = None, feed_ids: list[int] | None = None
+) -> list[int]:
+    """Claim due feeds (or the given ones, due or not) for one poll each, the most overdue first, at most `limit`
+    (INGEST_POLL_BATCH: per beat tick, so above the feeds falling due per INGEST_POLL_EVERY); returns their ids."""
     now = now or timezone.now()
+    limit = settings.INGEST_POLL_BATCH if limit is None else limit
     with transaction.atomic():
         qs = Feed.objects.select_for_update(skip_locked=True).filter(active=True)
         qs = qs.filter(pk__in=feed_ids) if feed_ids is not None else qs.filter(next_poll_at__lte=now)
@@ -116,11 +130,6 @@ def feeds_enqueue_due(*, now: datetime | None = None) -> list[int]:
     for feed_id in ids:
         enqueue_after_commit(fetch_feed, feed_id)
     return ids
-
-
-def feed_backoff(*, interval: int, failures: int) -> timedelta:
-    cap = max(interval, settings.INGEST_FEED_BACKOFF_MAX)
-    return timedelta(seconds=backoff_seconds(base=interval, attempt=failures, cap=cap))
 
 
 def feed_poll(feed_id: int) -> PollResult:
@@ -149,15 +158,21 @@ def _poll(feed: Feed) -> PollResult:
     if feed.last_modified:
         headers["If-Modified-Since"] = feed.last_modified
     try:
-        result = fetching.safe_fetch(
-            feed.url,
-            headers=headers,
-            max_bytes=FEED_MAX_BYTES,
-            deadline=FEED_DEADLINE,
-            allowed_content_types=FEED_TYPES,
-        )
+        with politeness.host_slot(feed.url):
+            result = fetching.safe_fetch(
+                feed.url,
+                headers=headers,
+                max_bytes=FEED_MAX_BYTES,
+                deadline=FEED_DEADLINE,
+                allowed_content_types=FEED_TYPES,
+                accept_statuses=SLOW_DOWN,
+            )
+    except politeness.HostBusy as busy:
+        return _record_deferred(feed, busy)
     except fetching.FetchError as exc:
         return _record_failure(feed, exc.message, FeedStatus.FAILED)
+    if result.status in SLOW_DOWN:
+        return _record_slow_down(feed, result)
     if result.not_modified:
         return _record_success(feed, PollResult(feed_id, FeedStatus.NOT_MODIFIED), etag=None, modified=None)
     if claimreview.is_datafeed(result.body):
@@ -167,7 +182,8 @@ def _poll(feed: Feed) -> PollResult:
         return _record_failure(feed, f"Broken feed: {parsed.error}", FeedStatus.BROKEN)
     outcome = PollResult(feed_id, FeedStatus.OK, notes=list(parsed.warnings))
     with transaction.atomic():
-        _record_entries(feed, parsed, outcome)
+        entries_record(feed, parsed, outcome)
+        _websub_follow(feed, result, parsed)
         _record_success(
             feed,
             outcome,
@@ -176,6 +192,15 @@ def _poll(feed: Feed) -> PollResult:
             title=parsed.title,
         )
     return outcome
+
+
+def _websub_follow(feed: Feed, result: fetching.FetchResult, parsed: ParsedFeed) -> None:
+    """A feed that names a WebSub hub: subscribe (once the poll commits) unless already subscribed there."""
+    found = websub.discover(headers=result.headers, url=result.url, parsed=parsed)
+    if found and websub.websub_wanted(feed=feed, hub=found[0], topic=found[1]):
+        from .tasks import enqueue_after_commit, subscribe_websub
+
+        enqueue_after_commit(subscribe_websub, feed.pk, *found)
 
 
 def _record_reviews(feed: Feed, result: fetching.FetchResult) -> PollResult:
@@ -188,55 +213,31 @@ def _record_reviews(feed: Feed, result: fetching.FetchResult) -> PollResult:
     outcome = PollResult(feed.pk, FeedStatus.OK)
     with transaction.atomic():
         created = factchecks_store(reviews, feed_id=feed.pk)
+        outcome.new_entries = created
         outcome.notes.append(f"{len(reviews)} ClaimReview{'' if len(reviews) == 1 else 's'}, {created} new fact-checks")
         etag, modified = result.headers.get("etag", ""), result.headers.get("last-modified", "")
         _record_success(feed, outcome, etag=etag, modified=modified)
     return outcome
 
 
-def _record_entries(feed: Feed, parsed: ParsedFeed, outcome: PollResult) -> None:
-    refused: list[str] = []
-    for entry in parsed.entries:
-        feed_entry, created = _entry_get_or_create(feed, entry.guid, entry.link)
-        if not created and feed_entry.article_id:
-            continue  # seen before: a repeated delivery is a no-op
-        outcome.new_entries += int(created)
-        if not entry.link:
-            continue
-        try:
-            url = fetching.validate_url(entry.link)
-        except fetching.FetchError as exc:
-            refused.append(exc.message)
-            continue
-        article, article_created = article_for_url(url=url, feed=feed, title=entry.title, published_at=entry.published)
-        outcome.new_articles += int(article_created)
-        FeedEntry.objects.filter(pk=feed_entry.pk).update(article=article)
-    if refused:
-        outcome.notes.append(f"{len(refused)} entr{'y' if len(refused) == 1 else 'ies'} refused: {refused[0]}")
-
-
-def _entry_get_or_create(feed: Feed, guid: str, link: str) -> tuple[FeedEntry, bool]:
-    # The (feed, guid) constraint decides: a concurrent poll of the same feed inserts nothing twice.
-    try:
-        with transaction.atomic():
-            return FeedEntry.objects.create(feed=feed, guid=guid[:1000], link=link[:2000]), True
-    except IntegrityError:
-        return FeedEntry.objects.get(feed=feed, guid=guid[:1000]), False
-
-
 def _record_success(
     feed: Feed, outcome: PollResult, *, etag: str | None, modified: str | None, title: str = ""
 ) -> PollResult:
     now = timezone.now()
+    interval = schedule.next_interval(feed, new_entries=outcome.new_entries, first_success=not feed.last_success_at)
     updates = {
         "last_polled_at": now,
         "last_success_at": now,
         "consecutive_failures": 0,
         "last_error": "",
         "last_status": outcome.status,
-        "next_poll_at": now + timedelta(seconds=feed.poll_interval),
+        "poll_interval": interval,
+        "next_poll_at": now + timedelta(seconds=interval),
+        "poll_count": F("poll_count") + 1,
     }
-    if outcome.status != FeedStatus.NOT_MODIFIED:
+    if outcome.status == FeedStatus.NOT_MODIFIED:
+        updates["not_modified_count"] = F("not_modified_count") + 1
+    else:
         updates["last_poll_note"] = _note(outcome)
     if etag is not None:
         updates["etag"] = etag[:500]
@@ -255,15 +256,36 @@ def _note(outcome: PollResult) -> str:
     return "; ".join(parts + outcome.notes)[:2000]
 
 
-def _record_failure(feed: Feed, message: str, status: str) -> PollResult:
+def _record_failure(feed: Feed, message: str, status: str, *, retry_after: float | None = None) -> PollResult:
     now = timezone.now()
     failures = feed.consecutive_failures + 1
+    delay = schedule.failure_delay(interval=feed.poll_interval, failures=failures, retry_after=retry_after)
     Feed.objects.filter(pk=feed.pk).update(
         last_polled_at=now,
         consecutive_failures=failures,
         last_error=message[:2000],
         last_status=status,
-        next_poll_at=now + feed_backoff(interval=feed.poll_interval, failures=failures),
+        next_poll_at=now + delay,
+        poll_count=F("poll_count") + 1,
     )
     log.info("feed %s failed (%s in a row): %s", feed.pk, failures, message)
     return PollResult(feed.pk, status, error=message)
+
+
+def _record_slow_down(feed: Feed, result: fetching.FetchResult) -> PollResult:
+    """A 429 or 503: a failed poll, and neither this feed nor its host is asked again before Retry-After."""
+    wait = politeness.retry_after_seconds(result.headers.get("retry-after"))
+    message = f"The server answered HTTP {result.status} for {result.url}"
+    if wait is None:
+        return _record_failure(feed, message + ".", FeedStatus.FAILED)
+    wait = min(wait, settings.INGEST_FEED_BACKOFF_MAX)
+    politeness.host_pause(feed.url, wait)
+    return _record_failure(feed, f"{message}, asking to wait {wait:.0f} s.", FeedStatus.FAILED, retry_after=wait)
+
+
+def _record_deferred(feed: Feed, busy: politeness.HostBusy) -> PollResult:
+    """The host is busy for longer than a poll waits in place: back on the schedule once it is free, at most a
+    little later (the beat's next fan-out). Not a poll and not a failure: the server was never asked."""
+    Feed.objects.filter(pk=feed.pk).update(next_poll_at=timezone.now() + timedelta(seconds=busy.seconds))
+    log.info("feed %s deferred %.1f s: %s", feed.pk, busy.seconds, busy)
+    return PollResult(feed.pk, DEFERRED, notes=[str(busy)])

@@ -14,7 +14,7 @@ def feed_list() -> QuerySet[Feed]:
 
 
 def feed_get(*, pk: int) -> Feed:
-    return Feed.objects.select_related("outlet", "added_by").annotate(entry_count=Count("entries")).get(pk=pk)
+    return Feed.objects.select_related("outlet", "added_by", "websub").annotate(entry_count=Count("entries")).get(pk=pk)
 
 
 def feed_recent_entries(*, feed: Feed, limit: int = 50) -> QuerySet[FeedEntry]:

@@ -1,9 +1,11 @@
 """Celery tasks of the ingestion flow: ids in, a service call, the next step enqueued after commit.
 
-All of them run on the `ingest` queue (settings.CELERY_TASK_ROUTES), ack late and are re-delivered if a worker
-dies (task_reject_on_worker_lost). Each is idempotent, so a redelivery or a duplicate message changes nothing
-twice. Only transient fetch errors (timeouts, 5xx, 429, connection failures) are retried, with exponential
-backoff and full jitter; a 4xx or a bad page fails the article at once with the reason.
+Feed polling (`poll_due_feeds`, `fetch_feed`) runs on the `feeds` queue, served by I/O workers (a thread pool),
+and the article work on the `ingest` queue, served by the CPU-bound extraction workers (settings.CELERY_TASK_ROUTES):
+a burst of polls never waits behind extraction, nor extraction behind polls. All of them ack late and are
+re-delivered if a worker dies (task_reject_on_worker_lost). Each is idempotent, so a redelivery or a duplicate
+message changes nothing twice. Only transient fetch errors (timeouts, 5xx, 429, connection failures) are
+retried, with exponential backoff and full jitter; a 4xx or a bad page fails the article at once with the reason.
 
 On the embedded default (no broker: tasks always eager) the same tasks run in the process that enqueues them,
 through `enqueue_after_commit`, and end as they would on a worker: see `dispatch` and `fetch_article`.
@@ -26,7 +28,7 @@ from kombu.exceptions import OperationalError
 from claims_tracker.archive import services as archive_services
 from claims_tracker.lib.backoff import backoff_seconds
 
-from . import polling, services
+from . import polling, services, websub
 from .fetching import FetchError
 
 log = logging.getLogger(__name__)
@@ -104,6 +106,13 @@ def requeue_stalled_articles() -> int:
 def fetch_feed(feed_id: int) -> str:
     # Feed failures are not retried here: the feed's own backoff schedules the next attempt.
     return polling.feed_poll(feed_id).status
+
+
+@shared_task(name="claims_tracker.ingest.tasks.subscribe_websub", ignore_result=True)
+def subscribe_websub(feed_id: int, hub: str, topic: str) -> str:
+    """Ask a feed's WebSub hub to push it to us (ingest/websub.py); the hub verifies with our callback."""
+    sub = websub.websub_subscribe(feed_id=feed_id, hub=hub, topic=topic)
+    return sub.state if sub is not None else "gone"
 
 
 @shared_task(bind=True, name="claims_tracker.ingest.tasks.fetch_article", ignore_result=True)

@@ -8,5 +8,6 @@ urlpatterns = [
     path("<int:pk>/", views.feed_detail, name="ingest-feed-detail"),
     path("<int:pk>/toggle/", views.feed_toggle, name="ingest-feed-toggle"),
     path("<int:pk>/poll/", views.feed_poll, name="ingest-feed-poll"),
+    path("<int:pk>/bounds/", views.feed_bounds, name="ingest-feed-bounds"),
     path("articles/<int:pk>/progress/", views.article_progress, name="ingest-article-progress"),
 ]

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from claims_tracker.accounts.decorators import editor_required
 
-from . import polling, selectors, services
-from .forms import FeedForm
-from .models import Feed
+from . import polling, schedule, selectors, services
+from .forms import FeedBoundsForm, FeedForm, seconds
+from .models import Feed, WebSubState
 
 
 def _get_feed(pk: int) -> Feed:
@@ -24,8 +24,15 @@ def _get_feed(pk: int) -> Feed:
 
 def _with_health(feed: Feed) -> Feed:
     feed.health_class, feed.health_label = selectors.feed_health(feed)
-    feed.poll_minutes = max(1, round(feed.poll_interval / 60))
+    feed.poll_minutes = _minutes(feed.poll_interval)
+    feed.bound_minutes = tuple(_minutes(bound) for bound in schedule.interval_bounds(feed))
     return feed
+
+
+def _minutes(seconds: int) -> int | float:
+    """Minutes as an editor reads them: whole from ten minutes on, else to the tenth (1.5, 2, 7.5)."""
+    minutes = round(seconds / 60) if seconds >= 600 else round(seconds / 60, 1)
+    return int(minutes) if minutes == int(minutes) else minutes
 
 
 @require_GET
@@ -49,14 +56,13 @@ def feed_add(request: HttpRequest) -> HttpResponse:
                     title=data["title"],
                     outlet=data["outlet"],
                     poll_interval=data["poll_interval"] * 60,
+                    poll_interval_min=seconds(data["poll_interval_min"]),
+                    poll_interval_max=seconds(data["poll_interval_max"]),
                     added_by=request.user,
                 )
                 polling.feed_poll_now(feed=feed)
         except services.IngestError as exc:
-            field = exc.field if exc.field in form.fields else None
-            if field == "poll_interval":
-                field = None
-            form.add_error(field, exc.message)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "Feed added; its first poll is on its way.")
             return redirect("ingest-feed-detail", pk=feed.pk)
@@ -69,7 +75,46 @@ def feed_add(request: HttpRequest) -> HttpResponse:
 def feed_detail(request: HttpRequest, pk: int) -> HttpResponse:
     feed = _with_health(_get_feed(pk))
     entries = list(selectors.feed_recent_entries(feed=feed))
-    return render(request, "ingest/feed_detail.html", {"feed": feed, "entries": entries})
+    bounds = FeedBoundsForm(
+        initial={
+            "poll_interval_min": _whole_minutes(feed.poll_interval_min),
+            "poll_interval_max": _whole_minutes(feed.poll_interval_max),
+        }
+    )
+    websub = getattr(feed, "websub", None)  # a feed without one raises RelatedObjectDoesNotExist, an AttributeError
+    context = {"feed": feed, "entries": entries, "bounds_form": bounds, "websub": websub}
+    context["websub_class"] = _WEBSUB_CLASSES.get(websub.state, "failed") if websub else ""
+    return render(request, "ingest/feed_detail.html", context)
+
+
+_WEBSUB_CLASSES = {WebSubState.ACTIVE: "done", WebSubState.PENDING: "new"}
+
+
+def _whole_minutes(seconds: int | None) -> int | None:
+    return None if seconds is None else max(1, round(seconds / 60))
+
+
+@require_POST
+@editor_required
+def feed_bounds(request: HttpRequest, pk: int) -> HttpResponse:
+    """An editor's bounds for the feed's adaptive interval; a refusal is said on the feed's page, nothing changed."""
+    feed = _get_feed(pk)
+    form = FeedBoundsForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(f"{form.fields[name].label}: {' '.join(errs)}" for name, errs in form.errors.items())
+        messages.error(request, f"Polling bounds not changed. {errors}")
+        return redirect("ingest-feed-detail", pk=feed.pk)
+    try:
+        schedule.feed_set_bounds(
+            feed=feed,
+            low=seconds(form.cleaned_data["poll_interval_min"]),
+            high=seconds(form.cleaned_data["poll_interval_max"]),
+        )
+    except services.IngestError as exc:
+        messages.error(request, f"Polling bounds not changed. {exc.message}")
+    else:
+        messages.success(request, "Polling bounds saved.")
+    return redirect("ingest-feed-detail", pk=feed.pk)
 
 
 @require_POST

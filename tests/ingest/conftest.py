@@ -22,7 +22,7 @@ from tests.ingest.server import LocalServer
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
-QUEUES = ("ingest", "default")
+QUEUES = ("feeds", "ingest", "default")  # one worker for every queue, unless a test splits them
 
 
 @pytest.fixture
@@ -106,11 +106,20 @@ class Processes:
         """Any other process of the test (gunicorn), with the same environment, log and stopping."""
         return self._spawn(args, name, self.env(**env))
 
-    def worker(self, *, wait: bool = True, pool: str = "solo", **env: str) -> subprocess.Popen:
-        """A worker: the solo pool, or prefork (one child) where a test kills the main process and its children."""
+    def worker(
+        self,
+        *,
+        wait: bool = True,
+        pool: str = "solo",
+        queues: tuple[str, ...] = QUEUES,
+        concurrency: int = 1,
+        **env: str,
+    ) -> subprocess.Popen:
+        """A worker on `queues`: the solo pool, prefork (one child) where a test kills the main process and its
+        children, or threads (`concurrency` of them) as the feed pollers run."""
         name = f"w{len(self.procs)}-{uuid.uuid4().hex[:6]}"
-        args = [CELERY, "-A", "claims_tracker", "worker", "-Q", ",".join(QUEUES), "-P", pool, "-n", f"{name}@%h"]
-        args += ["-c", "1"] if pool == "prefork" else []
+        args = [CELERY, "-A", "claims_tracker", "worker", "-Q", ",".join(queues), "-P", pool, "-n", f"{name}@%h"]
+        args += ["-c", str(concurrency)] if pool in ("prefork", "threads") else []
         args += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"]
         proc = self._spawn(args, name, self.env(**env))
         if wait:

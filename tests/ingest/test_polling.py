@@ -175,6 +175,16 @@ class TestClaimDue:
         assert polling.feeds_claim_due(now=now) == [due.pk]
         assert polling.feeds_claim_due(now=now) == []
 
+    def test_a_tick_claims_at_most_a_batch_the_most_overdue_first(self, settings):
+        settings.INGEST_POLL_BATCH = 2
+        now = timezone.now()
+        feeds = [
+            Feed.objects.create(url=f"https://f{i}.example/rss", next_poll_at=now - timedelta(minutes=i))
+            for i in range(3)
+        ]
+        assert polling.feeds_claim_due(now=now) == [feeds[2].pk, feeds[1].pk]
+        assert polling.feeds_claim_due(now=now) == [feeds[0].pk]
+
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_fan_outs_claim_each_feed_once():
