@@ -142,9 +142,9 @@ def _insert_chunk(cursor, first: int, last: int) -> None:
     cursor.execute(
         f"""
         INSERT INTO claims_article (created_at, updated_at, url, title, byline, published_at, language, summary,
-                                    text, ingest_state, last_error, outlet_id)
+                                    text, ingest_state, last_error, ingest_holder, outlet_id)
         SELECT now(), now(), '', 'Synthetic report ' || i, '', {when} + interval '2 hours', 'en', '', '', 'done', '',
-               {outlet_min} + {_h("i", 11)} % {OUTLETS}
+               '', {outlet_min} + {_h("i", 11)} % {OUTLETS}
         FROM generate_series({first}, {last}) AS i ORDER BY i
         """
     )
