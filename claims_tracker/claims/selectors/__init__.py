@@ -13,7 +13,7 @@ Every public name is re-exported here, so callers write `selectors.claim_get(...
 constant read inside its own module (search.SEARCH_PIN_LIMIT) is changed there, not here.
 """
 
-from .detail import claim_get, claim_list_for_jsonld, claim_status_as_of
+from .detail import ClaimPage, claim_card_get, claim_get, claim_list_for_jsonld, claim_page_get, claim_status_as_of
 from .indexes import claimant_index, claimant_index_letters, story_index
 from .lists import (
     DISPUTING_STANCES,
@@ -23,6 +23,7 @@ from .lists import (
     claim_filter,
     claim_list,
     claim_row_facts,
+    claim_rows,
     status_label,
 )
 from .pages import (
@@ -51,6 +52,9 @@ from .search import (
 from .suggest import claim_search_suggestion
 
 __all__ = [
+    "ClaimPage",
+    "claim_page_get",
+    "claim_card_get",
     "claim_search_suggestion",
     "claimant_index",
     "claimant_index_letters",
@@ -68,6 +72,7 @@ __all__ = [
     "claim_list",
     "claim_list_for_jsonld",
     "claim_row_facts",
+    "claim_rows",
     "claim_search",
     "claim_search_headlines",
     "claim_search_is_sparse",
