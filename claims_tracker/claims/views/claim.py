@@ -81,7 +81,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             claim=claim, when=datetime.combine(as_of_date, time.max, tzinfo=UTC)
         )
 
-    appearances = list(claim.appearances.all())
+    appearances = page.appearances
     changes = page.changes
     first = next((a for a in appearances if a.article.published_at), appearances[0] if appearances else None)
     outlets = {a.article.outlet_id for a in appearances if a.article.outlet_id}
@@ -99,7 +99,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "as_of": as_of_date,
         "as_of_change": as_of_change,
         "as_of_error": as_of_error,
-        "jsonld": jsonld.claim_jsonld(claim, base_url=request.build_absolute_uri("/")),
+        "jsonld": jsonld.claim_jsonld(claim, base_url=request.build_absolute_uri("/"), appearances=appearances),
     }
     return render(request, "claims/claim_detail.html", context)
 

@@ -104,10 +104,17 @@ class TestClaimDetail:
     def test_its_query_count_does_not_grow_with_appearances(self, client, db, django_assert_max_num_queries, n):
         claim = ClaimFactory()
         add_appearances(claim, n)
-        # The claim (its stories riding along), appearances, history (with cited ids), evidence,
-        # relations both ways, the as-of change; + the claim's versions and, cold, the sync horizon
-        # (claims/caching.py).
-        with django_assert_max_num_queries(8) as captured:
+        # The claim with its stories, appearances and history (selectors/claim_page.py; it has no
+        # evidence or relations to read), the as-of change; + the claim's versions and, cold, the
+        # sync horizon (claims/caching.py).
+        with django_assert_max_num_queries(4) as captured:
             response = client.get(claim.get_absolute_url(), {"as_of": "2030-01-01"})
         assert response.context["appearance_count"] == n
-        assert len(captured) <= 8
+        assert len(captured) <= 4
+
+    def test_evidence_and_relations_add_a_query_each(self, client, mod_claim, django_assert_num_queries, settings):
+        settings.READER_PAGE_CACHE_SECONDS = 0
+        settings.API_SYNC_HORIZON_CACHE_SECONDS = 300
+        client.get(mod_claim.get_absolute_url())  # the sync horizon, kept
+        with django_assert_num_queries(4):  # the versions, the claim, its evidence, its relations
+            client.get(mod_claim.get_absolute_url())
