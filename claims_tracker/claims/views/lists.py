@@ -71,7 +71,9 @@ def _menu_options() -> dict[str, tuple[list[tuple[str, str]], str]]:
         }
         return {key: (pairs, "".join(_option(*pair) for pair in pairs)) for key, pairs in menus.items()}
 
-    return cache.remembered("claims:list-menus:v2", load, timeout=60, alias="default")
+    # In this process's memory: read on every list view, a Redis round trip would cost more than a
+    # process's own copy (each process builds it once a minute).
+    return cache.remembered("claims:list-menus:v2", load, timeout=60)
 
 
 def _menus(filters: selectors.ClaimFilters) -> dict[str, str]:

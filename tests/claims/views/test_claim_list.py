@@ -135,7 +135,7 @@ class TestClaimList:
             [Appearance(claim=c, article=article, stance=Stance.DISPUTES, quote="No.") for c in claims]
         )
         # Page ids, their rows with their facts, and the three filter menus (cold cache).
-        cache.forget("claims:list-menus:v2", alias="default")
+        cache.forget("claims:list-menus:v2")
         with django_assert_max_num_queries(6):  # + the versions
             client.get(URL)
         # Search adds the headline query, the words' shape and statistics (each cached per process,
@@ -164,7 +164,7 @@ class TestCursor:
 
 class TestFilterMenus:
     def test_the_chosen_claimant_is_selected_and_names_are_escaped(self, client, db):
-        cache.forget("claims:list-menus:v2", alias="default")
+        cache.forget("claims:list-menus:v2")
         chosen = ClaimantFactory(name="<b>Malyar</b> & co", slug="malyar")
         other = ClaimantFactory(name="Prigozhin", slug="prigozhin")
         ClaimFactory(claimant=chosen)
@@ -176,7 +176,7 @@ class TestFilterMenus:
     def test_a_choice_past_the_menu_limit_is_still_shown_selected(self, client, db, monkeypatch):
         from claims_tracker.claims.views import lists
 
-        cache.forget("claims:list-menus:v2", alias="default")
+        cache.forget("claims:list-menus:v2")
         monkeypatch.setattr(lists, "MENU_LIMIT", 1)
         ClaimantFactory(name="Aaa first", slug="aaa")
         ClaimantFactory(name="Zzz last", slug="zzz")
