@@ -104,8 +104,9 @@ class TestClaimCard:
         assert lines[-1].endswith("…")
         assert max(len(line) for line in lines) <= 40
 
-    def test_it_answers_404_for_a_missing_claim(self, client, db):
-        response = client.get(reverse("claims-card", args=[987654]))
+    @pytest.mark.parametrize("path", ["/claims/987654/card.svg", "/claims/99999999999999999999/card.svg"])
+    def test_it_answers_404_for_a_missing_claim(self, client, db, path):
+        response = client.get(path)
         assert response.status_code == 404
         assert "Page not found" in response.content.decode()
 
