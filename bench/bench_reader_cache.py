@@ -9,10 +9,12 @@ one with it off, and times, for a claim page (the "viral" one: the newest claim)
   - uncached: rendered afresh (the server without the page cache);
   - cached: the stored page (the server with the page cache, warm);
   - 304: If-None-Match with the page's ETag.
-Goals (issue #19): cached and 304 each >= 10x the uncached rate. Requests are sequential over one
-keep-alive connection per server (kept 300 s: one waits while the other server is timed), opened
-afresh each round; the variants run interleaved in rounds of 25 so a slow spell on a
-shared machine falls on all of them alike. Set REDIS_URL to measure with Redis as deployed.
+  - fortunes: the fortunes-style reference for the same rows (bench/fortunes.py: one plain query,
+    a tiny escaped template), served by the uncached server beside the app's pages.
+Goals (issue #19): cached and 304 each >= 10x the uncached rate; uncached >= 0.33x the fortunes
+rate. Requests are sequential over one keep-alive connection per server (kept 300 s: one waits
+while the other server is timed), opened afresh each round; the variants run interleaved in rounds
+of 25 so a slow spell on a shared machine falls on all of them alike. Set REDIS_URL to measure with Redis as deployed.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from bench.bench_api import _load, free_port, p, timed  # noqa: E402
 from claims_tracker.claims.models import Claim  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "300"))
+VARIANTS = ("fortunes", "uncached", "cached", "304")
 
 
 SERVER_ENV = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -47,6 +50,8 @@ SERVER_ENV = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "127.0.
 def start_server(page_cache_seconds: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {**SERVER_ENV, "READER_PAGE_CACHE_SECONDS": str(page_cache_seconds)}
+    if not page_cache_seconds:  # the uncached server also serves the fortunes-style reference
+        env["DJANGO_SETTINGS_MODULE"] = "bench.fortunes_settings"
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "claims_tracker.wsgi:application", "-b", f"127.0.0.1:{port}",
          "-c", str(ROOT / "gunicorn.conf.py"), "-w", "1", "--log-level", "warning"],
@@ -85,6 +90,7 @@ def run_size(n: int) -> None:
     total = Claim.objects.filter(merged_into__isnull=True).count()
     viral = Claim.objects.filter(merged_into__isnull=True).order_by("-claimed_at", "-id").first()
     pages = {"claim page": viral.get_absolute_url(), "claims list": "/"}
+    references = {"claim page": f"/bench-fortunes/claims/{viral.pk}/", "claims list": "/bench-fortunes/"}
     (cached_server, cached_port), (fresh_server, fresh_port) = start_server(3600), start_server(0)
     try:
         cached = http.client.HTTPConnection("127.0.0.1", cached_port, timeout=60)
@@ -93,9 +99,10 @@ def run_size(n: int) -> None:
         etags = {}
         for name, url in pages.items():
             timed(fresh, url, 10)  # warm-up (and the cached server stores the page)
+            timed(fresh, references[name], 10)
             timed(cached, url, 10)
             etags[name] = etag_of(cached, url)
-            for variant in ("uncached", "cached", "304"):
+            for variant in VARIANTS:
                 times[(name, variant)] = []
         rounds = max(1, REQUESTS // 25)
         load_before = os.getloadavg()
@@ -104,6 +111,7 @@ def run_size(n: int) -> None:
             for conn in (fresh, cached):
                 conn.close()  # reopened by the next request
             for name, url in pages.items():
+                times[(name, "fortunes")] += timed(fresh, references[name], n_round)
                 times[(name, "uncached")] += timed(fresh, url, n_round)
                 times[(name, "cached")] += timed(cached, url, n_round)
                 times[(name, "304")] += timed(cached, url, n_round, {"If-None-Match": etags[name]}, expect=304)
@@ -115,12 +123,13 @@ def run_size(n: int) -> None:
     print(f"\n== {n:,} synthetic claims ({total:,} listed), {REQUESTS} requests each, gunicorn -w 1 ==")
     print(f"load average (1/5/15 min): before {_load(load_before)}, after {_load(load_after)}")
     for name in pages:
-        for variant in ("uncached", "cached", "304"):
+        for variant in VARIANTS:
             t = times[(name, variant)]
             print(f"{name + ', ' + variant:<24}: {rps(t):7.1f} req/s  p50 {p(t, 50):6.1f} ms  p95 {p(t, 95):6.1f} ms")
         base = rps(times[(name, "uncached")])
         print(f"-> {name}: cached / uncached {rps(times[(name, 'cached')]) / base:.1f}x, "
-              f"304 / uncached {rps(times[(name, '304')]) / base:.1f}x (goals >= 10x)")  # fmt: skip
+              f"304 / uncached {rps(times[(name, '304')]) / base:.1f}x (goals >= 10x); "
+              f"uncached / fortunes {base / rps(times[(name, 'fortunes')]):.2f}x (goal >= 0.33x)")  # fmt: skip
 
 
 def main() -> None:

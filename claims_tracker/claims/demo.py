@@ -189,6 +189,10 @@ SEARCH_ALIASES = [
     ("Артемовск", "Bakhmut"),
 ]
 
+# The reports' addresses ("url"). The seed (shared/seed/soledar-nbc-2023-01-13.txt) gives none, for
+# NBC's report or for what it cites (TASS, Malyar's Telegram post, Prigozhin's social media), so none
+# is written here: an address goes in only from a source of record, never a guess. One added later
+# reaches an existing demo on the next `manage.py load_demo` (an article without one gets it).
 ARTICLES = [
     {
         "key": "nbc",
@@ -433,6 +437,10 @@ def load_demo() -> DemoResult:
         )
         if created:
             result.count("articles")
+        elif data.get("url") and not articles[key].url:
+            articles[key].url = data["url"]
+            articles[key].save(update_fields=["url", "updated_at"])
+            result.count("article addresses")
 
     claims: dict[str, Claim] = {}
     for demo in CLAIMS:

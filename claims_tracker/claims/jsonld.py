@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from .models import Article, Claim, Claimant, ClaimantKind, Status
+from .models import Appearance, Article, Claim, Claimant, ClaimantKind, Status
 
 # A claim "has a verdict" in the final states a track record counts. Unverified, disputed and
 # unverifiable claims stay a plain Claim: nothing has been concluded about whether they hold.
@@ -81,11 +81,11 @@ def _creative_work(article: Article, base_url: str) -> dict[str, Any]:
     return node
 
 
-def _appearances(claim: Claim, base_url: str) -> list[dict[str, Any]]:
+def _appearances(claim: Claim, base_url: str, appearances: list[Appearance] | None) -> list[dict[str, Any]]:
     """One CreativeWork per article, earliest first (the prefetch orders by publication)."""
     seen: set[int] = set()
     articles: list[Article] = []
-    for appearance in claim.appearances.all():
+    for appearance in claim.appearances.all() if appearances is None else appearances:
         if appearance.article_id in seen:
             continue
         seen.add(appearance.article_id)
@@ -94,17 +94,17 @@ def _appearances(claim: Claim, base_url: str) -> list[dict[str, Any]]:
     return [_creative_work(article, base_url) for article in articles]
 
 
-def _claim_node(claim: Claim, base_url: str) -> dict[str, Any]:
+def _claim_node(claim: Claim, base_url: str, appearances: list[Appearance] | None = None) -> dict[str, Any]:
     node: dict[str, Any] = {
         "@type": "Claim",
         "text": claim.text,
         "author": _person_or_org(claim.claimant, base_url),
         "datePublished": _iso(claim.claimed_at),
     }
-    appearances = _appearances(claim, base_url)
-    if appearances:
-        node["appearance"] = appearances
-        node["firstAppearance"] = appearances[0]
+    works = _appearances(claim, base_url, appearances)
+    if works:
+        node["appearance"] = works
+        node["firstAppearance"] = works[0]
     return node
 
 
@@ -112,10 +112,11 @@ def _newsroom() -> dict[str, Any]:
     return {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL}
 
 
-def claim_jsonld(claim: Claim, *, base_url: str) -> dict[str, Any]:
-    """JSON-LD for one claim's page: ClaimReview with a verdict, else a plain Claim."""
+def claim_jsonld(claim: Claim, *, base_url: str, appearances: list[Appearance] | None = None) -> dict[str, Any]:
+    """JSON-LD for one claim's page: ClaimReview with a verdict, else a plain Claim. `appearances`
+    (with their articles) when the caller has them already, else the claim's prefetched ones."""
     url = _absolute(base_url, claim.get_absolute_url())
-    item = _claim_node(claim, base_url)
+    item = _claim_node(claim, base_url, appearances)
     if not has_verdict(claim):
         return {"@context": CONTEXT, **item, "url": url, "creativeWorkStatus": Status(claim.status).label}
     return {

@@ -20,6 +20,7 @@ urlpatterns = [
     path("favicon.ico", favicon, name="claims-favicon"),
     path("", views.claim_list, name="claims-list"),
     path("claims/<int:pk>/", views.claim_detail, name="claims-detail"),
+    path("claims/<int:pk>/card.svg", views.claim_card, name="claims-card"),
     path("claimants/", views.claimant_index, name="claims-claimants"),
     path("stories/", views.story_index, name="claims-stories"),
     path("claimants/<slug:slug>/", views.claimant_detail, name="claims-claimant"),

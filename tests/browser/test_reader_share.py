@@ -37,7 +37,8 @@ def meta(page, key: str) -> str:
     return page.locator(f'meta[property="{key}"], meta[name="{key}"]').get_attribute("content")
 
 
-def test_a_reader_follows_a_shared_link_to_the_claimant_index_and_back(live_server, browser, artifacts_dir):
+def test_a_reader_follows_a_shared_link_to_the_claimant_index_and_back(live_server, browser, artifacts_dir, settings):
+    settings.SITE_URL = live_server.url  # the absolute links a share carries point at this server
     call_command("load_demo", verbosity=0)
     claim = Claim.objects.get(text=MOD_CLAIM)
     page = new_page(browser, 1280, 900)
@@ -47,7 +48,25 @@ def test_a_reader_follows_a_shared_link_to_the_claimant_index_and_back(live_serv
     assert meta(page, "og:title") == f"Confirmed: {MOD_CLAIM}"
     assert "State: Confirmed since 25 Jan 2023" in meta(page, "og:description")
     assert meta(page, "og:url").endswith(claim.get_absolute_url())
-    assert meta(page, "twitter:card") == "summary"
+    assert meta(page, "twitter:card") == "summary_large_image"
+    card_url = meta(page, "og:image")
+    assert card_url == meta(page, "twitter:image") == f"{live_server.url}/claims/{claim.pk}/card.svg"
+    assert meta(page, "og:image:alt") == f"Confirmed: {MOD_CLAIM}"
+
+    # The card, as a chat app's preview fetches it: an SVG that carries the state in its own text.
+    card = page.context.new_page()
+    response = card.goto(card_url)
+    assert response.status == 200
+    assert response.headers["content-type"] == "image/svg+xml; charset=utf-8"
+    assert response.headers["etag"] and "public" in response.headers["cache-control"]
+    assert card.locator("text.card-state").text_content() == "✓ Confirmed"
+    assert card.locator("text.card-claimant").text_content() == "Claim by Russian Ministry of Defence"
+    box = card.locator("svg").bounding_box()
+    assert (box["width"], box["height"]) == (1200, 630)
+    card.screenshot(path=str(artifacts_dir / "share-0-card.png"))
+    again = card.request.get(card_url, headers={"If-None-Match": response.headers["etag"]})
+    assert again.status == 304
+    card.close()
     assert page.locator('link[rel="canonical"]').get_attribute("href").endswith(claim.get_absolute_url())
     assert page.locator('link[rel="icon"]').get_attribute("href").endswith(".svg")
     page.screenshot(path=str(artifacts_dir / "share-1-claim.png"))

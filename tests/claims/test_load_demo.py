@@ -59,3 +59,39 @@ class TestLoadDemo:
         from claims_tracker.claims.models import Article
 
         assert all(not a.text and a.summary for a in Article.objects.all())
+
+
+@pytest.mark.django_db
+class TestDemoReportAddresses:
+    def test_the_demo_writes_only_the_addresses_its_data_gives(self):
+        from claims_tracker.claims import demo
+        from claims_tracker.claims.models import Article
+
+        demo.load_demo()
+        given = {a["title"]: a.get("url", "") for a in demo.ARTICLES}
+        assert {a.title: a.url for a in Article.objects.all()} == given
+
+    def test_an_address_given_later_reaches_an_existing_demo_and_its_pages(self, client, monkeypatch):
+        from claims_tracker.claims import demo
+        from claims_tracker.claims.models import Article
+
+        demo.load_demo()
+        nbc = Article.objects.get(outlet__slug="nbc-news")
+        assert "No address is recorded for this report" in client.get(nbc.get_absolute_url()).content.decode()
+        address = "https://www.example.org/soledar-report"  # a test address (RFC 2606), not a source
+        articles = [{**a, "url": address} if a["key"] == "nbc" else a for a in demo.ARTICLES]
+        monkeypatch.setattr(demo, "ARTICLES", articles)
+        assert demo.load_demo().created == {"article addresses": 1}
+        nbc.refresh_from_db()
+        assert nbc.url == address
+        page = client.get(nbc.get_absolute_url()).content.decode()
+        assert f'<a href="{address}" rel="noopener noreferrer external">Read the original report</a>' in page
+        claim = Claim.objects.get(claimant__slug="russian-ministry-of-defence")
+        claim_page = client.get(claim.get_absolute_url()).content.decode()
+        # Every appearance in NBC's report links to it.
+        assert claim_page.count(f'<a href="{address}" rel="noopener noreferrer external">original report</a>') == 5
+        # An address already stored is kept.
+        monkeypatch.setattr(demo, "ARTICLES", [{**a, "url": address + "-2"} if a.get("url") else a for a in articles])
+        assert demo.load_demo().total == 0
+        nbc.refresh_from_db()
+        assert nbc.url == address

@@ -4,7 +4,9 @@
   reader list's filters, status labels.
 - search.py: full-text search, "Best match" tiers, sparse searches (from PostgreSQL's statistics)
   and pinning them to their matches, highlighted headlines.
-- detail.py: one claim's page, its status as of a date, claims for ClaimReview JSON-LD.
+- detail.py: one claim with everything (desk, API), its status as of a date, its share card, claims
+  for ClaimReview JSON-LD.
+- claim_page.py: the reader's claim page in one or a few round trips.
 - pages.py: the claimant, story, article and outlet pages.
 - suggest.py: "did you mean" for a misspelt search (pg_trgm over names).
 - indexes.py: the claimant index (A-Z, with track records) and the story index.
@@ -13,7 +15,8 @@ Every public name is re-exported here, so callers write `selectors.claim_get(...
 constant read inside its own module (search.SEARCH_PIN_LIMIT) is changed there, not here.
 """
 
-from .detail import claim_get, claim_list_for_jsonld, claim_status_as_of
+from .claim_page import ClaimPage, claim_page_get
+from .detail import claim_card_get, claim_get, claim_list_for_jsonld, claim_status_as_of
 from .indexes import claimant_index, claimant_index_letters, story_index
 from .lists import (
     DISPUTING_STANCES,
@@ -23,6 +26,7 @@ from .lists import (
     claim_filter,
     claim_list,
     claim_row_facts,
+    claim_rows,
     status_label,
 )
 from .pages import (
@@ -51,6 +55,9 @@ from .search import (
 from .suggest import claim_search_suggestion
 
 __all__ = [
+    "ClaimPage",
+    "claim_page_get",
+    "claim_card_get",
     "claim_search_suggestion",
     "claimant_index",
     "claimant_index_letters",
@@ -68,6 +75,7 @@ __all__ = [
     "claim_list",
     "claim_list_for_jsonld",
     "claim_row_facts",
+    "claim_rows",
     "claim_search",
     "claim_search_headlines",
     "claim_search_is_sparse",

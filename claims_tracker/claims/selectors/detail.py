@@ -45,6 +45,15 @@ def claim_get(*, pk: int) -> Claim:
     )
 
 
+def claim_card_get(*, pk: int) -> Claim:
+    """One claim with what its share card shows (claims.card), in one query."""
+    return (
+        Claim.objects.select_related("claimant")
+        .only("pk", "text", "status", "status_changed_at", "claimant__name")
+        .get(pk=pk)
+    )
+
+
 def claim_status_as_of(*, claim: Claim, when: datetime) -> StatusChange | None:
     """The change in force at `when`: what was known on that date. None before the claim existed."""
     return (

@@ -49,10 +49,7 @@ class RowFacts:
     is_disputed: bool
 
 
-def claim_row_facts(claim_ids: list[int]) -> dict[int, RowFacts]:
-    """Outlet count and dispute flag for a page of claims, in one query over just those ids."""
-    if not claim_ids:
-        return {}
+def _outlet_count_expression():
     outlets = (
         Article.objects.filter(appearances__claim=OuterRef("pk"), outlet__isnull=False)
         .order_by()
@@ -60,16 +57,35 @@ def claim_row_facts(claim_ids: list[int]) -> dict[int, RowFacts]:
         .annotate(n=Count("outlet", distinct=True))
         .values("n")
     )
+    return Coalesce(Subquery(outlets, output_field=IntegerField()), 0)
+
+
+def claim_row_facts(claim_ids: list[int]) -> dict[int, RowFacts]:
+    """Outlet count and dispute flag for a page of claims, in one query over just those ids."""
+    if not claim_ids:
+        return {}
     rows = (
         Claim.objects.filter(pk__in=claim_ids)
         .order_by()
-        .annotate(
-            outlet_count=Coalesce(Subquery(outlets, output_field=IntegerField()), 0),
-            is_disputed=_disputed_expression(),
-        )
+        .annotate(outlet_count=_outlet_count_expression(), is_disputed=_disputed_expression())
         .values_list("pk", "outlet_count", "is_disputed")
     )
     return {pk: RowFacts(outlet_count=n, is_disputed=bool(d)) for pk, n, d in rows}
+
+
+def claim_rows(claim_ids: list[int]) -> list[Claim]:
+    """The claims of a page picked by id, in that order, as claim_list() joins them, each with its
+    `outlet_count` and `is_disputed`: the rows and their facts in one query over just those ids."""
+    if not claim_ids:
+        return []
+    rows = (
+        claim_list(annotate=False, include_merged=True)
+        .filter(pk__in=claim_ids)
+        .order_by()
+        .annotate(outlet_count=_outlet_count_expression(), is_disputed=_disputed_expression())
+    )
+    by_id = {claim.pk: claim for claim in rows}
+    return [by_id[pk] for pk in claim_ids if pk in by_id]
 
 
 def claim_attach_row_facts(claims: list[Claim]) -> list[Claim]:

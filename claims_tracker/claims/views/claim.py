@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .. import jsonld, selectors
+from .. import card, jsonld, selectors
 from ..caching import claim_versions, reader_cached
 from ..models import Appearance, Claim, ClaimRelation, RelationKind, Stance, StatusChange
 
@@ -47,9 +47,9 @@ def _stance_groups(appearances: list[Appearance]) -> list[StanceGroup]:
     return [StanceGroup(stance=s, label=Stance(s).label, appearances=items) for s, items in by_stance.items() if items]
 
 
-def _related(claim: Claim) -> list[Related]:
-    out: list[ClaimRelation] = list(claim.relations_out.all())
-    into: list[ClaimRelation] = list(claim.relations_in.all())
+def _related(claim: Claim, relations: list[ClaimRelation]) -> list[Related]:
+    out = [r for r in relations if r.from_claim_id == claim.pk]
+    into = [r for r in relations if r.from_claim_id != claim.pk]
     related = [Related(RelationKind(r.kind).label, r.kind, r.to_claim, r.note) for r in out]
     related += [Related(INVERSE_LABELS[RelationKind(r.kind)], r.kind, r.from_claim, r.note) for r in into]
     return related
@@ -68,9 +68,10 @@ def _parse_as_of(raw: str) -> tuple[date | None, str]:
 @reader_cached(claim_versions)
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        claim = selectors.claim_get(pk=pk)
+        page = selectors.claim_page_get(pk=pk)
     except Claim.DoesNotExist:
         raise Http404("No such claim.")
+    claim = page.claim
 
     as_of_date, as_of_error = _parse_as_of(request.GET.get("as_of", "").strip())
     as_of_change: StatusChange | None = None
@@ -80,8 +81,8 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             claim=claim, when=datetime.combine(as_of_date, time.max, tzinfo=UTC)
         )
 
-    appearances = list(claim.appearances.all())
-    changes = list(claim.status_changes.all())
+    appearances = page.appearances
+    changes = page.changes
     first = next((a for a in appearances if a.article.published_at), appearances[0] if appearances else None)
     outlets = {a.article.outlet_id for a in appearances if a.article.outlet_id}
     context = {
@@ -92,12 +93,23 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "appearance_count": len(appearances),
         "outlet_count": len(outlets),
         "first_appearance": first,
-        "related": _related(claim),
-        "stories": list(claim.stories.all()),
-        "evidence": list(claim.evidence.all()),
+        "related": _related(claim, page.relations),
+        "stories": page.stories,
+        "evidence": page.evidence,
         "as_of": as_of_date,
         "as_of_change": as_of_change,
         "as_of_error": as_of_error,
-        "jsonld": jsonld.claim_jsonld(claim, base_url=request.build_absolute_uri("/")),
+        "jsonld": jsonld.claim_jsonld(claim, base_url=request.build_absolute_uri("/"), appearances=appearances),
     }
     return render(request, "claims/claim_detail.html", context)
+
+
+@require_GET
+@reader_cached(claim_versions)
+def claim_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """The claim's share card (og:image): an SVG validated and kept like the claim page."""
+    try:
+        claim = selectors.claim_card_get(pk=pk)
+    except Claim.DoesNotExist:
+        raise Http404("No such claim.")
+    return render(request, "claims/claim_card.svg", card.card_context(claim), content_type=card.CONTENT_TYPE)

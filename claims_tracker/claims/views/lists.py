@@ -71,7 +71,9 @@ def _menu_options() -> dict[str, tuple[list[tuple[str, str]], str]]:
         }
         return {key: (pairs, "".join(_option(*pair) for pair in pairs)) for key, pairs in menus.items()}
 
-    return cache.remembered("claims:list-menus:v2", load, timeout=60, alias="default")
+    # In this process's memory: read on every list view, a Redis round trip would cost more than a
+    # process's own copy (each process builds it once a minute).
+    return cache.remembered("claims:list-menus:v2", load, timeout=60)
 
 
 def _menus(filters: selectors.ClaimFilters) -> dict[str, str]:
@@ -133,8 +135,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         cursor_error = str(exc)
         page = read()
     # The page was picked on bare claim rows; now load the chosen rows with their joins.
-    by_id = selectors.claim_list(annotate=False, include_merged=True).in_bulk([c.pk for c in page.items])
-    claims = selectors.claim_attach_row_facts([by_id[c.pk] for c in page.items if c.pk in by_id])
+    claims = selectors.claim_rows([c.pk for c in page.items])
     headlines = selectors.claim_search_headlines([c.pk for c in claims], query) if searching else {}
     for claim in claims:
         claim.headline = headlines.get(claim.pk, "")

@@ -40,6 +40,12 @@ class TestClaimDetail:
         assert [c.to_status for c in response.context["changes"]] == ["confirmed", "disputed", "unverified"]
         assert html.index("Conceded by the other side") < html.index("Hanna Malyar said the battles")
         assert "Admission by the other side" in html
+        # Each change lists the evidence it cites, and only that.
+        confirmed, disputed, _ = response.context["changes"]
+        assert [e.kind for e in confirmed.cited] == ["admission"] and disputed.cited == []
+        stories = [(s.slug, s.title) for s in response.context["stories"]]
+        assert stories == [("battle-for-soledar", "Battle for Soledar")]
+        assert 'href="/stories/battle-for-soledar/"' in html
         related = {(r.label, r.claim.claimant.slug) for r in response.context["related"]}
         assert related == {("Contradicts", "hanna-malyar"), ("Follows up", "yevgeny-prigozhin")}
 
@@ -98,8 +104,17 @@ class TestClaimDetail:
     def test_its_query_count_does_not_grow_with_appearances(self, client, db, django_assert_max_num_queries, n):
         claim = ClaimFactory()
         add_appearances(claim, n)
-        # + the claim's versions and, cold, the sync horizon (claims/caching.py)
-        with django_assert_max_num_queries(11) as captured:
+        # The claim with its stories, appearances and history (selectors/claim_page.py; it has no
+        # evidence or relations to read), the as-of change; + the claim's versions and, cold, the
+        # sync horizon (claims/caching.py).
+        with django_assert_max_num_queries(4) as captured:
             response = client.get(claim.get_absolute_url(), {"as_of": "2030-01-01"})
         assert response.context["appearance_count"] == n
-        assert len(captured) <= 11
+        assert len(captured) <= 4
+
+    def test_evidence_and_relations_add_a_query_each(self, client, mod_claim, django_assert_num_queries, settings):
+        settings.READER_PAGE_CACHE_SECONDS = 0
+        settings.API_SYNC_HORIZON_CACHE_SECONDS = 300
+        client.get(mod_claim.get_absolute_url())  # the sync horizon, kept
+        with django_assert_num_queries(4):  # the versions, the claim, its evidence, its relations
+            client.get(mod_claim.get_absolute_url())

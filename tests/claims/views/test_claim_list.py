@@ -134,16 +134,16 @@ class TestClaimList:
         Appearance.objects.bulk_create(
             [Appearance(claim=c, article=article, stance=Stance.DISPUTES, quote="No.") for c in claims]
         )
-        # Page ids, their rows, their facts, and the three filter menus (cold cache).
-        cache.forget("claims:list-menus:v2", alias="default")
-        with django_assert_max_num_queries(7):  # + the versions
+        # Page ids, their rows with their facts, and the three filter menus (cold cache).
+        cache.forget("claims:list-menus:v2")
+        with django_assert_max_num_queries(6):  # + the versions
             client.get(URL)
         # Search adds the headline query, the words' shape and statistics (each cached per process,
         # cold here) and, where the statement tier runs out, the second tier; every filter resolves
         # its slug once; menus now cached.
         params = {"q": "town", "story": story.slug, "outlet": outlet.slug, "status": "unverified"}
         selectors.search_statistics_reset()
-        with django_assert_max_num_queries(11):
+        with django_assert_max_num_queries(10):
             response = client.get(URL, params)
         assert len(response.context["claims"]) == min(n, 30)
 
@@ -164,7 +164,7 @@ class TestCursor:
 
 class TestFilterMenus:
     def test_the_chosen_claimant_is_selected_and_names_are_escaped(self, client, db):
-        cache.forget("claims:list-menus:v2", alias="default")
+        cache.forget("claims:list-menus:v2")
         chosen = ClaimantFactory(name="<b>Malyar</b> & co", slug="malyar")
         other = ClaimantFactory(name="Prigozhin", slug="prigozhin")
         ClaimFactory(claimant=chosen)
@@ -176,7 +176,7 @@ class TestFilterMenus:
     def test_a_choice_past_the_menu_limit_is_still_shown_selected(self, client, db, monkeypatch):
         from claims_tracker.claims.views import lists
 
-        cache.forget("claims:list-menus:v2", alias="default")
+        cache.forget("claims:list-menus:v2")
         monkeypatch.setattr(lists, "MENU_LIMIT", 1)
         ClaimantFactory(name="Aaa first", slug="aaa")
         ClaimantFactory(name="Zzz last", slug="zzz")

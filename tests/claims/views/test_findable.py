@@ -64,7 +64,7 @@ class TestShareTags:
         assert "State: Confirmed since 25 Jan 2023" in meta(html, "og:description")
         assert "Russian Ministry of Defence" in meta(html, "og:description")
         assert meta(html, "og:url") == f"http://127.0.0.1:8000{mod_claim.get_absolute_url()}"
-        assert meta(html, "twitter:card") == "summary"
+        assert meta(html, "twitter:card") == "summary_large_image"  # with the share card (test_claim_card.py)
         assert meta(html, "twitter:title") == meta(html, "og:title")
         assert f'<link rel="canonical" href="http://127.0.0.1:8000{mod_claim.get_absolute_url()}">' in html
 
