@@ -15,6 +15,11 @@ and no date. The other 10,374 claims are the distractors.
 Printed: top-1 and top-3 accuracy over all tweets, and over the claims restated by two or more accounts
 (each of those tweets), the share of right first matches at or above claim_matching.LIKELY, and speed.
 These are figures without the claimant and date parts of the score, which the desk's candidates have.
+
+Then grouping (ingest.grouping.same_statement): every pair of tweets of one half is grouped or not, as two
+candidates of one speaker would be, and compared with "both restate the same Snopes claim": pairwise precision
+and recall. The dev half is the data's train split (801 tweets), on which SAME_STATEMENT was chosen; the test
+half is its dev split (198 tweets), never used to choose anything. Goal: precision >= 0.95 at recall >= 0.80.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from django.db import transaction  # noqa: E402
 from bench.dbsetup import ensure_migrated_database  # noqa: E402
 from claims_tracker.claims.models import Appearance, Article, Claim, Claimant  # noqa: E402
 from claims_tracker.ingest.claim_matching import LIKELY, Probe, claim_matches  # noqa: E402
+from claims_tracker.ingest.grouping import same_statement  # noqa: E402
 
 SLUG = "clef2020-snopes"
 _LINK = re.compile(r"(?:https?://|pic\.twitter\.com/)\S+")
@@ -94,6 +100,7 @@ def main() -> None:
     ensure_migrated_database()
     claim_of = load_claims(data)
     tweets: list[tuple[str, int]] = []
+    half_of: list[str] = []
     for split in ("train", "dev"):
         text_of = {row[0]: row[1] for row in read_tsv(data / split / "tweets.queries.tsv")}
         for tweet_id, _zero, vclaim_id, _one in (
@@ -102,6 +109,7 @@ def main() -> None:
             if line.strip()
         ):
             tweets.append((clean_tweet(text_of[tweet_id]), claim_of[vclaim_id]))
+            half_of.append("dev" if split == "train" else "test")
     restated = {claim for claim, n in Counter(c for _t, c in tweets).items() if n >= 2}
     results, times = [], []
     for text, expected in tweets:
@@ -124,6 +132,32 @@ def main() -> None:
     print(f"first matches scoring >= {LIKELY}: {sure_right:.3f} of the right ones, {sure_wrong:.3f} of the wrong ones")
     print(f"{len(claim_of):,} claims: median {statistics.median(times):.1f} ms per candidate, "
           f"p95 {sorted(times)[int(0.95 * (len(times) - 1))]:.1f} ms")  # fmt: skip
+    grouping(tweets, results, half_of)
+
+
+def grouping(tweets: list[tuple[str, int]], results: list[tuple[int, list[int], float]], half_of: list[str]) -> None:
+    """Pairwise precision and recall of grouping, per half, side by side."""
+    figures = {}
+    for half in ("dev", "test"):
+        rows = [
+            (text, expected, ranked[0] if ranked and score >= LIKELY else None)
+            for (text, expected), (_e, ranked, score), h in zip(tweets, results, half_of, strict=True)
+            if h == half
+        ]
+        tp = fp = fn = 0
+        for i, (text_a, truth_a, likely_a) in enumerate(rows):
+            for text_b, truth_b, likely_b in rows[i + 1 :]:
+                grouped = same_statement(text_a, likely_a, text_b, likely_b)
+                same = truth_a == truth_b
+                tp += grouped and same
+                fp += grouped and not same
+                fn += same and not grouped
+        figures[half] = (len(rows), tp + fn, tp / max(1, tp + fp), tp / max(1, tp + fn))
+    print("grouping (pairs of tweets)      dev half      test half")
+    print(f"  tweets                    {figures['dev'][0]:>10} {figures['test'][0]:>14}")
+    print(f"  pairs restating one claim {figures['dev'][1]:>10} {figures['test'][1]:>14}")
+    print(f"  pairwise precision        {figures['dev'][2]:>10.3f} {figures['test'][2]:>14.3f}")
+    print(f"  pairwise recall           {figures['dev'][3]:>10.3f} {figures['test'][3]:>14.3f}")
 
 
 if __name__ == "__main__":
