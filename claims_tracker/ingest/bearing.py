@@ -18,7 +18,7 @@ from django.db import transaction
 from claims_tracker.claims.models import EvidenceStance, Stance
 
 from . import grouping
-from .claim_matching import LIKELY, Match, candidate_matches, names_in
+from .claim_matching import Match, candidate_matches, names_in
 from .models import BearingSuggestion, Candidate, CandidateState
 
 # What a statement says about a place, by its words.
@@ -122,7 +122,7 @@ def article_relate(article_id: int) -> tuple[int, int]:
     suggestions: list[BearingSuggestion] = []
     for candidate in candidates:
         matches = candidate_matches(candidate)
-        if matches and matches[0].score >= LIKELY:
+        if matches and matches[0].score >= grouping.SAME_CLAIM:
             likely[candidate.pk] = matches[0].claim.pk
         suggestions += candidate_bearings(candidate, matches)
     with transaction.atomic():

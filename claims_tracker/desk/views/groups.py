@@ -173,4 +173,3 @@ def bearing_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect(back)
-

@@ -7,74 +7,146 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0008_article_copies'),
-        ('ingest', '0004_candidate_pieces_direct'),
+        ("claims", "0008_article_copies"),
+        ("ingest", "0004_candidate_pieces_direct"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='candidate',
-            name='kept_apart',
+            model_name="candidate",
+            name="kept_apart",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='candidate',
-            name='likely_claim',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='claims.claim'),
+            model_name="candidate",
+            name="likely_claim",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="claims.claim",
+            ),
         ),
         migrations.CreateModel(
-            name='BearingSuggestion',
+            name="BearingSuggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stance', models.CharField(choices=[('supports', 'Supports'), ('contradicts', 'Contradicts')], max_length=20)),
-                ('reasons', models.JSONField(default=list)),
-                ('state', models.CharField(choices=[('proposed', 'Proposed'), ('accepted', 'Accepted'), ('dismissed', 'Dismissed')], default='proposed', max_length=20)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('candidate', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='bearings', to='ingest.candidate')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bearing_suggestions', to='claims.claim')),
-                ('decided_by', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evidence', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='claims.evidence')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "stance",
+                    models.CharField(choices=[("supports", "Supports"), ("contradicts", "Contradicts")], max_length=20),
+                ),
+                ("reasons", models.JSONField(default=list)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("proposed", "Proposed"), ("accepted", "Accepted"), ("dismissed", "Dismissed")],
+                        default="proposed",
+                        max_length=20,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "candidate",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bearings",
+                        to="ingest.candidate",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bearing_suggestions",
+                        to="claims.claim",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="claims.evidence",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['candidate', 'id'],
+                "ordering": ["candidate", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CandidateGroup',
+            name="CandidateGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('speaker_key', models.CharField(blank=True, max_length=300)),
-                ('statement', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('claimant', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='claims.claimant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("speaker_key", models.CharField(blank=True, max_length=300)),
+                ("statement", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "claimant",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="claims.claimant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='candidate',
-            name='group',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='ingest.candidategroup'),
+            model_name="candidate",
+            name="group",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="members",
+                to="ingest.candidategroup",
+            ),
         ),
         migrations.AddIndex(
-            model_name='candidate',
-            index=models.Index(condition=models.Q(('group__isnull', False)), fields=['group'], name='candidate_group'),
+            model_name="candidate",
+            index=models.Index(condition=models.Q(("group__isnull", False)), fields=["group"], name="candidate_group"),
         ),
         migrations.AddConstraint(
-            model_name='bearingsuggestion',
-            constraint=models.UniqueConstraint(fields=('candidate', 'claim'), name='bearing_candidate_claim_unique'),
+            model_name="bearingsuggestion",
+            constraint=models.UniqueConstraint(fields=("candidate", "claim"), name="bearing_candidate_claim_unique"),
         ),
         migrations.AddConstraint(
-            model_name='bearingsuggestion',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['proposed', 'accepted', 'dismissed'])), name='bearing_state_valid'),
+            model_name="bearingsuggestion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["proposed", "accepted", "dismissed"])), name="bearing_state_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bearingsuggestion',
-            constraint=models.CheckConstraint(condition=models.Q(('stance__in', ['supports', 'contradicts'])), name='bearing_stance_valid'),
+            model_name="bearingsuggestion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("stance__in", ["supports", "contradicts"])), name="bearing_stance_valid"
+            ),
         ),
     ]
