@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from claims_tracker.claims.models import EvidenceStance, Stance
 
 from . import grouping
@@ -125,6 +123,12 @@ def article_relate(article_id: int) -> tuple[int, int]:
         if matches and matches[0].score >= grouping.SAME_CLAIM:
             likely[candidate.pk] = matches[0].claim.pk
         suggestions += candidate_bearings(candidate, matches)
-    with transaction.atomic():
-        made = BearingSuggestion.objects.bulk_create(suggestions, ignore_conflicts=True)
+    made = []
+    if suggestions:
+        known = set(
+            BearingSuggestion.objects.filter(candidate__article_id=article_id).values_list("candidate_id", "claim_id")
+        )
+        made = [s for s in suggestions if (s.candidate.pk, s.claim.pk) not in known]
+        # A concurrent delivery may have stored some since: the (candidate, claim) constraint skips them.
+        BearingSuggestion.objects.bulk_create(made, ignore_conflicts=True)
     return len(made), grouping.candidates_group(article_id, likely)
