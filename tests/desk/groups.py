@@ -22,11 +22,11 @@ def make_group(claimant, *, size: int = 3) -> CandidateGroup:
     now = timezone.now()
     for index, (quote, stance, verb) in enumerate(QUOTES[:size]):
         outlet = OutletFactory(name=f"Outlet {index} of group {group.pk}")
-        text = f"Intro. {claimant.name} {verb} that “{quote}”. More."
+        text = f"Intro. {claimant.name} {verb} that “{quote}”. Report {group.pk}."
         article = ArticleFactory(outlet=outlet, text=text, published_at=now - timedelta(hours=size - index))
         Candidate.objects.create(
             article=article,
-            sentence=text[7:-6],
+            sentence=text[7 : text.index("”") + 1],
             statement=quote,
             quote=quote,
             speaker_text=claimant.name,
@@ -34,7 +34,7 @@ def make_group(claimant, *, size: int = 3) -> CandidateGroup:
             verb=verb,
             stance=stance,
             start_offset=7,
-            end_offset=len(text) - 6,
+            end_offset=text.index("”") + 1,
             group=group,
         )
     return group
