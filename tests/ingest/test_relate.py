@@ -21,8 +21,9 @@ def _relate_all(reports):  # noqa: F811
 class TestArticleRelateTests:
     def test_it_groups_the_same_statement_from_two_outlets(self, reports):  # noqa: F811
         _relate_all(reports)
-        nbc, other = member(reports["nbc"], "russian-ministry-of-defence"), member(
-            reports["other"], "russian-ministry-of-defence"
+        nbc, other = (
+            member(reports["nbc"], "russian-ministry-of-defence"),
+            member(reports["other"], "russian-ministry-of-defence"),
         )
         assert nbc.group_id is not None and nbc.group_id == other.group_id
         malyar_nbc, malyar_other = member(reports["nbc"], "hanna-malyar"), member(reports["other"], "hanna-malyar")
