@@ -43,13 +43,18 @@ class TestCandidateListByGroup:
         results = editor_api.get(f"/api/v1/candidates/?article={candidate_alone.article_id}").json()["results"]
         assert [r["group"] for r in results] == [None]
 
-    @pytest.mark.parametrize(
-        "query", ["", "?state=new", "?group=", "?group=0", "?group=x", "?group=99999999999999999999", "?group=1.5"]
-    )
+    @pytest.mark.parametrize("query", ["?group=", "?group=0", "?group=x", "?group=99999999999999999999", "?group=1.5"])
     def test_bad_or_missing_filters_are_a_400_in_the_api_shape(self, editor_api, query):
         response = editor_api.get(f"/api/v1/candidates/{query}")
         assert response.status_code == 400
         assert response.json()["error"]["fields"]
+
+    def test_without_article_or_group_it_lists_the_newest(self, editor_api, group, candidate_alone):
+        results = editor_api.get("/api/v1/candidates/?state=new").json()["results"]
+        assert [r["id"] for r in results] == list(
+            Candidate.objects.order_by("-created_at", "-id").values_list("pk", flat=True)
+        )
+        assert results[0]["id"] == candidate_alone.pk
 
     def test_an_unknown_group_lists_nothing(self, editor_api, db):
         assert editor_api.get("/api/v1/candidates/?group=999999").json()["results"] == []

@@ -27,21 +27,15 @@ from .base import ApiView
 from .writes import lookup
 
 MAX_CANDIDATES = 500  # of one article; the finder stops far below this
+NEWEST = 50  # without an article or a group: the newest candidates, as the triage queue shows them
 
 
 class CandidateListQuery(drf.Serializer):
-    article = drf.IntegerField(
-        min_value=1, max_value=2**62, required=False, help_text="The article's id (this or `group` is required)."
-    )
+    article = drf.IntegerField(min_value=1, max_value=2**62, required=False, help_text="The article's id.")
     group = drf.IntegerField(
         min_value=1, max_value=2**62, required=False, help_text="The group's id: its members, from every report."
     )
     state = drf.ChoiceField(choices=CandidateState.choices, required=False, help_text="Only this state.")
-
-    def validate(self, attrs):
-        if "article" not in attrs and "group" not in attrs:
-            raise drf.ValidationError({"article": ["Give an article's id, a group's id, or both."]})
-        return attrs
 
 
 def _candidates():
@@ -70,7 +64,8 @@ class _CandidateApi(ApiView):
     description="Each new candidate carries `matches`, best first: the claim, a score in 0..1 from one fixed "
     "formula (0.5 and up: very probably the same claim) and the reasons (same claimant, quote overlap, words "
     "in common, places), and its `group`: candidates from other reports restating the same statement "
-    "(`?group=` lists them). One query per candidate. A copy of another report has no candidates of its own.",
+    "(`?group=` lists them). With neither `article` nor `group`, the newest 50 candidates (in `state`, if "
+    "given), newest first. One query per candidate. A copy of another report has no candidates of its own.",
     parameters=[CandidateListQuery],  # the schema states the query's bounds as the view checks them
     responses=serializers.CandidateListOutput,
 )
@@ -84,10 +79,14 @@ class CandidateListApi(_CandidateApi):
         if not query.is_valid():
             raise ValidationError(query.errors)
         qs = _candidates()
+        wanted = query.validated_data
         for name in ("article", "group", "state"):
-            if name in query.validated_data:
-                qs = qs.filter(**{name: query.validated_data[name]})
-        rows = qs.order_by("article_id", "start_offset", "id")[:MAX_CANDIDATES]
+            if name in wanted:
+                qs = qs.filter(**{name: wanted[name]})
+        if "article" in wanted or "group" in wanted:
+            rows = qs.order_by("article_id", "start_offset", "id")[:MAX_CANDIDATES]
+        else:
+            rows = qs.order_by("-created_at", "-id")[:NEWEST]
         return Response({"results": [_shape(self, c) for c in rows]})
 
 
