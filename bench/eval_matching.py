@@ -1,4 +1,5 @@
-"""Top-1 and top-3 accuracy of claim matching on public claim-retrieval data (CLEF 2020 CheckThat! task 2).
+"""Top-1 and top-3 accuracy of claim matching, and grouping's pairwise precision and recall, on public claim-retrieval
+data (CLEF 2020 CheckThat! task 2).
 
     git clone https://github.com/sshaar/clef2020-factchecking-task2 /tmp/clef && (cd /tmp/clef && unzip data/v3.zip)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ct_eval_matching \
@@ -96,7 +97,8 @@ def load_claims(data: Path) -> dict[str, int]:
 
 
 def main() -> None:
-    data = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/clef/v3.0")
+    paths = [a for a in sys.argv[1:] if not a.startswith("--")]
+    data = Path(paths[0] if paths else "/tmp/clef/v3.0")
     ensure_migrated_database()
     claim_of = load_claims(data)
     tweets: list[tuple[str, int]] = []
