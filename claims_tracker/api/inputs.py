@@ -159,5 +159,20 @@ class CandidateAttachInput(serializers.Serializer):
     mode = serializers.ChoiceField(choices=AppearanceMode.choices, default=AppearanceMode.STATEMENT)
 
 
+class CandidateGroupAcceptInput(serializers.Serializer):
+    text = text_field(max_length=5000, help_text="The claim in neutral words.")
+    claimant = serializers.SlugField(
+        required=False, allow_null=True, help_text="Slug of who made it; omit and give `new_claimant_name` instead."
+    )
+    new_claimant_name = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=200, default=""
+    )
+    stories = serializers.ListField(child=serializers.SlugField(), required=False, default=list, max_length=50)
+
+
+class CandidateGroupAttachInput(serializers.Serializer):
+    claim = serializers.IntegerField(min_value=1, max_value=2**62, help_text="Id of the existing claim.")
+
+
 class CandidateRejectInput(serializers.Serializer):
     reason = text_field(max_length=500, help_text="Why it is not a claim.")

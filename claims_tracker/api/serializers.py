@@ -228,6 +228,9 @@ class CandidateOutput(serializers.Serializer):
     stance = serializers.ChoiceField(choices=Stance.choices)
     confidence = serializers.FloatField()
     claim = serializers.IntegerField(allow_null=True, help_text="The claim it became or was attached to.")
+    group = serializers.IntegerField(
+        allow_null=True, help_text="Its group: candidates from other reports restating the same statement."
+    )
     matches = MatchOutput(many=True, help_text="Existing claims it may restate, best first (new candidates only).")
 
 

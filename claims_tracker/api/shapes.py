@@ -235,6 +235,7 @@ def candidate(c: Any, matches: list, links: Links) -> dict:
         "stance": c.stance,
         "confidence": c.confidence,
         "claim": c.claim_id,
+        "group": c.group_id,
         "matches": [
             {
                 "claim": {

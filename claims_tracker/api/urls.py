@@ -34,6 +34,16 @@ v1 = [
     path("candidates/<int:pk>/accept", candidates.CandidateAcceptApi.as_view(), name="api-candidates-accept"),
     path("candidates/<int:pk>/attach", candidates.CandidateAttachApi.as_view(), name="api-candidates-attach"),
     path("candidates/<int:pk>/reject", candidates.CandidateRejectApi.as_view(), name="api-candidates-reject"),
+    path(
+        "candidate-groups/<int:pk>/accept",
+        candidates.CandidateGroupAcceptApi.as_view(),
+        name="api-candidate-groups-accept",
+    ),
+    path(
+        "candidate-groups/<int:pk>/attach",
+        candidates.CandidateGroupAttachApi.as_view(),
+        name="api-candidate-groups-attach",
+    ),
     path("auth/token/", writes.AuthTokenCreateApi.as_view(), name="api-auth-token"),
 ]
 

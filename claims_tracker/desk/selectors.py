@@ -12,7 +12,14 @@ from django.utils import timezone
 from claims_tracker.claims.models import Article, Claim, Claimant, Status, StatusChange
 from claims_tracker.claims.selectors import claim_list
 from claims_tracker.ingest.claim_matching import Match, Probe, claim_matches
-from claims_tracker.ingest.models import Candidate, CandidateState, Feed
+from claims_tracker.ingest.models import (
+    BearingSuggestion,
+    Candidate,
+    CandidateGroup,
+    CandidateState,
+    Feed,
+    SuggestionState,
+)
 
 OPEN_STATUSES = (Status.UNVERIFIED, Status.DISPUTED)
 COUNT_CAP = 1000  # list counts above this read "1,000+"
@@ -191,3 +198,62 @@ def with_counts(rows: list, model: type, key: str, attr: str, *, cap: int | None
         setattr(row, attr, min(found, cap))
         setattr(row, f"{attr}_more", found > cap)
     return rows
+
+
+def _outlets_of(members: list[Candidate]) -> int:
+    """How many outlets report the group: each outlet once, a report with no outlet counted on its own."""
+    return len({("outlet", m.article.outlet_id) if m.article.outlet_id else ("article", m.article_id) for m in members})
+
+
+def triage_groups(*, limit: int = 10) -> list[CandidateGroup]:
+    """Groups with two or more untriaged members from different reports, the newest first, each with its members
+    (`new_members`) and `outlets`: the desk shows each as one row. Two queries."""
+    new = Candidate.objects.filter(state=CandidateState.NEW)
+    groups = list(
+        CandidateGroup.objects.annotate(new_count=Count("members", filter=Q(members__state=CandidateState.NEW)))
+        .filter(new_count__gte=2)
+        .select_related("claimant")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=new.select_related("article__outlet").defer("article__text", "article__minhash"),
+                to_attr="new_members",
+            )
+        )
+        .order_by("-created_at", "-id")[:limit]
+    )
+    for group in groups:
+        group.outlets = _outlets_of(group.new_members)
+    return groups
+
+
+def group_get(pk: int) -> CandidateGroup | None:
+    """A group with every member (triaged or not), its report and outlet: `all_members`, `outlets`. Two queries."""
+    group = (
+        CandidateGroup.objects.filter(pk=pk)
+        .select_related("claimant")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=Candidate.objects.select_related("article__outlet", "claimant", "claim")
+                .defer("article__text", "article__minhash")
+                .order_by("article__published_at", "article_id", "id"),
+                to_attr="all_members",
+            )
+        )
+        .first()
+    )
+    if group is not None:
+        group.outlets = _outlets_of(group.all_members)
+        group.new_members = [m for m in group.all_members if m.state == CandidateState.NEW]
+    return group
+
+
+def candidate_bearings(candidate: Candidate) -> list[BearingSuggestion]:
+    """The claims the candidate's report may bear on, still to decide. One query."""
+    return list(
+        BearingSuggestion.objects.filter(candidate=candidate, state=SuggestionState.PROPOSED)
+        .select_related("claim__claimant")
+        .defer("claim__search_vector", "claim__search_document")
+        .order_by("id")
+    )

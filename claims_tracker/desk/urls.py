@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, claims, home, people, reports, triage, verdicts
+from .views import accounts, claims, groups, home, people, reports, triage, verdicts
 
 urlpatterns = [
     path("", home.desk_home, name="desk-home"),
@@ -12,6 +12,12 @@ urlpatterns = [
     path("triage/<int:pk>/accept/", triage.triage_accept, name="desk-triage-accept"),
     path("triage/<int:pk>/attach/", triage.triage_attach, name="desk-triage-attach"),
     path("triage/<int:pk>/reject/", triage.triage_reject, name="desk-triage-reject"),
+    path("groups/<int:pk>/", groups.group_detail, name="desk-group"),
+    path("groups/<int:pk>/accept/", groups.group_accept, name="desk-group-accept"),
+    path("groups/<int:pk>/attach/", groups.group_attach, name="desk-group-attach"),
+    path("groups/<int:pk>/split/<int:candidate_pk>/", groups.group_split, name="desk-group-split"),
+    path("bearings/<int:pk>/accept/", groups.bearing_decide, {"decision": "accept"}, name="desk-bearing-accept"),
+    path("bearings/<int:pk>/dismiss/", groups.bearing_decide, {"decision": "dismiss"}, name="desk-bearing-dismiss"),
     path("claims/", claims.claim_list, name="desk-claim-list"),
     path("claims/new/", claims.claim_create, name="desk-claim-create"),
     path("claims/<int:pk>/", claims.claim_edit, name="desk-claim-edit"),

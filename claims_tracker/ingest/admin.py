@@ -1,7 +1,15 @@
 from django.contrib import admin, messages
 
 from . import polling
-from .models import ArticleRedirect, Candidate, Feed, FeedEntry, WebSubSubscription
+from .models import (
+    ArticleRedirect,
+    BearingSuggestion,
+    Candidate,
+    CandidateGroup,
+    Feed,
+    FeedEntry,
+    WebSubSubscription,
+)
 
 
 @admin.register(Feed)
@@ -52,7 +60,21 @@ class CandidateAdmin(admin.ModelAdmin):
     list_display = ["speaker_text", "statement", "stance", "confidence", "state", "article"]
     list_filter = ["state", "stance"]
     search_fields = ["sentence", "speaker_text", "statement"]
-    raw_id_fields = ["article", "claim", "claimant"]
+    raw_id_fields = ["article", "claim", "claimant", "group", "likely_claim"]
+
+
+@admin.register(CandidateGroup)
+class CandidateGroupAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "claimant", "created_at"]
+    raw_id_fields = ["claimant"]
+
+
+@admin.register(BearingSuggestion)
+class BearingSuggestionAdmin(admin.ModelAdmin):
+    list_display = ["candidate", "claim", "stance", "state", "decided_by", "decided_at"]
+    list_filter = ["state", "stance"]
+    raw_id_fields = ["candidate", "claim", "evidence"]
+    readonly_fields = ["decided_by", "decided_at"]
 
 
 @admin.register(ArticleRedirect)

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from claims_tracker.claims.models import Stance
+from claims_tracker.claims.models import EvidenceStance, Stance
 
 
 class FeedStatus(models.TextChoices):
@@ -107,6 +107,27 @@ class CandidateState(models.TextChoices):
     MERGED = "merged", "Attached to a claim"
 
 
+class CandidateGroup(models.Model):
+    """Candidates from different articles that restate one statement (ingest.grouping keeps it up to date).
+
+    Acting on the group acts on each member, which still becomes its own appearance. A group is never deleted
+    with its members, nor they with it: splitting a member off only clears its `group`.
+    """
+
+    claimant = models.ForeignKey(
+        "claims.Claimant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
+    speaker_key = models.CharField(max_length=300, blank=True)  # the speaker as written, normalised, if no claimant
+    statement = models.TextField()  # the first member's, as the desk's row shows it
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"group #{self.pk}: {self.statement[:60]}"
+
+
 class Candidate(models.Model):
     """A claim the extractor found in an article and an editor has not triaged yet."""
 
@@ -141,6 +162,16 @@ class Candidate(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    group = models.ForeignKey(
+        CandidateGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", db_index=False
+    )
+    # An editor split it off its group: grouping leaves it alone from then on.
+    kept_apart = models.BooleanField(default=False)
+    # Its first match at or above claim_matching.LIKELY when grouping ran: candidates of one speaker that very
+    # probably restate the same claim are grouped even in different words.
+    likely_claim = models.ForeignKey(
+        "claims.Claim", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
 
     class Meta:
         ordering = ["article", "start_offset", "id"]
@@ -159,12 +190,48 @@ class Candidate(models.Model):
             models.Index(fields=["state", "-created_at"], name="candidate_triage"),
             *(
                 models.Index(fields=[name], name=f"candidate_{name}", condition=Q(**{f"{name}__isnull": False}))
-                for name in ("claimant", "claim", "decided_by")
+                for name in ("claimant", "claim", "decided_by", "group")
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.speaker_text}: {self.statement[:60]}"
+
+
+class SuggestionState(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACCEPTED = "accepted", "Accepted"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class BearingSuggestion(models.Model):
+    """A candidate whose statement bears on an existing claim, proposed as evidence with a stance
+    (ingest.bearing: rules, each with its reason). Kept with who decided and when; accepting adds the Evidence."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="bearings", db_index=False)
+    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="bearing_suggestions")
+    stance = models.CharField(max_length=20, choices=EvidenceStance.choices)
+    reasons = models.JSONField(default=list)  # ["places: Soledar", "“withdrawn” concedes “control”", ...]
+    state = models.CharField(max_length=20, choices=SuggestionState.choices, default=SuggestionState.PROPOSED)
+    evidence = models.ForeignKey(
+        "claims.Evidence", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["candidate", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "claim"], name="bearing_candidate_claim_unique"),
+            models.CheckConstraint(condition=Q(state__in=SuggestionState.values), name="bearing_state_valid"),
+            models.CheckConstraint(condition=Q(stance__in=EvidenceStance.values), name="bearing_stance_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"candidate {self.candidate_id} {self.stance} claim {self.claim_id}"
 
 
 class FetchedPage(models.Model):

@@ -28,7 +28,7 @@ from kombu.exceptions import OperationalError
 from claims_tracker.archive import services as archive_services
 from claims_tracker.lib.backoff import backoff_seconds
 
-from . import polling, services, websub
+from . import bearing, polling, services, websub
 from .fetching import FetchError
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,8 @@ def fetch_article(self, article_id: int) -> None:
     the same cap, and the article fails with the last reason when the attempts are spent.
     """
     try:
-        _fetch_and_process(self, article_id)
+        if _fetch_and_process(self, article_id):
+            enqueue_after_commit(relate_candidates, article_id)
     except Retry:
         raise
     except Exception as exc:
@@ -137,7 +138,8 @@ def fetch_article(self, article_id: int) -> None:
         raise
 
 
-def _fetch_and_process(task, article_id: int) -> None:
+def _fetch_and_process(task, article_id: int) -> bool:
+    """True when the article was processed (and may have candidates to relate)."""
     attempt = task.request.retries
     while True:
         try:
@@ -146,7 +148,7 @@ def _fetch_and_process(task, article_id: int) -> None:
         except FetchError as exc:
             if not exc.transient or attempt >= settings.INGEST_MAX_RETRIES:
                 services.article_fail(article_id, exc.message)
-                return
+                return False
             if task.request.is_eager:
                 log.info("article %s: %s Trying again now (attempt %d).", article_id, exc.message, attempt + 2)
                 services.article_note_retry(article_id, exc.message, attempt, 0)  # queued again, to be claimed
@@ -156,13 +158,26 @@ def _fetch_and_process(task, article_id: int) -> None:
             services.article_note_retry(article_id, exc.message, attempt, delay)
             raise task.retry(countdown=delay, max_retries=settings.INGEST_MAX_RETRIES) from None
     if page is None:
-        return
+        return False
     archive_services.article_archive(article_id=article_id, result=page)  # the bytes in hand; never raises
-    services.article_process_page(
+    kept = services.article_process_page(
         article_id, body=page.body, content_type=page.content_type, encoding=page.encoding, url=page.url
     )
+    return kept is not None
 
 
 @shared_task(bind=True, name="claims_tracker.ingest.tasks.find_candidates", ignore_result=True)
 def find_candidates(self, article_id: int) -> int:
-    return services.article_find_candidates(article_id, holder=self.request.id or "")
+    found = services.article_find_candidates(article_id, holder=self.request.id or "")
+    if found:
+        enqueue_after_commit(relate_candidates, article_id)
+    return found
+
+
+@shared_task(name="claims_tracker.ingest.tasks.relate_candidates", ignore_result=True)
+def relate_candidates(article_id: int) -> None:
+    """After an article's candidates are stored: their bearing on existing claims, and their groups across
+    outlets (ingest.bearing.article_relate). A task of its own, so the pipeline's per-article queries stay
+    as they are; an article gone (merged) has no candidates and nothing happens."""
+    made, grouped = bearing.article_relate(article_id)
+    log.info("article %s: %d bearing suggestions, %d candidates grouped", article_id, made, grouped)

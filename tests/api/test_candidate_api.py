@@ -64,7 +64,6 @@ class TestCandidateListApi:
     @pytest.mark.parametrize(
         "query",
         [
-            "",
             "?article=",
             "?article=abc",
             "?article=-1",

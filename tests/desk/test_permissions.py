@@ -6,13 +6,19 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from claims_tracker.ingest.models import BearingSuggestion, Candidate, CandidateGroup
 from tests.factories import ClaimantFactory, ClaimFactory, OutletFactory, StoryFactory, UserFactory
 
 
 @pytest.fixture
 def objects(db, candidate):
     claim = ClaimFactory()
+    group = CandidateGroup.objects.create(claimant=candidate.claimant, statement=candidate.statement)
+    Candidate.objects.filter(pk=candidate.pk).update(group=group)
+    bearing = BearingSuggestion.objects.create(candidate=candidate, claim=claim, stance="supports")
     return {
+        "group": group.pk,
+        "bearing": bearing.pk,
         "claim": claim.pk,
         "candidate": candidate.pk,
         "article": candidate.article_id,
@@ -34,6 +40,11 @@ PAGES = [
     ("desk-triage-accept", "candidate", {"POST"}),
     ("desk-triage-attach", "candidate", {"POST"}),
     ("desk-triage-reject", "candidate", {"POST"}),
+    ("desk-group", "group", {"GET"}),
+    ("desk-group-accept", "group", {"POST"}),
+    ("desk-group-attach", "group", {"POST"}),
+    ("desk-bearing-accept", "bearing", {"POST"}),
+    ("desk-bearing-dismiss", "bearing", {"POST"}),
     ("desk-claim-list", None, {"GET"}),
     ("desk-claim-create", None, {"GET", "POST"}),
     ("desk-claim-edit", "claim", {"GET", "POST"}),
@@ -108,7 +119,8 @@ def test_it_refuses_a_post_without_csrf_token(editor, objects, name, key, method
 
 
 def test_it_answers_404_for_a_missing_object(editor_client, db):
-    for name in ("desk-claim-edit", "desk-triage", "desk-report", "desk-claimant-edit", "desk-story-edit"):
+    names = ("desk-claim-edit", "desk-triage", "desk-report", "desk-claimant-edit", "desk-story-edit", "desk-group")
+    for name in names:
         assert editor_client.get(reverse(name, args=[999999])).status_code == 404, name
     assert editor_client.get(reverse("teamwork-activity", args=[999999])).status_code == 404
     for name in ("teamwork-claim-assign", "teamwork-claim-note-add", "teamwork-claim-follow", "teamwork-story-follow"):

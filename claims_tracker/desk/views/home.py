@@ -16,6 +16,7 @@ from .base import editor_required
 def desk_home(request: HttpRequest) -> HttpResponse:
     context = {
         "queue": selectors.triage_queue(),
+        "groups": selectors.triage_groups(),
         "queue_total": selectors.triage_total(),
         "awaiting": selectors.awaiting_verdict(),
         "activity": selectors.recent_changes(exclude_user=request.user),

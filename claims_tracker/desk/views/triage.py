@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
+from claims_tracker.claims.models import EvidenceKind
 from claims_tracker.claims.services import ServiceError
-from claims_tracker.desk import services
+from claims_tracker.desk import selectors, services
 from claims_tracker.desk.forms.triage import AcceptForm, AttachForm, RejectForm
 from claims_tracker.ingest.claim_matching import candidate_matches
 from claims_tracker.ingest.models import Candidate, CandidateState
@@ -70,7 +71,11 @@ def _render(
     ids = [pk for pk, _ in siblings]
     index = ids.index(candidate.pk)
     suggestions = candidate_matches(candidate)
+    group = selectors.group_get(candidate.group_id) if candidate.group_id else None
     context = {
+        "group": group,
+        "evidence_kinds": EvidenceKind.choices,
+        "bearings": selectors.candidate_bearings(candidate) if candidate.state == CandidateState.NEW else [],
         "candidate": candidate,
         "article": candidate.article,
         "accept_form": accept or AcceptForm(initial=AcceptForm.initial_for(candidate), prefix="a"),

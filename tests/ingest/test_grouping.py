@@ -1,0 +1,107 @@
+"""ingest.grouping: the restatement score and candidates_group."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims_tracker.ingest.grouping import SAME_STATEMENT, candidates_group, restatement_score
+from claims_tracker.ingest.models import Candidate, CandidateGroup, CandidateState
+from tests.factories import ArticleFactory, ClaimantFactory, ClaimFactory
+
+MOD = "Russian forces now control the mining town of Soledar"
+MOD_AGAIN = "Russian forces have taken control of the mining town of Soledar"
+
+
+def _candidate(statement: str, *, claimant=None, speaker: str = "", article=None, **fields) -> Candidate:
+    article = article or ArticleFactory()
+    start = Candidate.objects.filter(article=article).count() * 100
+    return Candidate.objects.create(
+        article=article,
+        sentence=statement + ", the ministry said.",
+        statement=statement,
+        speaker_text=speaker or (claimant.name if claimant else ""),
+        claimant=claimant,
+        start_offset=start,
+        end_offset=start + 50,
+        **fields,
+    )
+
+
+def test_the_score_is_symmetric_and_bounded():
+    a = restatement_score(MOD, MOD_AGAIN)
+    assert a == restatement_score(MOD_AGAIN, MOD)
+    assert SAME_STATEMENT <= a.score <= 1
+    assert restatement_score(MOD, MOD).score == 1.0
+    assert restatement_score(MOD, "Only 500 people remain in the town, most of them elderly").score < 0.2
+    assert restatement_score("", MOD).score == 0.0
+
+
+@pytest.mark.django_db
+class TestCandidatesGroup:
+    def test_it_groups_one_speakers_statement_across_articles(self, django_assert_num_queries):
+        mod = ClaimantFactory()
+        first = _candidate(MOD, claimant=mod)
+        second = _candidate(MOD_AGAIN, claimant=mod)
+        # Read its own, read the peers; then in a savepoint: lock the peer, create the group, set both.
+        with django_assert_num_queries(8):
+            assert candidates_group(second.article_id) == 1
+        first.refresh_from_db()
+        second.refresh_from_db()
+        assert first.group_id == second.group_id is not None
+        group = CandidateGroup.objects.get()
+        assert (group.claimant_id, group.statement) == (mod.pk, MOD)
+
+    def test_a_third_report_joins_the_group(self):
+        mod = ClaimantFactory()
+        _candidate(MOD, claimant=mod)
+        second = _candidate(MOD_AGAIN, claimant=mod)
+        candidates_group(second.article_id)
+        third = _candidate("Russian forces control the town of Soledar now", claimant=mod)
+        assert candidates_group(third.article_id) == 1
+        assert CandidateGroup.objects.count() == 1
+        assert CandidateGroup.objects.get().members.count() == 3
+
+    def test_it_never_groups_different_speakers_or_unattributed_lines(self):
+        _candidate(MOD, claimant=ClaimantFactory())
+        other = _candidate(MOD, claimant=ClaimantFactory())
+        nobody = _candidate(MOD)
+        nobody_again = _candidate(MOD)
+        for candidate in (other, nobody, nobody_again):
+            assert candidates_group(candidate.article_id) == 0
+        assert not Candidate.objects.filter(group__isnull=False).exists()
+
+    def test_unmatched_speakers_group_by_the_name_as_written(self):
+        first = _candidate(MOD, speaker="Kremlin spokesman Dmitry Peskov")
+        second = _candidate(MOD_AGAIN, speaker="Kremlin spokesman Dmitry Peskov")
+        assert candidates_group(second.article_id) == 1
+        first.refresh_from_db()
+        assert first.group_id is not None
+
+    def test_it_groups_different_words_when_both_match_the_same_claim(self):
+        mod = ClaimantFactory()
+        claim = ClaimFactory(claimant=mod)
+        _candidate("Soledar is ours, the liberation is complete", claimant=mod, likely_claim=claim)
+        second = _candidate("Our forces finished taking the salt town", claimant=mod)
+        assert restatement_score("Soledar is ours, the liberation is complete", second.statement).score < 0.3
+        assert candidates_group(second.article_id, {second.pk: claim.pk}) == 1
+        second.refresh_from_db()
+        assert second.group_id is not None and second.likely_claim_id == claim.pk
+
+    def test_it_leaves_a_member_an_editor_split_off_and_rejected_candidates_alone(self):
+        mod = ClaimantFactory()
+        _candidate(MOD, claimant=mod, kept_apart=True)
+        _candidate(MOD, claimant=mod, state=CandidateState.REJECTED)
+        split = _candidate(MOD_AGAIN, claimant=mod, kept_apart=True)
+        assert candidates_group(split.article_id) == 0
+        fresh = _candidate(MOD_AGAIN, claimant=mod)
+        assert candidates_group(fresh.article_id) == 0
+        assert not CandidateGroup.objects.exists()
+
+    def test_one_report_has_one_member_per_group(self):
+        mod = ClaimantFactory()
+        _candidate(MOD, claimant=mod)
+        article = ArticleFactory()
+        _candidate(MOD_AGAIN, claimant=mod, article=article)
+        _candidate("Russian forces control the mining town of Soledar", claimant=mod, article=article)
+        assert candidates_group(article.pk) == 1
+        assert CandidateGroup.objects.get().members.filter(article=article).count() == 1
