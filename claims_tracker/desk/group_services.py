@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from claims_tracker.claims import services as claims
 from claims_tracker.claims.models import AppearanceMode, Claim, Claimant, EvidenceKind, Story
-from claims_tracker.claims.services import ServiceError
+from claims_tracker.claims.services import ServiceError, StateConflict
 from claims_tracker.ingest.models import (
     BearingSuggestion,
     Candidate,
@@ -38,7 +38,7 @@ def _new_members(group_id: int) -> list[Candidate]:
         .order_by("article__published_at", "article_id", "id")
     )
     if not members:
-        raise ServiceError("Every member of this group was already triaged. Move on to the next one.")
+        raise StateConflict("Every member of this group was already triaged. Move on to the next one.")
     return members
 
 
@@ -98,7 +98,7 @@ def group_split(*, candidate_id: int, user) -> Candidate:
     if candidate is None or candidate.group_id is None:
         raise ServiceError("This candidate is not in a group (any more).")
     if candidate.state != CandidateState.NEW:
-        raise ServiceError("This candidate was already triaged; it stays with the group it was triaged in.")
+        raise StateConflict("This candidate was already triaged; it stays with the group it was triaged in.")
     candidate.group = None
     candidate.kept_apart = True
     candidate.save(update_fields=["group", "kept_apart"])

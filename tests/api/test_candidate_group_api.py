@@ -89,25 +89,30 @@ class TestCandidateGroupDecisions:
         claim = ClaimFactory()
         editor_api.post(f"/api/v1/candidate-groups/{group.pk}/attach", {"claim": claim.pk}, format="json")
         again = editor_api.post(f"/api/v1/candidate-groups/{group.pk}/attach", {"claim": claim.pk}, format="json")
-        assert again.status_code == 400
+        assert again.status_code == 409  # refused for the group's state, as a triaged candidate is
         assert "already triaged" in again.json()["error"]["message"]
         assert Appearance.objects.filter(claim=claim).count() == len(QUOTES)
 
     @pytest.mark.parametrize(
-        ("action", "body", "field"),
+        ("action", "body", "field", "status"),
         [
-            ("accept", {"text": "Soledar.", "claimant": None, "new_claimant_name": " "}, "claimant"),
-            ("accept", {"text": "Soledar.", "claimant": "nobody-at-all"}, "claimant"),
-            ("accept", {"text": "", "claimant": "russian-defense-ministry"}, "text"),
-            ("accept", {"text": "Soledar.", "claimant": "russian-defense-ministry", "stories": ["none"]}, "stories"),
-            ("attach", {"claim": 999_999_999}, "claim"),
-            ("attach", {"claim": "x"}, "claim"),
-            ("attach", {}, "claim"),
+            ("accept", {"text": "Soledar.", "claimant": None, "new_claimant_name": " "}, "claimant", 400),
+            ("accept", {"text": "Soledar.", "claimant": "nobody-at-all"}, "claimant", 404),  # a row named, missing
+            ("accept", {"text": "", "claimant": "russian-defense-ministry"}, "text", 400),
+            (
+                "accept",
+                {"text": "Soledar.", "claimant": "russian-defense-ministry", "stories": ["none"]},
+                "stories",
+                404,
+            ),
+            ("attach", {"claim": 999_999_999}, "claim", 404),
+            ("attach", {"claim": "x"}, "claim", 400),
+            ("attach", {}, "claim", 400),
         ],
     )
-    def test_bad_input_names_the_field_and_writes_nothing(self, editor_api, group, action, body, field):
+    def test_bad_input_names_the_field_and_writes_nothing(self, editor_api, group, action, body, field, status):
         response = editor_api.post(f"/api/v1/candidate-groups/{group.pk}/{action}", body, format="json")
-        assert response.status_code == 400, response.content
+        assert response.status_code == status, response.content
         assert field in response.json()["error"]["fields"], response.json()
         assert not Claim.objects.exists() and not Appearance.objects.exists()
         assert set(Candidate.objects.filter(group=group).values_list("state", flat=True)) == {CandidateState.NEW}

@@ -148,7 +148,7 @@ class CandidateRejectApi(_CandidateApi):
 
 class _GroupApi(ApiView):
     permission_classes = [IsEditor]
-    extra_error_codes = ("400", "403", "404")
+    extra_error_codes = ("400", "403", "404", "409")
 
     def get_group(self, pk: int) -> CandidateGroup:
         return get_object_or_404(CandidateGroup, pk=pk)

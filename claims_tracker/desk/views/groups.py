@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from claims_tracker.claims.models import EvidenceKind, EvidenceStance
 from claims_tracker.claims.services import ServiceError
 from claims_tracker.desk import group_services, selectors
-from claims_tracker.desk.forms.common import ClaimantChoiceField, ClaimRefField, stories_field
+from claims_tracker.desk.forms.common import ClaimRefField, stories_field
 from claims_tracker.desk.forms.triage import AcceptForm, claimant_name_from
 from claims_tracker.ingest.claim_matching import candidate_matches
 from claims_tracker.ingest.models import BearingSuggestion, CandidateGroup
@@ -23,10 +23,8 @@ from .base import apply_error, editor_required, next_url
 
 class GroupAcceptForm(forms.Form):
     text = AcceptForm.base_fields["text"]
-    claimant = ClaimantChoiceField(required=False, label="Claimant", empty_label="— new claimant (name below) —")
-    new_claimant_name = forms.CharField(
-        required=False, max_length=200, label="New claimant's name", help_text="Only if the claimant is not listed."
-    )
+    claimant = AcceptForm.base_fields["claimant"]
+    new_claimant_name = AcceptForm.base_fields["new_claimant_name"]
     stories = stories_field()
 
     def clean(self):
@@ -69,7 +67,7 @@ def _render(request: HttpRequest, group: CandidateGroup, *, accept=None, attach=
     if first is not None:
         initial = {
             "text": first.statement or first.sentence,
-            "claimant": first.claimant_id,
+            "claimant": first.claimant,
             "new_claimant_name": "" if first.claimant_id else claimant_name_from(first.speaker_text),
         }
     context = {

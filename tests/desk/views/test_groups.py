@@ -58,7 +58,7 @@ class TestGroupPage:
         for member in Candidate.objects.filter(group=group).select_related("article__outlet"):
             assert member.article.outlet.name in html and member.quote in html
         assert f"Accept {len(QUOTES)} reports" in html and f"Attach {len(QUOTES)} reports" in html
-        assert response.context["accept_form"].initial["claimant"] == group.claimant_id
+        assert response.context["accept_form"].initial["claimant"].pk == group.claimant_id
 
     def test_accepting_makes_one_claim_with_an_appearance_per_report(self, editor_client, group, mod):
         data = {"a-text": "Russian forces control Soledar.", "a-claimant": mod.pk, "a-new_claimant_name": ""}
