@@ -164,7 +164,7 @@ class CandidateGroupAcceptInput(serializers.Serializer):
     claimant = serializers.SlugField(
         required=False, allow_null=True, help_text="Slug of who made it; omit and give `new_claimant_name` instead."
     )
-    new_claimant_name = serializers.CharField(
+    new_claimant_name = TextField(
         required=False, allow_blank=True, trim_whitespace=False, max_length=200, default=""
     )
     stories = serializers.ListField(child=serializers.SlugField(), required=False, default=list, max_length=50)
