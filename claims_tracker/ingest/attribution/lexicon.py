@@ -23,7 +23,7 @@ _VERBS: dict[str, tuple[str, tuple[str, ...]]] = {
     "state": (Stance.ASSERTS, ("stated", "states")),
     "claim": (Stance.ASSERTS, ("claimed", "claims", "claim")),
     "boast": (Stance.ASSERTS, ("boasted", "boasts")),
-    "insist": (Stance.ASSERTS, ("insisted", "insists")),
+    "insist": (Stance.ASSERTS, ("insisted", "insists", "insist")),
     "argue": (Stance.ASSERTS, ("argued", "argues", "argue")),
     "maintain": (Stance.ASSERTS, ("maintained", "maintains")),
     "write": (Stance.ASSERTS, ("wrote", "writes")),
@@ -38,7 +38,7 @@ _VERBS: dict[str, tuple[str, tuple[str, ...]]] = {
     "emphasize": (Stance.ASSERTS, ("emphasized", "emphasised", "emphasizes", "emphasises")),
     "assert": (Stance.ASSERTS, ("asserted", "asserts")),
     "allege": (Stance.ASSERTS, ("alleged", "alleges")),
-    "suggest": (Stance.ASSERTS, ("suggested", "suggests", "suggesting")),
+    "suggest": (Stance.ASSERTS, ("suggested", "suggests", "suggesting", "suggest")),
     "predict": (Stance.ASSERTS, ("predicted", "predicts")),
     "estimate": (Stance.ASSERTS, ("estimated", "estimates")),
     "vow": (Stance.ASSERTS, ("vowed", "vows")),
@@ -57,7 +57,7 @@ _VERBS: dict[str, tuple[str, tuple[str, ...]]] = {
     "remark": (Stance.ASSERTS, ("remarked",)),
     "reiterate": (Stance.ASSERTS, ("reiterated",)),
     "indicate": (Stance.ASSERTS, ("indicated",)),
-    "believe": (Stance.ASSERTS, ("believes", "believed")),
+    "believe": (Stance.ASSERTS, ("believes", "believed", "believe")),
     "think": (Stance.ASSERTS, ("thinks", "thought")),
     "testify": (Stance.ASSERTS, ("testified",)),
     "complain": (Stance.ASSERTS, ("complained",)),
@@ -86,13 +86,26 @@ _VERBS: dict[str, tuple[str, tuple[str, ...]]] = {
     "quip": (Stance.ASSERTS, ("quipped",)),
     "assure": (Stance.ASSERTS, ("assured",)),
     # What someone thinks, wants or backs is attributed too ("Sanders believes the system is rigged").
-    "hope": (Stance.ASSERTS, ("hopes", "hoped")),
-    "want": (Stance.ASSERTS, ("wants", "wanted")),
-    "know": (Stance.ASSERTS, ("knows", "knew")),
-    "agree": (Stance.CONFIRMS, ("agreed", "agrees")),
+    "hope": (Stance.ASSERTS, ("hopes", "hoped", "hope")),
+    "want": (Stance.ASSERTS, ("wants", "wanted", "want")),
+    "know": (Stance.ASSERTS, ("knows", "knew", "know")),
+    "agree": (Stance.CONFIRMS, ("agreed", "agrees", "agree")),
     "defend": (Stance.ASSERTS, ("defended", "defends", "defending")),
     "praise": (Stance.ASSERTS, ("praised", "praises", "praising")),
     "point out": (Stance.ASSERTS, ("pointed out", "points out")),
+    "caution": (Stance.ASSERTS, ("cautioned", "cautions")),
+    # Backing and refusing are attributed too (issue 16, PolNeAR): "Christie endorsed Trump last week", "Most
+    # in both states supported Sanders", "The firm declined to comment", "terminated the deal, citing costs".
+    # Not "support", "backed" or "think" alone: "Republican support for free trade", "a group backed by", "I think".
+    "endorse": (Stance.ASSERTS, ("endorsed", "endorses", "endorsing")),
+    "support": (Stance.ASSERTS, ("supported", "supporting")),
+    "oppose": (Stance.DISPUTES, ("opposed", "opposes", "oppose", "opposing")),
+    "cite": (Stance.ASSERTS, ("cited", "cites", "citing")),
+    "decline": (Stance.ASSERTS, ("declined", "declines")),
+    "refuse": (Stance.ASSERTS, ("refused", "refuses")),
+    # A sign or an email "reads" its words: only with a quote (“I am still Sanders,” it read).
+    "read": (Stance.ASSERTS, ("read", "reads")),
+    "shout": (Stance.ASSERTS, ("shouted", "yelled")),
     # Findings of studies, surveys and data ("The survey reveals that …"); only with "that" (THAT_ONLY).
     "reveal": (Stance.ASSERTS, ("revealed", "reveals")),
     "show": (Stance.ASSERTS, ("showed", "shows", "show")),
@@ -124,6 +137,10 @@ PARTICIPLES: dict[str, str] = {
     "suggesting": "suggest",
     "defending": "defend",
     "praising": "praise",
+    "endorsing": "endorse",
+    "supporting": "support",
+    "opposing": "oppose",
+    "citing": "cite",
 }
 for _participle, _lemma in PARTICIPLES.items():
     if _participle not in _VERBS[_lemma][1]:
@@ -135,13 +152,15 @@ OBJECT_VERBS = frozenset({"claim", "deny", "reject", "dismiss", "refute", "dispu
 OBJECT_VERBS |= {"admit", "concede", "question", "challenge", "contest", "announce", "report", "verify"}
 # "urged lawmakers to act", "accused Clinton of lying", "called on Congress to act", "described it as a hoax".
 OBJECT_VERBS |= {"urge", "accuse", "call", "describe", "criticize", "blame", "want", "defend", "praise"}
+OBJECT_VERBS |= {"endorse", "support", "oppose", "cite", "decline", "refuse"}
 # Verbs that introduce a quote but not a reported claim ("She asked that her name not be used").
 QUOTE_ONLY = frozenset({"ask", "answer", "reply", "respond", "continue", "promise", "pledge", "vow", "fume", "quip"})
+QUOTE_ONLY |= {"read", "shout"}
 # Verbs that take a clause without "that" ("Officials stressed the vaccine was safe").
 ZERO_THAT = frozenset({"say", "tell", "write", "add", "insist", "argue", "maintain", "warn", "claim", "believe"})
 ZERO_THAT |= {"think", "stress", "note", "explain", "suggest", "predict", "estimate", "assert", "allege"}
 ZERO_THAT |= {"emphasize", "reiterate", "indicate", "declare", "announce", "post", "tweet", "boast", "state"}
-ZERO_THAT |= {"conclude", "contend", "assure", "hope", "know", "agree", "point out"}
+ZERO_THAT |= {"conclude", "contend", "assure", "hope", "know", "agree", "point out", "caution"}
 # Verbs that report a statement only with "that" ("found that …", never "found the body").
 THAT_ONLY = frozenset({"reveal", "show", "find", "counter"})
 # Verbs that take a clause without "that" only after an adverbial ("wrote on Telegram the town fell"):
@@ -149,7 +168,7 @@ THAT_ONLY = frozenset({"reveal", "show", "find", "counter"})
 ZERO_THAT_AFTER_ADVERBIAL = frozenset({"write", "post", "tweet"})
 # Forms that are more often nouns or adjectives ("Russian claims of progress", "the reported attack").
 NOUNISH_FORMS = frozenset({"claims", "claim", "reports", "states", "notes", "estimates", "promises", "answer"})
-NOUNISH_FORMS |= {"shows", "finds", "counters"}
+NOUNISH_FORMS |= {"shows", "finds", "counters", "cites", "read", "reads", "endorsed", "supported", "opposed", "cited"}
 NOUNISH_FORMS |= {"reported", "alleged", "claimed", "estimated", "disputed", "verified", "confirmed", "stated"}
 
 
