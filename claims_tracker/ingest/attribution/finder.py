@@ -142,6 +142,12 @@ class _Found:
     parent: _Found | None = None  # the candidate this quote continues (same speaker, same statement)
 
 
+def _names_only(text: str, start: int, end: int) -> bool:
+    """text[start:end] is a speaker phrase and nothing more ("the Defence Ministry", "unnamed officials")."""
+    phrase = parse_right(text, start, end)
+    return phrase is not None and not text[phrase.end : end].strip(" .,;:!?”\"’")
+
+
 def _may_hold(lowered: str | None, words: tuple[str, ...], sent: Span) -> bool:
     """False when the sentence holds none of `words` in any case, so a case-insensitive regex needing one of them
     need not scan it. The words have no case variants beyond what lower() gives (a regex matches "ı" for "i", so
@@ -402,6 +408,8 @@ class Finder:
             return None  # "called Clinton on Tuesday" (phoned), "a group called X"
         elif lemma in OBJECT_VERBS or kind == "unverified":
             stop = _OBJECT_STOP.search(text, after, min(sent.end, after + MAX_STATEMENT))
+            if lemma == "cite" and _names_only(text, after, stop.start() if stop else sent.end):
+                return None  # "TASS reported, citing the Defence Ministry": a relay's source, not a statement
             clause_start, pattern, confidence = after, "verb-object", 0.6 if kind == "verb" else 0.8
             end = stop.start() if stop else sent.end
             return self._clause(speaker, verb, stance, clause_start, end, confidence, pattern, sent, min_words=2)
@@ -461,14 +469,15 @@ class Finder:
             return None  # "Explaining why …": a lone capitalised word is a name only once seen in a full name
         return subject
 
-    def _transcript(self, para: Span, label: tuple[int, int]) -> None:
-        """ "Rick: It was a two-phase approach.": an interview answer under its speaker's label."""
-        start, end = label
+    def _transcript(self, para: Span, label: tuple[int, int, str]) -> None:
+        """ "Rick: It was a two-phase approach.": an interview answer under its speaker's label (or a headline's
+        "Graham: Party's Chances Are Slim.", rule "headline")."""
+        start, end, pattern = label
         speaker = SpeakerPhrase(start, end, self.text[start:end], "person")
         colon = self.text.index(":", end)
         body_start, body_end = _strip_span(self.text, colon + 1, para.end)
         if 0 < body_end - body_start <= MAX_STATEMENT:
-            self._add(speaker, "said", Stance.ASSERTS, None, (body_start, body_end), 0.7, "transcript", para)
+            self._add(speaker, "said", Stance.ASSERTS, None, (body_start, body_end), 0.7, pattern, para)
 
     # -- results -------------------------------------------------------------------------------------
     def _clause(self, speaker, verb, stance, start, end, confidence, pattern, sent, *, min_words: int) -> _Found | None:

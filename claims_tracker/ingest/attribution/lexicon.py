@@ -95,13 +95,13 @@ _VERBS: dict[str, tuple[str, tuple[str, ...]]] = {
     "point out": (Stance.ASSERTS, ("pointed out", "points out")),
     "caution": (Stance.ASSERTS, ("cautioned", "cautions")),
     # Backing and refusing are attributed too (issue 16, PolNeAR): "Christie endorsed Trump last week", "Most
-    # in both states supported Sanders", "The firm declined to comment", "terminated the deal, citing costs".
+    # in both states supported Sanders", "refused to endorse him", "terminated the deal, citing costs". Not
+    # "declined to comment": PolNeAR counts it, but saying nothing is no claim to check.
     # Not "support", "backed" or "think" alone: "Republican support for free trade", "a group backed by", "I think".
     "endorse": (Stance.ASSERTS, ("endorsed", "endorses", "endorsing")),
     "support": (Stance.ASSERTS, ("supported", "supporting")),
     "oppose": (Stance.DISPUTES, ("opposed", "opposes", "oppose", "opposing")),
     "cite": (Stance.ASSERTS, ("cited", "cites", "citing")),
-    "decline": (Stance.ASSERTS, ("declined", "declines")),
     "refuse": (Stance.ASSERTS, ("refused", "refuses")),
     # A sign or an email "reads" its words: only with a quote (“I am still Sanders,” it read).
     "read": (Stance.ASSERTS, ("read", "reads")),
@@ -152,7 +152,7 @@ OBJECT_VERBS = frozenset({"claim", "deny", "reject", "dismiss", "refute", "dispu
 OBJECT_VERBS |= {"admit", "concede", "question", "challenge", "contest", "announce", "report", "verify"}
 # "urged lawmakers to act", "accused Clinton of lying", "called on Congress to act", "described it as a hoax".
 OBJECT_VERBS |= {"urge", "accuse", "call", "describe", "criticize", "blame", "want", "defend", "praise"}
-OBJECT_VERBS |= {"endorse", "support", "oppose", "cite", "decline", "refuse"}
+OBJECT_VERBS |= {"endorse", "support", "oppose", "cite", "refuse"}
 # Verbs that introduce a quote but not a reported claim ("She asked that her name not be used").
 QUOTE_ONLY = frozenset({"ask", "answer", "reply", "respond", "continue", "promise", "pledge", "vow", "fume", "quip"})
 QUOTE_ONLY |= {"read", "shout"}
