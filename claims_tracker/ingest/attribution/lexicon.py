@@ -267,8 +267,12 @@ SPEAKER_HEADS = frozenset(
     third quarter most several others another republicans democrats conservatives liberals americans
     polls surveys studies figures results editorial newspaper order ruling memo email tweet video
     website filing complaint lawsuit indictment document documents release transcript card
+    candidate nominee hopeful contender front-runner frontrunner incumbent challenger billionaire businessman
+    businesswoman mogul congressman congresswoman host narrator anchor moderator columnist commentator strategist
+    activist voter supporter organizer chair speaker ad ads advertisement
     """.split()
 )
+# "the Republican nominee said", "the host said", "says a narrator": political copy's usual second references.
 # Every head can also stand inside a longer phrase ("the airline's chief executive").
 SPEAKER_WORDS = SPEAKER_WORDS | SPEAKER_HEADS
 # Heads that can be pointed back at with "the <head>" ("the ministry said").
@@ -277,6 +281,7 @@ ANAPHORIC_HEADS = frozenset(
     | {"spokesman", "spokeswoman", "spokesperson", "minister", "president", "official", "commander", "analyst"}
     | {"firm", "council", "committee", "administration", "governor", "mayor", "kremlin", "regime", "embassy"}
     | {"chancellor", "premier", "airline", "bank", "regulator", "party", "opposition", "police", "coalition"}
+    | {"candidate", "nominee", "billionaire", "businessman", "mogul", "senator", "congressman", "congresswoman"}
 )
 GENERIC_HEADS = frozenset(
     {"analysts", "experts", "officials", "sources", "residents", "witnesses", "critics", "people", "observers"}
