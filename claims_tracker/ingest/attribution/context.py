@@ -107,8 +107,12 @@ def _quote_starting_after(quotes: QuoteIndex, pos: int, text: str, limit: int) -
 
 
 def _last_word(text: str, floor: int, pos: int) -> str:
-    match = re.search(r"([\w’']+)\W*$", text[max(floor, pos - 40) : pos])
-    return match.group(1).lower() if match else ""
+    """The word before `pos`, or "" when a closing quote mark comes between: in “… even though it is,” said X the
+    "is" is the quote's, not a passive "is said"."""
+    match = re.search(r"([\w’']+)(\W*)$", text[max(floor, pos - 40) : pos])
+    if match is None or any(mark in match.group(2) for mark in "”\"»"):
+        return ""
+    return match.group(1).lower()
 
 
 def _rstrip(text: str, start: int, end: int) -> int:

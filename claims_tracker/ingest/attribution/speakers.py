@@ -262,10 +262,12 @@ def parse_right(text: str, pos: int, ceiling: int) -> SpeakerPhrase | None:
             return pronoun
         if low in {"according", "adding", "saying"}:
             break
+        if kept and low in _PREPS_AFTER_VERB and index + 1 < len(toks) and toks[index + 1][2].lower() in TIME_WORDS:
+            break  # "said the mayor on Monday": the day is no part of the speaker
         if word[:1].isupper() or low in SPEAKER_WORDS or (word in {"’s", "'s", "-", "."} and kept):
             kept.append(tok)
-        elif word[:1].islower() and _head_ahead(toks, index):
-            kept.append(tok)  # "the health ministry", "the country's interior minister"
+        elif word[:1].islower() and (_head_ahead(toks, index) or _name_ahead(toks, index)):
+            kept.append(tok)  # "the health ministry", "the country's interior minister", "retired surgeon Ben Carson"
         else:
             break
     # "said the country's interior minister, Gerald Darmanin": the name after the comma is the speaker.
@@ -294,6 +296,18 @@ def _head_ahead(toks: list[tuple[int, int, str]], index: int) -> bool:
         if low in SPEAKER_HEADS:
             return True
         if not low[:1].isalpha():
+            return False
+    return False
+
+
+def _name_ahead(toks: list[tuple[int, int, str]], index: int) -> bool:
+    """ "said retired surgeon Ben Carson", "said master of ceremonies Ali Tabrizi": lower-case title words, then
+    a full name (two capitalised words)."""
+    for at in range(index, min(len(toks) - 1, index + 4)):
+        word, following = toks[at][2], toks[at + 1][2]
+        if word[:1].isupper():
+            return following[:1].isupper() and word.lower() not in _CAPITALISED_FUNCTION
+        if not word.isalpha() or not word.islower():
             return False
     return False
 
