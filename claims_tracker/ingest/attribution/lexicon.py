@@ -267,12 +267,17 @@ SPEAKER_HEADS = frozenset(
     third quarter most several others another republicans democrats conservatives liberals americans
     polls surveys studies figures results editorial newspaper order ruling memo email tweet video
     website filing complaint lawsuit indictment document documents release transcript card
-    candidate nominee hopeful contender front-runner frontrunner incumbent challenger billionaire businessman
-    businesswoman mogul congressman congresswoman host narrator anchor moderator columnist commentator strategist
-    activist voter supporter organizer chair speaker ad ads advertisement
+    advertisement
     """.split()
 )
 # "the Republican nominee said", "the host said", "says a narrator": political copy's usual second references.
+# Heads only at a phrase's end: in "presidential candidate Herman Cain said" the name is the speaker.
+TITLE_HEADS = frozenset(
+    """candidate nominee hopeful contender front-runner frontrunner incumbent challenger billionaire businessman
+    businesswoman mogul congressman congresswoman host narrator anchor moderator columnist commentator strategist
+    activist voter supporter organizer""".split()
+)
+SPEAKER_HEADS |= TITLE_HEADS
 # Every head can also stand inside a longer phrase ("the airline's chief executive").
 SPEAKER_WORDS = SPEAKER_WORDS | SPEAKER_HEADS
 # Heads that can be pointed back at with "the <head>" ("the ministry said").

@@ -32,7 +32,9 @@ def transcript_labels(text: str, paras: list[Span]) -> dict[int, tuple[int, int,
         if match and not set(match.group(1).lower().split()) & _NOT_NAMES:
             found[para.start] = (match.start(1), match.end(1))
     counts = Counter(text[s:e] for s, e in found.values())
-    labels = {start: (*span, "transcript") for start, span in found.items() if counts[text[span[0] : span[1]]] >= MIN_TURNS}
+    labels = {
+        start: (*span, "transcript") for start, span in found.items() if counts[text[span[0] : span[1]]] >= MIN_TURNS
+    }
     for start, (name_start, name_end) in found.items():
         if start in labels:
             continue
