@@ -25,6 +25,7 @@ from .context import (
     _junk,
     _last_word,
     _looks_like_prose,
+    _opening_phrase,
     _opening_subject,
     _quote_ending_before,
     _quote_only,
@@ -101,6 +102,11 @@ _MODIFIERS_BEFORE = re.compile(r",\s*(?:[a-z][\w’'-]*\s+){1,2}$")
 _TITLE_GAP = re.compile(r"^[\s,—–-]*(?:[\w’'-]+\s+){0,4}$")
 _UNRESOLVED_OK = frozenset({"he", "she"})  # "they say" with nobody named is people in general
 _NEGATIONS = ("not", "n't", "n’t")  # one is in every UNVERIFIED_RE match: "has not verified", "couldn’t confirm"
+# What polls and groups say, think or want ("Most voters in both states want a change"): _opening_phrase.
+_GROUP_OPINION = frozenset({"say", "think", "believe", "want", "hope", "agree", "know", "support", "oppose"})
+# An indirect question after "asked" and up to four words of object ("asked Sanders whether …").
+_ASKED_WHAT = re.compile(r"\s*(?:[\w’'.-]+\s+){0,4}?((?:whether|if|why|how|what|who|when)\s)")
+_ASKED_FIRST = re.compile(r"(?:When\s+)?[Aa]sked\b")
 _QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
 
 
@@ -254,6 +260,9 @@ class Finder:
             if not quotes.contains(match.start()) and (subject is None or match.start() >= subject.end):
                 self.memory.mention(SpeakerPhrase(match.start(), match.end(), match.group(), "person"))
         last_speaker: _Found | None = None
+        opening = _ASKED_FIRST.match(text, sent.start, sent.end)
+        if opening is not None:
+            self._asked_first(sent, opening.end(), "asked", Stance.ASSERTS)
         for start, end, kind in cues:
             if quotes.contains(start):
                 continue  # a verb inside a quote is the quoted person's, not ours
@@ -346,6 +355,8 @@ class Finder:
                 speaker, inverted = right, True
         if speaker is None:
             speaker = parse_left(text, sent.start, vs)
+        if speaker is None and lemma in _GROUP_OPINION:
+            speaker = _opening_phrase(text, sent, vs)
         if speaker is None and re.search(r",\s*$", text[near:vs]):
             speaker = parse_right(text, ve, sent.end)  # "…, said the ministry."
             inverted = speaker is not None
@@ -363,11 +374,14 @@ class Finder:
         if re.match(r"\s*:\s*$", rest) and sent.end == para.end:
             self.memory.set_intro(self._resolved(speaker, verb, stance, sent), para)
             return None
-        if lemma == "ask" and not question and re.match(r"\s*(?:whether|if|why|how)\s", rest):
-            # "asked whether the vote would be delayed": an indirect question is what was said.
-            stop = _CLAUSE_STOP.search(text, after, min(sent.end, after + MAX_STATEMENT))
+        asked = _ASKED_WHAT.match(rest) if lemma == "ask" and not question else None
+        if asked is not None:
+            # "asked whether the vote would be delayed", "asked Sanders whether his age was fair game": an indirect
+            # question is what was said.
+            start = after + asked.start(1)
+            stop = _CLAUSE_STOP.search(text, start, min(sent.end, start + MAX_STATEMENT))
             end = stop.start() if stop else sent.end
-            return self._clause(speaker, verb, stance, after, end, 0.6, "asked-whether", sent, min_words=3)
+            return self._clause(speaker, verb, stance, start, end, 0.6, "asked-whether", sent, min_words=3)
         if question or lemma in QUOTE_ONLY:
             return None
         # "Polls show Clinton leading", "The survey found most voters undecided": a finding without "that".
@@ -385,7 +399,7 @@ class Finder:
         if that:
             clause_start, pattern, confidence = after + that.end(), "speaker-verb-that", 0.8
         elif (
-            re.match(r"\s*(?:[.!?]|,|$)", rest)
+            re.match(r"\s*(?:[.!?;]|,|$)", rest)  # "…, political analysts say; in 2012, …"
             and re.search(r",\s*$", text[max(sent.start, head_start - WINDOW) : head_start])
             and head_start > sent.start
         ):
@@ -455,6 +469,17 @@ class Finder:
         return self._clause(
             speaker, "according to", Stance.ASSERTS, sent.start, start, 0.7, "according-last", sent, min_words=3
         )
+
+    def _asked_first(self, sent: Span, ve: int, verb: str, stance: str) -> _Found | None:
+        """ "Asked whether the attacks had hurt him, Ryan said, “Sure.”": the question put to the speaker named after
+        the comma."""
+        text = self.text
+        comma = text.find(",", ve, sent.end)
+        asked = _ASKED_WHAT.match(text, skip_adverbials(text, ve, comma), comma) if comma != -1 else None
+        speaker = parse_right(text, comma + 1, sent.end) if asked is not None else None
+        if asked is None or speaker is None:
+            return None
+        return self._clause(speaker, verb, stance, asked.start(1), comma, 0.6, "asked-first", sent, min_words=3)
 
     def _follow_on_quote(self, found: _Found, quotes: QuoteIndex, pos: int, sent: Span, lemma: str) -> None:
         """“A,” he said, “B.”: the second quote has the same speaker."""
