@@ -106,6 +106,7 @@ _NEGATIONS = ("not", "n't", "n’t")  # one is in every UNVERIFIED_RE match: "ha
 _GROUP_OPINION = frozenset({"say", "think", "believe", "want", "hope", "agree", "know", "support", "oppose"})
 # An indirect question after "asked" and up to four words of object ("asked Sanders whether …").
 _ASKED_WHAT = re.compile(r"\s*(?:[\w’'.-]+\s+){0,4}?((?:whether|if|why|how|what|who|when)\s)")
+_VERB_FIRST = re.compile(r"(Said|Says|Added|Adds|Continued|Wrote|Writes|Explained|Declared|Asked)\s+(?=[A-Z])")
 _ASKED_FIRST = re.compile(r"(?:When\s+)?[Aa]sked\b")
 _QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
 
@@ -146,6 +147,12 @@ class _Found:
     pattern: str
     sentence: Span
     parent: _Found | None = None  # the candidate this quote continues (same speaker, same statement)
+
+
+def _skip(text: str, pos: int, pattern: str) -> int:
+    """The offset after `pattern` matched at `pos` (or `pos`)."""
+    match = re.compile(pattern).match(text, pos)
+    return match.end() if match else pos
 
 
 def _names_only(text: str, start: int, end: int) -> bool:
@@ -263,6 +270,14 @@ class Finder:
         opening = _ASKED_FIRST.match(text, sent.start, sent.end)
         if opening is not None:
             self._asked_first(sent, opening.end(), "asked", Stance.ASSERTS)
+        opening = _VERB_FIRST.match(text, sent.start, sent.end)
+        if opening is not None:
+            # "Said Comey, “The thought …”", "Continued Stone: “So …”": the verb first, then who, then the quote.
+            speaker = parse_right(text, opening.end(), sent.end)
+            quote = quotes.starting_at(_skip(text, speaker.end, r"\s*[,:]\s*")) if speaker is not None else None
+            if quote is not None:
+                verb = opening.group(1).lower()
+                self._add(speaker, verb, STANCE_OF_FORM[verb], quote, None, 0.85, "verb-first-quote", sent)
         for start, end, kind in cues:
             if quotes.contains(start):
                 continue  # a verb inside a quote is the quoted person's, not ours

@@ -117,7 +117,8 @@ _FAMILIAR = re.compile(
 )
 
 
-_PARTY_STATE = re.compile(r"\s*\((?:[DRI]|[DRI]-[A-Z][\w. ]{0,12})\)\s*$")
+# "(D-Mo.)" and ", R-Pa.," after a name.
+_PARTY_STATE = re.compile(r"\s*(?:\((?:[DRI]|[DRI]-[A-Z][\w. ]{0,12})\)|,\s*[DRI]-[A-Z][\w.]{1,12}\s*,)\s*$")
 
 
 def parse_left(text: str, floor: int, pos: int) -> SpeakerPhrase | None:
