@@ -107,7 +107,6 @@ _GROUP_OPINION = frozenset({"say", "think", "believe", "want", "hope", "agree", 
 # An indirect question after "asked" and up to four words of object ("asked Sanders whether …").
 _ASKED_WHAT = re.compile(r"\s*(?:[\w’'.-]+\s+){0,4}?((?:whether|if|why|how|what|who|when)\s)")
 _VERB_FIRST = re.compile(r"(Said|Says|Added|Adds|Continued|Wrote|Writes|Explained|Declared|Asked)\s+(?=[A-Z])")
-_ASKED_FIRST = re.compile(r"(?:When\s+)?[Aa]sked\b")
 _QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
 
 
@@ -267,9 +266,6 @@ class Finder:
             if not quotes.contains(match.start()) and (subject is None or match.start() >= subject.end):
                 self.memory.mention(SpeakerPhrase(match.start(), match.end(), match.group(), "person"))
         last_speaker: _Found | None = None
-        opening = _ASKED_FIRST.match(text, sent.start, sent.end)
-        if opening is not None:
-            self._asked_first(sent, opening.end(), "asked", Stance.ASSERTS)
         opening = _VERB_FIRST.match(text, sent.start, sent.end)
         if opening is not None:
             # "Said Comey, “The thought …”", "Continued Stone: “So …”": the verb first, then who, then the quote.
@@ -484,17 +480,6 @@ class Finder:
         return self._clause(
             speaker, "according to", Stance.ASSERTS, sent.start, start, 0.7, "according-last", sent, min_words=3
         )
-
-    def _asked_first(self, sent: Span, ve: int, verb: str, stance: str) -> _Found | None:
-        """ "Asked whether the attacks had hurt him, Ryan said, “Sure.”": the question put to the speaker named after
-        the comma."""
-        text = self.text
-        comma = text.find(",", ve, sent.end)
-        asked = _ASKED_WHAT.match(text, skip_adverbials(text, ve, comma), comma) if comma != -1 else None
-        speaker = parse_right(text, comma + 1, sent.end) if asked is not None else None
-        if asked is None or speaker is None:
-            return None
-        return self._clause(speaker, verb, stance, asked.start(1), comma, 0.6, "asked-first", sent, min_words=3)
 
     def _follow_on_quote(self, found: _Found, quotes: QuoteIndex, pos: int, sent: Span, lemma: str) -> None:
         """“A,” he said, “B.”: the second quote has the same speaker."""

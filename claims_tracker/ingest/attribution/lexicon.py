@@ -29,7 +29,7 @@ _VERBS: dict[str, tuple[str, tuple[str, ...]]] = {
     "write": (Stance.ASSERTS, ("wrote", "writes")),
     "post": (Stance.ASSERTS, ("posted",)),
     "tweet": (Stance.ASSERTS, ("tweeted",)),
-    "announce": (Stance.ASSERTS, ("announced", "announces")),
+    "announce": (Stance.ASSERTS, ("announced", "announces", "announcing")),
     "declare": (Stance.ASSERTS, ("declared", "declares")),
     "warn": (Stance.ASSERTS, ("warned", "warns")),
     "explain": (Stance.ASSERTS, ("explained", "explains")),
@@ -42,7 +42,7 @@ _VERBS: dict[str, tuple[str, tuple[str, ...]]] = {
     "predict": (Stance.ASSERTS, ("predicted", "predicts")),
     "estimate": (Stance.ASSERTS, ("estimated", "estimates")),
     "vow": (Stance.ASSERTS, ("vowed", "vows")),
-    "promise": (Stance.ASSERTS, ("promised", "promises")),
+    "promise": (Stance.ASSERTS, ("promised", "promises", "promising")),
     "pledge": (Stance.ASSERTS, ("pledged", "pledges")),
     "urge": (Stance.ASSERTS, ("urged", "urges")),
     "accuse": (Stance.ASSERTS, ("accused", "accuses")),
@@ -106,6 +106,25 @@ _VERBS: dict[str, tuple[str, tuple[str, ...]]] = {
     # A sign or an email "reads" its words: only with a quote (“I am still Sanders,” it read).
     "read": (Stance.ASSERTS, ("read", "reads")),
     "shout": (Stance.ASSERTS, ("shouted", "yelled")),
+    # What a politician proposes, hails or condemns ("Clinton proposed a tax on trades", "denounced the ad").
+    "propose": (Stance.ASSERTS, ("proposed", "proposes", "proposing")),
+    "denounce": (Stance.DISPUTES, ("denounced", "denounces", "denouncing")),
+    "decry": (Stance.DISPUTES, ("decried", "decries", "decrying")),
+    "slam": (Stance.DISPUTES, ("slammed", "slams", "slamming")),
+    "blast": (Stance.DISPUTES, ("blasted", "blasts", "blasting")),
+    "hail": (Stance.ASSERTS, ("hailed", "hails", "hailing")),
+    "tout": (Stance.ASSERTS, ("touted", "touts", "touting")),
+    "lament": (Stance.ASSERTS, ("lamented", "laments", "lamenting", "bemoaned", "bemoans")),
+    "express": (Stance.ASSERTS, ("expressed", "expresses", "expressing")),
+    "repeat": (Stance.ASSERTS, ("repeated", "repeats", "repeating")),
+    "mention": (Stance.ASSERTS, ("mentioned", "mentions")),
+    "refer to": (Stance.ASSERTS, ("referring to", "referred to")),
+    "echo": (Stance.ASSERTS, ("echoed", "echoes", "echoing")),
+    "seek": (Stance.ASSERTS, ("sought", "seeks")),
+    "offer": (Stance.ASSERTS, ("offered", "offering")),
+    "attack": (Stance.DISPUTES, ("attacked", "attacking")),
+    "thank": (Stance.ASSERTS, ("thanked", "thanking")),
+    "discuss": (Stance.ASSERTS, ("discussed", "discussing", "talked about", "talking about", "spoke about")),
     # Findings of studies, surveys and data ("The survey reveals that …"); only with "that" (THAT_ONLY).
     "reveal": (Stance.ASSERTS, ("revealed", "reveals")),
     "show": (Stance.ASSERTS, ("showed", "shows", "show")),
@@ -152,9 +171,13 @@ OBJECT_VERBS = frozenset({"claim", "deny", "reject", "dismiss", "refute", "dispu
 OBJECT_VERBS |= {"admit", "concede", "question", "challenge", "contest", "announce", "report", "verify"}
 # "urged lawmakers to act", "accused Clinton of lying", "called on Congress to act", "described it as a hoax".
 OBJECT_VERBS |= {"urge", "accuse", "call", "describe", "criticize", "blame", "want", "defend", "praise"}
-OBJECT_VERBS |= {"endorse", "support", "oppose", "cite", "refuse"}
+OBJECT_VERBS |= {"endorse", "support", "oppose", "cite", "refuse", "propose", "denounce", "decry"}
+OBJECT_VERBS |= {"slam", "blast", "hail", "tout", "lament", "express", "repeat", "mention"}
+OBJECT_VERBS |= {"refer to", "echo", "seek", "offer", "attack", "thank", "discuss"}
+# "promised to cut taxes", "vowed to fight on": a pledge is a claim the desk can later check.
+OBJECT_VERBS |= {"promise", "pledge", "vow"}
 # Verbs that introduce a quote but not a reported claim ("She asked that her name not be used").
-QUOTE_ONLY = frozenset({"ask", "answer", "reply", "respond", "continue", "promise", "pledge", "vow", "fume", "quip"})
+QUOTE_ONLY = frozenset({"ask", "answer", "reply", "respond", "continue", "fume", "quip"})
 QUOTE_ONLY |= {"read", "shout"}
 # Verbs that take a clause without "that" ("Officials stressed the vaccine was safe").
 ZERO_THAT = frozenset({"say", "tell", "write", "add", "insist", "argue", "maintain", "warn", "claim", "believe"})
