@@ -127,7 +127,7 @@ def _last_word(text: str, floor: int, pos: int) -> str:
     """The word before `pos`, or "" when a closing quote mark comes between: in “… even though it is,” said X the
     "is" is the quote's, not a passive "is said"."""
     match = re.search(r"([\w’']+)(\W*)$", text[max(floor, pos - 40) : pos])
-    if match is None or any(mark in match.group(2) for mark in "”\"»"):
+    if match is None or any(mark in match.group(2) for mark in '”"»'):
         return ""
     return match.group(1).lower()
 

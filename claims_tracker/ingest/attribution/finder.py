@@ -157,7 +157,7 @@ def _skip(text: str, pos: int, pattern: str) -> int:
 def _names_only(text: str, start: int, end: int) -> bool:
     """text[start:end] is a speaker phrase and nothing more ("the Defence Ministry", "unnamed officials")."""
     phrase = parse_right(text, start, end)
-    return phrase is not None and not text[phrase.end : end].strip(" .,;:!?”\"’")
+    return phrase is not None and not text[phrase.end : end].strip(' .,;:!?”"’')
 
 
 def _may_hold(lowered: str | None, words: tuple[str, ...], sent: Span) -> bool:
