@@ -94,9 +94,10 @@ _NOT_A_CLAUSE = re.compile(
     r"^(?:to|by|in|of|for|about|with|so|nothing|goodbye|yes|no|sorry|hello|thanks|thank|it\s+all)\b", re.I
 )
 _OBJECT_INFINITIVE = re.compile(r"^(?:[\w’'-]+\s+){1,3}to\s+\w+", re.I)
-# "called for …", "called on …", "called it “…”", "called him a liar": "called" alone is phoning or naming.
+# "called for …", "called on …", "called it “…”", "called Mr. Trump's comments, his rival, “…”", "called him a liar":
+# "called" alone is phoning or naming.
 _CALL_OBJECT = re.compile(
-    r"\s+(?:for|on|upon)\s|\s+(?:[\w’'-]+\s+){1,4}(?:as\s+)?[“\"‘«]|\s+(?:[\w’'-]+\s+){1,3}a\s+\w+"
+    r"\s+(?:for|on|upon)\s|\s+(?:[\w’'.-]+,?\s+){1,8}(?:as\s+)?[“\"‘«]|\s+(?:[\w’'-]+\s+){1,3}a\s+\w+"
 )
 _MODIFIERS_BEFORE = re.compile(r",\s*(?:[a-z][\w’'-]*\s+){1,2}$")
 _TITLE_GAP = re.compile(r"^[\s,—–-]*(?:[\w’'-]+\s+){0,4}$")
