@@ -458,7 +458,15 @@ class Finder:
     ) -> _Found | None:
         text = self.text
         if sentence_speaker is not None:
-            return None  # "said Konashenkov, according to Tass": Tass relays, the speaker is known
+            # "“…,” Sanders said, according to CNN": CNN relays what Sanders said, a second candidate (the desk
+            # checks both who said it and who reported it). Only at the sentence's end, after the statement.
+            speaker = _source_phrase(text, end, sent.end)
+            if speaker is None or sentence_speaker.end > start or not re.search(r",\s*$", text[sent.start : start]):
+                return None
+            relayed = (sent.start, _rstrip(text, sent.start, start))
+            return self._clause(
+                speaker, "according to", Stance.REPORTS, *relayed, 0.7, "according-relay", sent, min_words=4
+            )
         comma = text.find(",", end, sent.end)
         ceiling = comma if comma != -1 else sent.end
         speaker = parse_right(text, end, ceiling) or _source_phrase(text, end, ceiling)
