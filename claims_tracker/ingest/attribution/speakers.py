@@ -1,7 +1,7 @@
 """Speaker phrases: read leftwards from a reporting verb ("Ukraine's Deputy Defense Minister Hanna Malyar
 wrote") or rightwards after it ("…,” said Samuel Ramani, an expert"), and the adverbials around verbs.
 
-Just over 300 lines: the leftward and rightward readers share one set of name and title rules.
+Over 300 lines: the leftward and rightward readers share one set of name and title rules.
 """
 
 from __future__ import annotations
