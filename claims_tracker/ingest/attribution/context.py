@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import SPEAKER_HEADS
 from .segment import Quote, QuoteIndex, Span
 from .speakers import WINDOW, SpeakerPhrase, sentence_subject
 
@@ -26,6 +27,22 @@ def _opening_subject(text: str, start: int, end: int) -> SpeakerPhrase | None:
     if subject is None or subject.text.endswith("ing"):
         return None
     return subject
+
+
+_OPENING_PHRASE = re.compile(r"([A-Z][^,;:.!?\"“”«»()]{2,120}?)\s+")
+
+
+def _opening_phrase(text: str, sent: Span, vs: int) -> SpeakerPhrase | None:
+    """A whole sentence-opening phrase before "say" that names a group the short readers stop short of: "Majorities
+    of Democrats in five states going to the polls Tuesday say …", "People who have battled online threats say …".
+    It must hold a speaking head ("voters", "majorities", "people") and no comma or quote, in 16 words at most."""
+    match = _OPENING_PHRASE.fullmatch(text, sent.start, vs)
+    if match is None:
+        return None
+    words = match.group(1).lower().split()
+    if len(words) > 16 or not any(w in SPEAKER_HEADS or w.removesuffix("s") in SPEAKER_HEADS for w in words):
+        return None
+    return SpeakerPhrase(match.start(1), match.end(1), match.group(1), "group")
 
 
 def _appositive_subject(text: str, sent: Span, vs: int) -> SpeakerPhrase | None:
@@ -107,8 +124,12 @@ def _quote_starting_after(quotes: QuoteIndex, pos: int, text: str, limit: int) -
 
 
 def _last_word(text: str, floor: int, pos: int) -> str:
-    match = re.search(r"([\w’']+)\W*$", text[max(floor, pos - 40) : pos])
-    return match.group(1).lower() if match else ""
+    """The word before `pos`, or "" when a closing quote mark comes between: in “… even though it is,” said X the
+    "is" is the quote's, not a passive "is said"."""
+    match = re.search(r"([\w’']+)(\W*)$", text[max(floor, pos - 40) : pos])
+    if match is None or any(mark in match.group(2) for mark in '”"»'):
+        return ""
+    return match.group(1).lower()
 
 
 def _rstrip(text: str, start: int, end: int) -> int:

@@ -25,6 +25,7 @@ from .context import (
     _junk,
     _last_word,
     _looks_like_prose,
+    _opening_phrase,
     _opening_subject,
     _quote_ending_before,
     _quote_only,
@@ -93,14 +94,20 @@ _NOT_A_CLAUSE = re.compile(
     r"^(?:to|by|in|of|for|about|with|so|nothing|goodbye|yes|no|sorry|hello|thanks|thank|it\s+all)\b", re.I
 )
 _OBJECT_INFINITIVE = re.compile(r"^(?:[\w’'-]+\s+){1,3}to\s+\w+", re.I)
-# "called for …", "called on …", "called it “…”", "called him a liar": "called" alone is phoning or naming.
+# "called for …", "called on …", "called it “…”", "called Mr. Trump's comments, his rival, “…”", "called him a liar":
+# "called" alone is phoning or naming.
 _CALL_OBJECT = re.compile(
-    r"\s+(?:for|on|upon)\s|\s+(?:[\w’'-]+\s+){1,4}(?:as\s+)?[“\"‘«]|\s+(?:[\w’'-]+\s+){1,3}a\s+\w+"
+    r"\s+(?:for|on|upon)\s|\s+(?:[\w’'.-]+,?\s+){1,8}(?:as\s+)?[“\"‘«]|\s+(?:[\w’'-]+\s+){1,3}a\s+\w+"
 )
 _MODIFIERS_BEFORE = re.compile(r",\s*(?:[a-z][\w’'-]*\s+){1,2}$")
 _TITLE_GAP = re.compile(r"^[\s,—–-]*(?:[\w’'-]+\s+){0,4}$")
 _UNRESOLVED_OK = frozenset({"he", "she"})  # "they say" with nobody named is people in general
 _NEGATIONS = ("not", "n't", "n’t")  # one is in every UNVERIFIED_RE match: "has not verified", "couldn’t confirm"
+# What polls and groups say, think or want ("Most voters in both states want a change"): _opening_phrase.
+_GROUP_OPINION = frozenset({"say", "think", "believe", "want", "hope", "agree", "know", "support", "oppose"})
+# An indirect question after "asked" and up to four words of object ("asked Sanders whether …").
+_ASKED_WHAT = re.compile(r"\s*(?:[\w’'.-]+\s+){0,4}?((?:whether|if|why|how|what|who|when)\s)")
+_VERB_FIRST = re.compile(r"(Said|Says|Added|Adds|Continued|Wrote|Writes|Explained|Declared|Asked)\s+(?=[A-Z])")
 _QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
 
 
@@ -140,6 +147,18 @@ class _Found:
     pattern: str
     sentence: Span
     parent: _Found | None = None  # the candidate this quote continues (same speaker, same statement)
+
+
+def _skip(text: str, pos: int, pattern: str) -> int:
+    """The offset after `pattern` matched at `pos` (or `pos`)."""
+    match = re.compile(pattern).match(text, pos)
+    return match.end() if match else pos
+
+
+def _names_only(text: str, start: int, end: int) -> bool:
+    """text[start:end] is a speaker phrase and nothing more ("the Defence Ministry", "unnamed officials")."""
+    phrase = parse_right(text, start, end)
+    return phrase is not None and not text[phrase.end : end].strip(' .,;:!?”"’')
 
 
 def _may_hold(lowered: str | None, words: tuple[str, ...], sent: Span) -> bool:
@@ -248,6 +267,14 @@ class Finder:
             if not quotes.contains(match.start()) and (subject is None or match.start() >= subject.end):
                 self.memory.mention(SpeakerPhrase(match.start(), match.end(), match.group(), "person"))
         last_speaker: _Found | None = None
+        opening = _VERB_FIRST.match(text, sent.start, sent.end)
+        if opening is not None:
+            # "Said Comey, “The thought …”", "Continued Stone: “So …”": the verb first, then who, then the quote.
+            speaker = parse_right(text, opening.end(), sent.end)
+            quote = quotes.starting_at(_skip(text, speaker.end, r"\s*[,:]\s*")) if speaker is not None else None
+            if quote is not None:
+                verb = opening.group(1).lower()
+                self._add(speaker, verb, STANCE_OF_FORM[verb], quote, None, 0.85, "verb-first-quote", sent)
         for start, end, kind in cues:
             if quotes.contains(start):
                 continue  # a verb inside a quote is the quoted person's, not ours
@@ -340,6 +367,8 @@ class Finder:
                 speaker, inverted = right, True
         if speaker is None:
             speaker = parse_left(text, sent.start, vs)
+        if speaker is None and lemma in _GROUP_OPINION:
+            speaker = _opening_phrase(text, sent, vs)
         if speaker is None and re.search(r",\s*$", text[near:vs]):
             speaker = parse_right(text, ve, sent.end)  # "…, said the ministry."
             inverted = speaker is not None
@@ -357,11 +386,14 @@ class Finder:
         if re.match(r"\s*:\s*$", rest) and sent.end == para.end:
             self.memory.set_intro(self._resolved(speaker, verb, stance, sent), para)
             return None
-        if lemma == "ask" and not question and re.match(r"\s*(?:whether|if|why|how)\s", rest):
-            # "asked whether the vote would be delayed": an indirect question is what was said.
-            stop = _CLAUSE_STOP.search(text, after, min(sent.end, after + MAX_STATEMENT))
+        asked = _ASKED_WHAT.match(rest) if lemma == "ask" and not question else None
+        if asked is not None:
+            # "asked whether the vote would be delayed", "asked Sanders whether his age was fair game": an indirect
+            # question is what was said.
+            start = after + asked.start(1)
+            stop = _CLAUSE_STOP.search(text, start, min(sent.end, start + MAX_STATEMENT))
             end = stop.start() if stop else sent.end
-            return self._clause(speaker, verb, stance, after, end, 0.6, "asked-whether", sent, min_words=3)
+            return self._clause(speaker, verb, stance, start, end, 0.6, "asked-whether", sent, min_words=3)
         if question or lemma in QUOTE_ONLY:
             return None
         # "Polls show Clinton leading", "The survey found most voters undecided": a finding without "that".
@@ -379,7 +411,7 @@ class Finder:
         if that:
             clause_start, pattern, confidence = after + that.end(), "speaker-verb-that", 0.8
         elif (
-            re.match(r"\s*(?:[.!?]|,|$)", rest)
+            re.match(r"\s*(?:[.!?;]|,|$)", rest)  # "…, political analysts say; in 2012, …"
             and re.search(r",\s*$", text[max(sent.start, head_start - WINDOW) : head_start])
             and head_start > sent.start
         ):
@@ -402,6 +434,8 @@ class Finder:
             return None  # "called Clinton on Tuesday" (phoned), "a group called X"
         elif lemma in OBJECT_VERBS or kind == "unverified":
             stop = _OBJECT_STOP.search(text, after, min(sent.end, after + MAX_STATEMENT))
+            if lemma == "cite" and _names_only(text, after, stop.start() if stop else sent.end):
+                return None  # "TASS reported, citing the Defence Ministry": a relay's source, not a statement
             clause_start, pattern, confidence = after, "verb-object", 0.6 if kind == "verb" else 0.8
             end = stop.start() if stop else sent.end
             return self._clause(speaker, verb, stance, clause_start, end, confidence, pattern, sent, min_words=2)
@@ -424,7 +458,15 @@ class Finder:
     ) -> _Found | None:
         text = self.text
         if sentence_speaker is not None:
-            return None  # "said Konashenkov, according to Tass": Tass relays, the speaker is known
+            # "“…,” Sanders said, according to CNN": CNN relays what Sanders said, a second candidate (the desk
+            # checks both who said it and who reported it). Only at the sentence's end, after the statement.
+            speaker = _source_phrase(text, end, sent.end)
+            if speaker is None or sentence_speaker.end > start or not re.search(r",\s*$", text[sent.start : start]):
+                return None
+            relayed = (sent.start, _rstrip(text, sent.start, start))
+            return self._clause(
+                speaker, "according to", Stance.REPORTS, *relayed, 0.7, "according-relay", sent, min_words=4
+            )
         comma = text.find(",", end, sent.end)
         ceiling = comma if comma != -1 else sent.end
         speaker = parse_right(text, end, ceiling) or _source_phrase(text, end, ceiling)
@@ -461,14 +503,15 @@ class Finder:
             return None  # "Explaining why …": a lone capitalised word is a name only once seen in a full name
         return subject
 
-    def _transcript(self, para: Span, label: tuple[int, int]) -> None:
-        """ "Rick: It was a two-phase approach.": an interview answer under its speaker's label."""
-        start, end = label
+    def _transcript(self, para: Span, label: tuple[int, int, str]) -> None:
+        """ "Rick: It was a two-phase approach.": an interview answer under its speaker's label (or a headline's
+        "Graham: Party's Chances Are Slim.", rule "headline")."""
+        start, end, pattern = label
         speaker = SpeakerPhrase(start, end, self.text[start:end], "person")
         colon = self.text.index(":", end)
         body_start, body_end = _strip_span(self.text, colon + 1, para.end)
         if 0 < body_end - body_start <= MAX_STATEMENT:
-            self._add(speaker, "said", Stance.ASSERTS, None, (body_start, body_end), 0.7, "transcript", para)
+            self._add(speaker, "said", Stance.ASSERTS, None, (body_start, body_end), 0.7, pattern, para)
 
     # -- results -------------------------------------------------------------------------------------
     def _clause(self, speaker, verb, stance, start, end, confidence, pattern, sent, *, min_words: int) -> _Found | None:

@@ -1,7 +1,7 @@
 """Speaker phrases: read leftwards from a reporting verb ("Ukraine's Deputy Defense Minister Hanna Malyar
 wrote") or rightwards after it ("…,” said Samuel Ramani, an expert"), and the adverbials around verbs.
 
-Just over 300 lines: the leftward and rightward readers share one set of name and title rules.
+Over 300 lines: the leftward and rightward readers share one set of name and title rules.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from .lexicon import ANAPHORIC_HEADS, GENERIC_HEADS, PRONOUNS, SPEAKER_HEADS, SPEAKER_WORDS
+from .lexicon import ANAPHORIC_HEADS, GENERIC_HEADS, PRONOUNS, SPEAKER_HEADS, SPEAKER_WORDS, TITLE_HEADS
 
 WINDOW = 300  # characters around a verb that can hold its speaker phrase
 # A word (letters, digits, inner apostrophes, hyphens and dots: "U.S.", "Kyiv’s") or one other mark. Written as
@@ -117,7 +117,8 @@ _FAMILIAR = re.compile(
 )
 
 
-_PARTY_STATE = re.compile(r"\s*\((?:[DRI]|[DRI]-[A-Z][\w. ]{0,12})\)\s*$")
+# "(D-Mo.)" and ", R-Pa.," after a name.
+_PARTY_STATE = re.compile(r"\s*(?:\((?:[DRI]|[DRI]-[A-Z][\w. ]{0,12})\)|,\s*[DRI]-[A-Z][\w.]{1,12}\s*,)\s*$")
 
 
 def parse_left(text: str, floor: int, pos: int) -> SpeakerPhrase | None:
@@ -178,6 +179,8 @@ def _phrase_from(text: str, toks: list[tuple[int, int, str]], floor: int) -> Spe
         low = word.lower()
         if not kept and (pronoun := _pronoun(tok)) is not None:
             return pronoun
+        if low in TITLE_HEADS and kept and kept[-1][2][:1].isupper():
+            break  # "presidential candidate Herman Cain": the title before a name is no part of it
         if word[:1].isupper() or word[:1].isdigit() and kept or low in SPEAKER_WORDS:
             kept.append(tok)
         elif word in {"’s", "'s", "-", "’", "."} and kept:
@@ -262,10 +265,12 @@ def parse_right(text: str, pos: int, ceiling: int) -> SpeakerPhrase | None:
             return pronoun
         if low in {"according", "adding", "saying"}:
             break
+        if kept and low in _PREPS_AFTER_VERB and index + 1 < len(toks) and toks[index + 1][2].lower() in TIME_WORDS:
+            break  # "said the mayor on Monday": the day is no part of the speaker
         if word[:1].isupper() or low in SPEAKER_WORDS or (word in {"’s", "'s", "-", "."} and kept):
             kept.append(tok)
-        elif word[:1].islower() and _head_ahead(toks, index):
-            kept.append(tok)  # "the health ministry", "the country's interior minister"
+        elif word[:1].islower() and (_head_ahead(toks, index) or _untitled(kept) and _name_ahead(toks, index)):
+            kept.append(tok)  # "the health ministry", "the country's interior minister", "retired surgeon Ben Carson"
         else:
             break
     # "said the country's interior minister, Gerald Darmanin": the name after the comma is the speaker.
@@ -296,6 +301,25 @@ def _head_ahead(toks: list[tuple[int, int, str]], index: int) -> bool:
         if not low[:1].isalpha():
             return False
     return False
+
+
+def _untitled(kept: list[tuple[int, int, str]]) -> bool:
+    return not any(tok[2][:1].isupper() for tok in kept)
+
+
+def _name_ahead(toks: list[tuple[int, int, str]], index: int) -> bool:
+    """ "said retired surgeon Ben Carson", "said master of ceremonies Ali Tabrizi": lower-case title words, then
+    a full name (two capitalised words)."""
+    for at in range(index, min(len(toks) - 1, index + 4)):
+        word, following = toks[at][2], toks[at + 1][2]
+        if word[:1].isupper():
+            return following[:1].isupper() and word.lower() not in _CAPITALISED_FUNCTION
+        if not word.isalpha() or not word.islower() or word in _CAPITALISED_FUNCTION or word in _NOT_TITLES:
+            return False  # "said that the German Reich …", "said Sears who is the Lake X manager"
+    return False
+
+
+_NOT_TITLES = frozenset({"is", "was", "are", "were", "be", "has", "had", "have", "will", "would", "the", "a", "an"})
 
 
 def sentence_subject(text: str, start: int, end: int) -> SpeakerPhrase | None:

@@ -1,0 +1,174 @@
+"""Rules tuned on the dev half of PolNeAR's train split (issue 16). Each test is a sentence of our own in the shape
+of a real one from that half; none is PolNeAR's text (its articles belong to their publishers)."""
+
+from __future__ import annotations
+
+from claims_tracker.ingest.attribution import find_attributions
+
+
+def pairs(text: str) -> list[tuple[str, str]]:
+    return [(a.speaker_text, a.statement) for a in find_attributions(text)]
+
+
+def found(text: str) -> list[tuple[str, str, str]]:
+    return [(a.speaker_text, a.verb, a.pattern) for a in find_attributions(text)]
+
+
+class TestBackingAndRefusing:
+    def test_an_endorsement_is_attributed_with_its_object(self):
+        assert pairs("Governor Ruth Abel endorsed Sam Ortiz last week.") == [
+            ("Governor Ruth Abel", "Sam Ortiz last week")
+        ]
+
+    def test_a_vote_of_support_or_opposition(self):
+        text = "Most voters in both counties supported the levy. The teachers union opposed the new water rule."
+        assert pairs(text) == [
+            ("Most voters in both counties", "the levy"),
+            ("The teachers union", "the new water rule"),
+        ]
+
+    def test_a_group_backed_by_donors_is_not_backing_anything(self):
+        assert pairs("A group backed by two donors ran the ads.") == []
+
+    def test_citing_a_reason_after_a_statement(self):
+        text = "Salix Pharmaceuticals dropped the merger, citing changes in the tax rules."
+        assert pairs(text) == [("Salix Pharmaceuticals", "changes in the tax rules")]
+
+    def test_declining_to_comment_is_no_claim(self):
+        assert pairs("A spokesman for the company declined to comment on the report.") == []
+
+    def test_a_refusal_to_endorse(self):
+        assert pairs("Senator Joan Pike refused to endorse the nominee.") == [
+            ("Senator Joan Pike", "to endorse the nominee")
+        ]
+
+
+class TestPlainPresentForms:
+    def test_a_plural_subject_insists_believes_or_hopes(self):
+        text = "Campaign advisers insist that few talks have taken place about the convention."
+        assert pairs(text) == [("Campaign advisers", "few talks have taken place about the convention")]
+
+    def test_they_hope_without_that(self):
+        assert pairs("Union leaders hope the plant will reopen by spring.") == [
+            ("Union leaders", "the plant will reopen by spring")
+        ]
+
+    def test_i_think_alone_names_nobody(self):
+        assert pairs("I think the rule is fair.") == []
+
+
+class TestQuoteOnlyVerbs:
+    def test_a_sign_reads_its_words(self):
+        assert pairs("“We are still here,” read the sign.") == [("the sign", "We are still here")]
+
+    def test_read_without_a_quote_is_reading(self):
+        assert pairs("Judge Amy Roth read the verdict aloud.") == []
+
+    def test_a_shout_after_a_quote(self):
+        assert pairs("“All the way!” Dana Fox shouted.") == [("Dana Fox", "All the way!")]
+
+
+class TestHeadlines:
+    def test_a_headline_names_the_speaker_then_a_colon(self):
+        text = "Hale: Dam Plan Is ‘A Disaster’ For The Valley.\nThe dam was built in 1950."
+        assert found(text) == [("Hale", "said", "headline")]
+        assert pairs(text) == [("Hale", "Dam Plan Is ‘A Disaster’ For The Valley")]
+
+    def test_a_column_title_or_an_update_is_no_speaker(self):
+        text = "The Latest: Ortiz Wins The County Vote.\nUPDATE: Polls Have Now Closed Across The State."
+        assert pairs(text) == []
+
+    def test_a_transcript_turn_in_capitals_counts_once(self):
+        text = "DANA WELLS: The mayor released a plan on Friday about the budget."
+        assert pairs(text) == [("DANA WELLS", "The mayor released a plan on Friday about the budget")]
+
+    def test_a_sentence_with_a_colon_is_no_headline(self):
+        assert pairs("Hale had one request: keep the dam. He left early.") == []
+
+
+class TestSecondReferences:
+    def test_the_nominee_or_the_host_speaks(self):
+        text = "“There's no question I'm getting special scrutiny,” the Republican nominee told reporters."
+        assert pairs(text) == [("the Republican nominee", "There's no question I'm getting special scrutiny")]
+
+    def test_says_a_narrator(self):
+        assert pairs("“Taxes go up, jobs go away,” says a narrator.") == [("a narrator", "Taxes go up, jobs go away")]
+
+    def test_a_title_before_a_name_stays_out_of_the_name(self):
+        text = "“We are moving up,” former presidential candidate Ron Vail said."
+        assert pairs(text) == [("Ron Vail", "We are moving up")]
+
+
+class TestAroundTheVerb:
+    def test_a_word_inside_the_quote_is_no_passive(self):
+        text = "“We win, even though it is close,” said Luis Soto."
+        assert pairs(text) == [("Luis Soto", "We win, even though it is close")]
+
+    def test_a_passive_said_is_still_nobody(self):
+        assert pairs("The bridge is said to be unsafe.") == []
+
+    def test_lower_case_titles_before_a_full_name_after_the_verb(self):
+        text = "“I'm not going to say it is a mistake,” said retired surgeon Ben Corson."
+        assert pairs(text) == [("Ben Corson", "I'm not going to say it is a mistake")]
+
+    def test_a_relative_clause_after_the_name_is_no_title(self):
+        text = "“It will be a nice resort,” said Lee Sears who is the Lake Vale concessions manager."
+        assert [a.speaker_text for a in find_attributions(text)] == ["Lee Sears"]
+
+    def test_the_day_after_an_inverted_speaker_is_no_part_of_it(self):
+        assert pairs("“We will not go there,” said the mayor on Monday.") == [("the mayor", "We will not go there")]
+
+    def test_party_and_state_between_commas(self):
+        text = "Rep. Glen Tomson, R-Pa., said the convention had been a success."
+        assert pairs(text) == [("Rep. Glen Tomson", "the convention had been a success")]
+
+    def test_a_semicolon_ends_a_speaker_last_clause(self):
+        text = "Candidates need about 40 percent of the vote to win, political analysts say; in 2012, Ross got 27."
+        assert pairs(text) == [("analysts", "Candidates need about 40 percent of the vote to win")]
+
+
+class TestPollsAndGroups:
+    def test_a_whole_opening_phrase_with_a_speaking_head(self):
+        text = "Majorities of Democrats in five states voting on Tuesday say they would back either candidate."
+        assert pairs(text) == [
+            ("Majorities of Democrats in five states voting on Tuesday", "they would back either candidate")
+        ]
+
+    def test_an_opening_phrase_without_a_speaking_head_is_nobody(self):
+        assert pairs("The plan drawn up in five states would say little about taxes.") == []
+
+    def test_asked_someone_whether(self):
+        text = "Last month, reporter Ann Kerr asked the senator whether questions about his age were fair."
+        assert pairs(text) == [("reporter Ann Kerr", "whether questions about his age were fair")]
+
+    def test_asked_whether_first_does_not_give_the_question_to_who_answers(self):
+        text = "Asked whether the attacks had hurt him, Ryan said, “Sure.”"
+        assert found(text) == [("Ryan", "said", "speaker-then-quote")]
+
+
+class TestVerbFirst:
+    def test_said_then_the_name_then_the_quote(self):
+        text = "Said Comey, “The thought that our error led to this is painful to us.”"
+        assert pairs(text) == [("Comey", "The thought that our error led to this is painful to us.")]
+
+    def test_continued_with_a_colon(self):
+        assert found("Continued Stone: “So I think it is a very real problem.”") == [
+            ("Stone", "continued", "verb-first-quote")
+        ]
+
+
+class TestWhatPoliticiansDo:
+    def test_a_proposal_a_denunciation_and_a_pledge(self):
+        text = (
+            "Ms. Avery proposed a new tax on stock trades. Mr. Dunn denounced the ad on Monday. "
+            "Ms. Avery vowed to fight on."
+        )
+        assert pairs(text) == [
+            ("Ms. Avery", "a new tax on stock trades"),
+            ("Mr. Dunn", "the ad on Monday"),
+            ("Ms. Avery", "to fight on"),
+        ]
+
+    def test_condemning_stays_with_the_participle_that_says_it(self):
+        text = "Maria Lopez spoke first. She condemned the deal, saying that it would cost jobs."
+        assert pairs(text) == [("Maria Lopez", "it would cost jobs")]
