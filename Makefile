@@ -107,6 +107,7 @@ bench: install-dev services
 	DATABASE_URL=$(BENCH_DB)/ct_bench_100k REDIS_URL=redis://127.0.0.1:6379/13 $(PY) bench/bench_reader_cache.py 100000
 	DATABASE_URL=$(BENCH_DB)/ct_bench_1m REDIS_URL=redis://127.0.0.1:6379/13 $(PY) bench/bench_reader_cache.py 1000000
 	DATABASE_URL=$(BENCH_DB)/ct_bench_team $(PY) bench/bench_teamwork.py 100000
+	DATABASE_URL=$(BENCH_DB)/ct_bench_1m $(PY) bench/bench_desk.py --claims 1000000 --candidates 100000
 	DATABASE_URL=$(BENCH_DB)/ct_bench_ingest CELERY_BROKER_URL=redis://127.0.0.1:6379/14 $(PY) bench/bench_ingest.py
 	$(PY) bench/bench_hostile_feed.py
 	$(PY) bench/eval_extraction.py
