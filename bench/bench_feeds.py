@@ -9,7 +9,8 @@ INGEST_POLL_EVERY seconds, real `celery worker` processes poll the feeds and fet
 article page from the same server, on the real PostgreSQL and Redis.
 
 Each feed is polled every --interval seconds (default: N / --rate, the product's 10,000 feeds per 15 minutes,
-11.1 polls/s; at least 60 s, the app's floor), first due times spread evenly over one interval, for --duration
+11.1 polls/s; at least 60 s, the app's floor; each feed's own bounds are set to it, so the adaptive interval
+never slows a quiet feed down), first due times spread evenly over one interval, for --duration
 seconds of real time. Then the server stops publishing, and the benchmark waits until every item it served has
 been ingested (or --drain seconds pass). It prints polls per second, poll lag p50/p95 (bench/feeds_measure.py),
 CPU seconds and RSS (start, max, end) per process (server, beat, each worker with its pool, and the PostgreSQL
