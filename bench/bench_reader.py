@@ -28,6 +28,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claims_tracker.settings")
 # Production settings by default (DEBUG off: no query log, cached templates, hashed static files);
 # BENCH_DEBUG=1 measures the development setting instead.
 os.environ["DJANGO_DEBUG"] = os.environ.get("BENCH_DEBUG", "0")
+# Pages rendered afresh: the page cache would serve stored copies after the warm-up and hide the queries' growth
+# with the table (bench_reader_cache.py measures the cache). READER_PAGE_CACHE_SECONDS=3600 measures it on.
+os.environ.setdefault("READER_PAGE_CACHE_SECONDS", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-bench-only-secret-bench-only-secret-0123")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
