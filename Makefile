@@ -115,8 +115,9 @@ bench: install-dev services
 
 # Feeds polled on time at 1k, 3k and 10k feeds: 10 minutes of real time per size, and the drain after (issue 21).
 bench-feeds: install-dev services
-	DATABASE_URL=$(BENCH_DB)/ct_bench_feeds CELERY_BROKER_URL=redis://127.0.0.1:6379/14 $(PY) bench/bench_feeds.py \
-		--feeds 1000,3000,10000
+	DATABASE_URL=$(BENCH_DB)/ct_bench_feeds CELERY_BROKER_URL=redis://127.0.0.1:6379/14 REDIS_URL=redis://127.0.0.1:6379/14 \
+		$(PY) bench/bench_feeds.py --feeds 1000,3000,10000 --beat-every 10 --sizes stated \
+		--worker "-Q feeds -P threads -c 32" --worker "-Q ingest,default -c 2"
 
 # Removes the embedded database too (after stopping it; refused while `make run` uses it).
 clean:
