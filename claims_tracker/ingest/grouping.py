@@ -1,9 +1,10 @@
 """Grouping: candidates from different articles that restate one statement become one CandidateGroup.
 
 Two candidates restate one statement when they have the same speaker (the same claimant, or, when neither is
-matched to one, the same name as written) and either their first matches among the claims are the same claim,
-both scoring at least SAME_CLAIM (the candidate's `likely_claim`), or their statements say the same in about
-the same words: `restatement_score`, a fixed 0..1 score, at or above SAME_STATEMENT.
+matched to one, the same name as written; or, when one speaker is a name no claimant was matched to, such as
+"Moscow" or "the Wagner boss", both have the same likely claim) and either their first matches among the claims
+are the same claim, both scoring at least SAME_CLAIM (the candidate's `likely_claim`), or their statements say
+the same in about the same words: `restatement_score`, a fixed 0..1 score, at or above SAME_STATEMENT.
 The score is the larger of two overlaps, each explainable: the share of rarer words in common (Dice over
 stemmed content words) and character trigram overlap (Jaccard over pg_trgm-style trigrams, which survives
 inflection and spelling variants). The threshold was chosen on the dev half of bench/eval_matching.py's data
@@ -93,6 +94,15 @@ def speaker_key(candidate: Candidate) -> tuple[str, object] | None:
     return ("name", name) if name else None
 
 
+def same_speaker(
+    a_key: tuple[str, object], b_key: tuple[str, object], a_claim: int | None, b_claim: int | None
+) -> bool:
+    """The same speaker, or a speaker named in a way no claimant matched whose likely claim is the other's."""
+    if a_key == b_key:
+        return True
+    return "name" in (a_key[0], b_key[0]) and a_claim is not None and a_claim == b_claim
+
+
 def same_statement(a_text: str, a_claim: int | None, b_text: str, b_claim: int | None) -> bool:
     """The rule, as the evaluation measures it (the speakers already known to be the same)."""
     if a_claim is not None and a_claim == b_claim:
@@ -123,9 +133,12 @@ def candidates_group(article_id: int, likely: dict[int, int] | None = None) -> i
         return 0
     claimants = {key[1] for _c, key in keyed if key[0] == "claimant"}
     names = {c.speaker_text for c, key in keyed if key[0] == "name"}
-    same_speaker = Q(claimant_id__in=claimants) | Q(claimant__isnull=True, speaker_text__in=names)
+    same_claims = {c.likely_claim_id for c, _key in keyed if c.likely_claim_id is not None}
+    speakers = Q(claimant_id__in=claimants) | Q(claimant__isnull=True, speaker_text__in=names)
+    if same_claims:
+        speakers |= Q(likely_claim_id__in=same_claims)
     peers = list(
-        Candidate.objects.filter(same_speaker, kept_apart=False, created_at__gte=timezone.now() - WINDOW)
+        Candidate.objects.filter(speakers, kept_apart=False, created_at__gte=timezone.now() - WINDOW)
         .exclude(article_id=article_id)
         .exclude(state=CandidateState.REJECTED)
         .order_by("-created_at", "-id")
@@ -147,7 +160,8 @@ def candidates_group(article_id: int, likely: dict[int, int] | None = None) -> i
         scored = [
             (restatement_score(text, candidate_text(p)).score, p)
             for p in peers
-            if speaker_key(p) == key
+            if (peer_key := speaker_key(p)) is not None
+            and same_speaker(key, peer_key, candidate.likely_claim_id, p.likely_claim_id)
             and same_statement(text, candidate.likely_claim_id, candidate_text(p), p.likely_claim_id)
         ]
         if not scored:

@@ -1,7 +1,9 @@
 """Match a speaker as written ("Ukraine's Deputy Defense Minister Hanna Malyar") to a Claimant.
 
-Three steps, strictest first: an exact alias, an alias found inside the name (titles and
-organisations around a known name), then fuzzy matching with rapidfuzz for spelling variants.
+Four steps, strictest first: an exact alias, an alias found inside the name (titles and
+organisations around a known name), the same role written another way (`canonical`: "Ukraine's president",
+"the Ukrainian president" and "President of Ukraine"; "defence" and "defense"; "boss", "head" and "chief"), then
+fuzzy matching with rapidfuzz for spelling variants.
 A wrong match costs more than no match: anything ambiguous or weak returns `claimant_id=None`
 with the candidates, so an editor decides.
 """
@@ -35,6 +37,34 @@ _TITLE_WORDS = frozenset(
     """.split()
 )
 _NAME_TOKEN = re.compile(r"[\w']+")
+# One spelling of words outlets write several ways.
+_SAME_WORD = {"defence": "defense", "boss": "chief", "head": "chief", "leader": "chief", "organisation": "organization"}
+# A country's adjective as its name: "the Ukrainian president" is "Ukraine's president".
+_COUNTRY_OF = {
+    "afghan": "afghanistan", "american": "us", "argentine": "argentina", "australian": "australia",
+    "belarusian": "belarus", "brazilian": "brazil", "british": "uk", "canadian": "canada", "chinese": "china",
+    "egyptian": "egypt", "french": "france", "german": "germany", "indian": "india", "iranian": "iran",
+    "iraqi": "iraq", "israeli": "israel", "italian": "italy", "japanese": "japan", "lebanese": "lebanon",
+    "mexican": "mexico", "palestinian": "palestine", "polish": "poland", "russian": "russia", "saudi": "saudi arabia",
+    "serbian": "serbia", "spanish": "spain", "swedish": "sweden", "syrian": "syria", "turkish": "turkey",
+    "ukrainian": "ukraine", "venezuelan": "venezuela", "united states": "us", "united kingdom": "uk",
+}  # fmt: skip
+_OF_PHRASE = re.compile(r"^(.+?) of (?:the )?(.+)$")
+
+
+def canonical(normalized: str) -> str:
+    """A normalised name with its role written one way: possessives dropped, a country's adjective as its name,
+    "X of Y" as "Y X", one spelling per word. Only whole-name lookups use it (never a stored alias)."""
+    text = re.sub(r"^(?:the|a|an) ", "", normalized)
+    text = re.sub(r"'s\b", "", text)
+    of = _OF_PHRASE.match(text)
+    if of:
+        text = f"{of.group(2)} {of.group(1)}"
+    for phrase, country in _COUNTRY_OF.items():
+        if " " in phrase:
+            text = re.sub(rf"\b{phrase}\b", country, text)
+    words = [_SAME_WORD.get(w, w) for w in text.split() if w not in ("the", "a", "an")]
+    return " ".join(_COUNTRY_OF.get(w, w) for w in words)
 
 
 @dataclass(frozen=True)
@@ -75,6 +105,9 @@ class ClaimantMatcher:
                     self._by_alias[normalized].add(claimant_id)
                     self._tokens[claimant_id].update(normalized.split())
         self._alias_list = list(self._by_alias)
+        self._by_canonical: dict[str, set[int]] = defaultdict(set)
+        for alias, ids in self._by_alias.items():
+            self._by_canonical[canonical(alias)].update(ids)
         # Longest first, so the most specific alias inside a name wins.
         self._alias_tokens = sorted(((a.split(), a) for a in self._alias_list), key=lambda x: -len(x[0]))
 
@@ -101,6 +134,9 @@ class ClaimantMatcher:
         inside = self._match_inside(name, query)
         if inside is not None:
             return inside
+        same_role = self._by_canonical.get(canonical(query))
+        if same_role:
+            return self._decide({cid: 95.0 for cid in same_role}, exact=True)
         return self._match_fuzzy(query)
 
     def _match_inside(self, original: str, query: str) -> MatchResult | None:

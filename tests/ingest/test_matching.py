@@ -52,6 +52,29 @@ class TestClaimantMatcher:
         assert result.claimant_id == claimant_id
         assert 0.8 <= result.score < 1.0
 
+    @pytest.mark.parametrize(
+        ("name", "claimant_id"),
+        [
+            ("the Ukrainian defence ministry", 6),  # adjective for possessive, British spelling
+            ("Defense Ministry of Ukraine", 6),  # "X of Y" for "Y's X"
+        ],
+    )
+    def test_it_matches_the_same_role_written_another_way(self, matcher, name, claimant_id):
+        result = matcher.match(name)
+        assert (result.claimant_id, result.score, result.ambiguous) == (claimant_id, 0.95, False)
+
+    def test_boss_head_and_chief_are_one_role(self):
+        matcher = ClaimantMatcher([(1, "Jerome Powell", ["Fed chief"]), (2, "Janet Yellen", ["Treasury Secretary"])])
+        assert matcher.match("the Fed boss").claimant_id == 1
+        assert matcher.match("head of the Fed").claimant_id == 1
+
+    def test_a_role_written_another_way_that_two_claimants_hold_is_left_to_the_editor(self):
+        matcher = ClaimantMatcher(
+            [(1, "Ann Lee", ["Ukraine's foreign minister"]), (2, "Bo Kim", ["Ukrainian Foreign Minister"])]
+        )
+        result = matcher.match("the foreign minister of Ukraine")
+        assert result.claimant_id is None and result.ambiguous
+
     def test_it_matches_a_spelling_variant(self, matcher):
         result = matcher.match("Yevgeny Prigozin")
         assert result.claimant_id == 4

@@ -76,3 +76,25 @@ class TestArticleRelateTests:
         tasks.relate_candidates.apply(args=[reports["other"].pk]).get()
         assert member(reports["other"], "russian-ministry-of-defence").group_id is not None
         tasks.relate_candidates.apply(args=[999_999_999]).get()  # merged away or deleted: nothing to do
+
+
+class TestSpeakersNamedAnotherWay:
+    def test_a_speaker_no_claimant_matched_joins_the_claimants_report_of_the_same_likely_claim(self, reports):  # noqa: F811
+        """ "Moscow" matched no claimant, but its statement's likely claim is the MoD's: one speaker, one group."""
+        nbc = member(reports["nbc"], "russian-ministry-of-defence")
+        other = member(reports["other"], "russian-ministry-of-defence")
+        Candidate.objects.filter(pk=other.pk).update(claimant=None, speaker_text="Moscow")
+        _relate_all(reports)
+        nbc.refresh_from_db()
+        other.refresh_from_db()
+        assert nbc.likely_claim_id == other.likely_claim_id == demo_claim("mod").pk
+        assert nbc.group_id is not None and nbc.group_id == other.group_id
+
+    def test_two_claimants_are_never_joined_by_a_likely_claim(self, reports):  # noqa: F811
+        malyar = member(reports["other"], "hanna-malyar")
+        mod = member(reports["nbc"], "russian-ministry-of-defence")
+        Candidate.objects.filter(pk=malyar.pk).update(statement=mod.statement, quote=mod.quote, sentence=mod.sentence)
+        _relate_all(reports)
+        malyar.refresh_from_db()
+        mod.refresh_from_db()
+        assert malyar.group_id is None or malyar.group_id != mod.group_id
