@@ -37,11 +37,15 @@ def triage_queue(*, articles: int = 15, per_article: int = 6, scan: int = 1000) 
         if len(order) == articles:
             break
     counts = dict(new.filter(article_id__in=order).order_by().values_list("article_id").annotate(n=Count("pk")))
-    found = Article.objects.filter(pk__in=order).select_related("outlet").prefetch_related(
-        Prefetch(
-            "candidates",
-            queryset=new.select_related("claimant").order_by("start_offset", "id"),
-            to_attr="new_candidates",
+    found = (
+        Article.objects.filter(pk__in=order)
+        .select_related("outlet")
+        .prefetch_related(
+            Prefetch(
+                "candidates",
+                queryset=new.select_related("claimant", "assignment__assignee").order_by("start_offset", "id"),
+                to_attr="new_candidates",
+            )
         )
     )
     by_id = {article.pk: article for article in found}
@@ -212,7 +216,7 @@ def triage_groups(*, limit: int = 10) -> list[CandidateGroup]:
     groups = list(
         CandidateGroup.objects.annotate(new_count=Count("members", filter=Q(members__state=CandidateState.NEW)))
         .filter(new_count__gte=2)
-        .select_related("claimant")
+        .select_related("claimant", "assignment__assignee")
         .prefetch_related(
             Prefetch(
                 "members",
@@ -231,7 +235,7 @@ def group_get(pk: int) -> CandidateGroup | None:
     """A group with every member (triaged or not), its report and outlet: `all_members`, `outlets`. Two queries."""
     group = (
         CandidateGroup.objects.filter(pk=pk)
-        .select_related("claimant")
+        .select_related("claimant", "assignment__assignee", "assignment__assigned_by")
         .prefetch_related(
             Prefetch(
                 "members",
