@@ -39,9 +39,11 @@ def triage_panel(
     candidate: Candidate | None = None,
     assign_form: forms.Form | None = None,
     open_work: bool = True,
+    back: str = "",
 ) -> dict:
     """Who has the triage work on a group page or a lone candidate's triage page, and the form to change it.
-    A candidate in a group is assigned with its group: the panel then names the group's assignee."""
+    A candidate in a group is assigned with its group: the panel then names the group's assignee.
+    `back`: the page the panel is on, where the form lands after saving (a member's triage page, say)."""
     target = group if group is not None else candidate
     assignment = _assignment_of(target)
     if assign_form is None:
@@ -52,9 +54,11 @@ def triage_panel(
         )
     if group is not None:
         url = reverse("teamwork-group-assign", args=[group.pk])
+        page = reverse("desk-group", args=[group.pk])
         label = "this group"
     else:
         url = reverse("teamwork-candidate-assign", args=[candidate.pk])
+        page = reverse("desk-triage", args=[candidate.pk])
         label = "this candidate"
     return {
         "triage_team": {
@@ -63,5 +67,6 @@ def triage_panel(
             "url": url,
             "label": label,
             "open": open_work,
+            "back": (back or page) + "#team",
         }
     }

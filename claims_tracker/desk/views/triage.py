@@ -103,9 +103,19 @@ def render_triage(
         "next_id": ids[index + 1] if index + 1 < len(ids) else None,
         "is_new": candidate.state == CandidateState.NEW,
         **(
-            triage_panel(group=group, assign_form=assign, open_work=bool(group.new_members))
+            triage_panel(
+                group=group,
+                assign_form=assign,
+                open_work=bool(group.new_members),
+                back=reverse("desk-triage", args=[candidate.pk]),
+            )
             if group is not None
-            else triage_panel(candidate=candidate, assign_form=assign, open_work=candidate.state == CandidateState.NEW)
+            else triage_panel(
+                candidate=candidate,
+                assign_form=assign,
+                open_work=candidate.state == CandidateState.NEW,
+                back=reverse("desk-triage", args=[candidate.pk]),
+            )
         ),
     }
     return render(request, "desk/triage.html", context, status=status)
