@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
     Count,
-    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -33,15 +32,23 @@ NOTIFICATION_KEYSET = Keyset("notifications", Notification, ("created_at", "id")
 MY_WORK_KEYSET = Keyset("my-work", Assignment, ("assigned_at", "id"), descending=True)
 
 
-def open_work() -> Q:
-    """The assignments still to work on: a claim not merged away, or triage work with something left to
-    decide (a group's untriaged member, read through the group index; a lone candidate still new)."""
-    group_open = Exists(Candidate.objects.filter(group_id=OuterRef("group_id"), state=CandidateState.NEW))
-    return (
-        Q(claim__isnull=False, claim__merged_into__isnull=True)
-        | Q(candidate__state=CandidateState.NEW)
-        | (Q(group__isnull=False) & group_open)
-    )
+def open_work(qs: QuerySet) -> QuerySet:
+    """The assignments of `qs` still to work on: a claim not merged away, or triage work with something left
+    to decide (a lone candidate still new; a group with an untriaged member).
+
+    Each test is a correlated probe of one row by an index (the claim's or candidate's primary key, the
+    candidate group index), so the cost follows the user's own assignments. Written as EXISTS under an OR,
+    PostgreSQL hashed every untriaged candidate of the table instead (a whole-table read per page)."""
+
+    def first(rows: QuerySet) -> Subquery:
+        return Subquery(rows.order_by().values("pk")[:1])
+
+    new = Candidate.objects.filter(state=CandidateState.NEW)
+    return qs.alias(
+        open_claim=first(Claim.objects.filter(pk=OuterRef("claim_id"), merged_into__isnull=True)),
+        open_candidate=first(new.filter(pk=OuterRef("candidate_id"))),
+        open_group=first(new.filter(group_id=OuterRef("group_id"))),
+    ).filter(Q(open_claim__isnull=False) | Q(open_candidate__isnull=False) | Q(open_group__isnull=False))
 
 
 @dataclass
@@ -58,7 +65,7 @@ def nav_counts(user: AbstractBaseUser) -> Counts:
         rows = qs.order_by().values(group).annotate(n=Count("pk")).values("n")
         return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
-    work = Assignment.objects.filter(open_work(), assignee=OuterRef("pk"))
+    work = open_work(Assignment.objects.filter(assignee=OuterRef("pk")))
     unread = Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
     row = (
         get_user_model()
@@ -87,7 +94,7 @@ def my_work(user: AbstractBaseUser, *, cursor: str | None = None, size: int = PA
     triage work (candidate groups, each with its untriaged members; lone candidates, with their report).
     Two queries, three when the page holds a group."""
     qs = (
-        Assignment.objects.filter(open_work(), assignee=user)
+        open_work(Assignment.objects.filter(assignee=user))
         .select_related(
             "claim",
             "claim__claimant",
