@@ -90,10 +90,14 @@ def test_two_editors_share_a_days_triage_from_paste_to_verdict(browser, live_ser
 
     # 3. Back on the report, Kyrylenko's candidate is in no group: Anna gives it to Ben on its own.
     anna.get_by_role("link", name="Russia claims control of Soledar").first.click()
+    expect(_row(anna, "Russian Defense Ministry").locator(".tag--assignee")).to_have_text("ben")
     _row(anna, "Kyrylenko").get_by_role("link").click()
     expect(anna.locator("#team")).to_contain_text("Nobody has this candidate yet")
     _assign_to(anna, "ben")
     expect(anna.get_by_text(re.compile(r"Candidate #\d+ is assigned to ben to triage"))).to_be_visible()
+    anna.get_by_role("link", name="Russia claims control of Soledar").first.click()
+    expect(_row(anna, "Kyrylenko").locator(".tag--assignee")).to_have_text("ben")
+    shot(anna, artifacts_dir, "team-day-02b-report-assigned")
     group_id = Assignment.objects.get(group__isnull=False).group_id
     assert Assignment.objects.filter(assignee__username="ben").count() == 2
 

@@ -292,6 +292,25 @@ class TestTriagePagePanel:
         assert reverse("teamwork-candidate-assign", args=[unmatched_candidate.pk]) not in html
 
 
+class TestReportPage:
+    def test_each_untriaged_candidate_names_who_has_it(
+        self, editor_client, editor, colleague, candidate, unmatched_candidate, django_assert_num_queries
+    ):
+        url = reverse("desk-report", args=[candidate.article_id])
+        editor_client.get(url)
+        with django_assert_num_queries(REPORT_PAGE_QUERIES):
+            html = editor_client.get(url).content.decode()
+        assert "tag--assignee" not in html
+        group = make_group(candidate.claimant, size=1)
+        Candidate.objects.filter(pk=candidate.pk).update(group=group)
+        _assign_group(group, to=colleague, by=editor)
+        services.triage_assign(candidate_id=unmatched_candidate.pk, assignee_id=editor.pk, user=colleague)
+        with django_assert_num_queries(REPORT_PAGE_QUERIES):
+            html = editor_client.get(url).content.decode()
+        assert 'title="assigned to triage, with its group">colleague</span>' in html
+        assert 'title="assigned to triage">editor</span>' in html
+
+
 class TestActivityPage:
     def test_it_shows_group_and_candidate_assignments(
         self, editor_client, editor, colleague, group, unmatched_candidate
@@ -317,4 +336,5 @@ def _client_for(user):
 
 
 MY_WORK_WITH_GROUPS_QUERIES = 7  # session, user, nav counts, the page, groups' untriaged members, ...
+REPORT_PAGE_QUERIES = 11  # the same whoever has the candidates
 GROUP_PAGE_QUERIES = 11  # the group, its members, the editors to choose from, matches, session, nav
