@@ -178,27 +178,23 @@ def triage_assign(
     return assignment
 
 
-def triage_done(*, candidate: Candidate) -> tuple[Assignment | None, set[int]]:
-    """After `candidate` was triaged: if that finished the work of an assignment (the candidate itself, or its
-    group's last untriaged member), drop the assignment and have its assignee and assigner follow the claim
-    the candidate became. Returns the finished assignment (or None) and whom to tell of the decision.
-    Idempotent: a second call finds no assignment."""
-    if candidate.group_id:
-        if Candidate.objects.filter(group_id=candidate.group_id, state=CandidateState.NEW).exists():
-            return None, set()
-        finished = Assignment.objects.filter(group_id=candidate.group_id)
-    else:
-        finished = Assignment.objects.filter(candidate_id=candidate.pk)
-    assignment = finished.first()
-    if assignment is None:
-        return None, set()
-    assignment.delete()
-    people = {assignment.assignee_id, assignment.assigned_by_id} - {None}
+def triage_done(*, candidate: Candidate) -> tuple[list[Assignment], set[int]]:
+    """After `candidate` was triaged: drop the assignments whose work that finished (the candidate's own, also
+    when it was assigned alone before grouping put it in a group; its group's, once no member is left to
+    decide), and have their assignees and assigners follow the claim the candidate became. Returns the
+    finished assignments and whom to tell of the decision. Idempotent: a second call finds none."""
+    finished = list(Assignment.objects.filter(candidate_id=candidate.pk))
+    if candidate.group_id and not _still_open("group", candidate.group_id):
+        finished += list(Assignment.objects.filter(group_id=candidate.group_id))
+    if not finished:
+        return [], set()
+    Assignment.objects.filter(pk__in=[a.pk for a in finished]).delete()
+    people = {pk for a in finished for pk in (a.assignee_id, a.assigned_by_id)} - {None}
     if candidate.claim_id:
         Follow.objects.bulk_create(
             [Follow(user_id=pk, claim_id=candidate.claim_id) for pk in sorted(people)], ignore_conflicts=True
         )
-    return assignment, people - {candidate.decided_by_id}
+    return finished, people - {candidate.decided_by_id}
 
 
 def note_add(*, claim_id: int, user, text: str, corrects_id: int | None = None) -> Note:

@@ -142,6 +142,16 @@ class TestTriagedWorkIsDone:
         assert selectors.my_work(colleague).items == [] and not Assignment.objects.exists()
         assert Follow.objects.filter(claim=claim, user=editor).exists()
 
+    def test_a_candidate_assigned_alone_then_grouped_ends_its_own_assignment(
+        self, editor, colleague, group, unmatched_candidate, django_capture_on_commit_callbacks
+    ):
+        services.triage_assign(candidate_id=unmatched_candidate.pk, assignee_id=colleague.pk, user=editor)
+        Candidate.objects.filter(pk=unmatched_candidate.pk).update(group=group)  # grouping found a restatement
+        with django_capture_on_commit_callbacks(execute=True):
+            desk_services.candidate_reject(candidate_id=unmatched_candidate.pk, user=colleague, reason="Not a claim")
+        assert not Assignment.objects.exists()
+        assert Notification.objects.filter(user=editor, activity__verb=Verb.CANDIDATE_REJECTED).exists()
+
     def test_work_triaged_without_the_receiver_still_leaves_my_work(self, editor, colleague, group):
         """My work reads what is left to decide: an assignment whose work was finished some other way (a bulk
         fix in the shell, a receiver that failed) is not listed, nor counted."""
