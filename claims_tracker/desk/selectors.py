@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Case, Count, Prefetch, Q, Value, When
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.utils import timezone
 
 from claims_tracker.claims.models import Article, Claim, Claimant, Status, StatusChange
@@ -37,11 +37,15 @@ def triage_queue(*, articles: int = 15, per_article: int = 6, scan: int = 1000) 
         if len(order) == articles:
             break
     counts = dict(new.filter(article_id__in=order).order_by().values_list("article_id").annotate(n=Count("pk")))
-    found = Article.objects.filter(pk__in=order).select_related("outlet").prefetch_related(
-        Prefetch(
-            "candidates",
-            queryset=new.select_related("claimant").order_by("start_offset", "id"),
-            to_attr="new_candidates",
+    found = (
+        Article.objects.filter(pk__in=order)
+        .select_related("outlet")
+        .prefetch_related(
+            Prefetch(
+                "candidates",
+                queryset=new.select_related("claimant", "assignment__assignee").order_by("start_offset", "id"),
+                to_attr="new_candidates",
+            )
         )
     )
     by_id = {article.pk: article for article in found}
@@ -207,12 +211,17 @@ def _outlets_of(members: list[Candidate]) -> int:
 
 def triage_groups(*, limit: int = 10) -> list[CandidateGroup]:
     """Groups with two or more untriaged members from different reports, the newest first, each with its members
-    (`new_members`) and `outlets`: the desk shows each as one row. Two queries."""
+    (`new_members`), `outlets` and who has it to triage: the desk shows each as one row. Two queries.
+
+    The newest groups are walked by primary key, each probed for a second untriaged member (the candidate group
+    index), until `limit` are found: counting every group's members (a GROUP BY over all groups) grew with the
+    table, this grows with the groups triaged lately."""
     new = Candidate.objects.filter(state=CandidateState.NEW)
+    second_new = new.filter(group_id=OuterRef("pk")).order_by().values("pk")[1:2]
     groups = list(
-        CandidateGroup.objects.annotate(new_count=Count("members", filter=Q(members__state=CandidateState.NEW)))
-        .filter(new_count__gte=2)
-        .select_related("claimant")
+        CandidateGroup.objects.alias(second_new=Subquery(second_new))
+        .filter(second_new__isnull=False)
+        .select_related("claimant", "assignment__assignee")
         .prefetch_related(
             Prefetch(
                 "members",
@@ -220,7 +229,7 @@ def triage_groups(*, limit: int = 10) -> list[CandidateGroup]:
                 to_attr="new_members",
             )
         )
-        .order_by("-created_at", "-id")[:limit]
+        .order_by("-id")[:limit]
     )
     for group in groups:
         group.outlets = _outlets_of(group.new_members)
@@ -231,7 +240,7 @@ def group_get(pk: int) -> CandidateGroup | None:
     """A group with every member (triaged or not), its report and outlet: `all_members`, `outlets`. Two queries."""
     group = (
         CandidateGroup.objects.filter(pk=pk)
-        .select_related("claimant")
+        .select_related("claimant", "assignment__assignee", "assignment__assigned_by")
         .prefetch_related(
             Prefetch(
                 "members",

@@ -47,7 +47,14 @@ def digest_send(*, user_id: int) -> int:
     rows = list(
         Notification.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(user_id=user_id, read_at__isnull=True, emailed_at__isnull=True)
-        .select_related("activity", "activity__actor", "activity__claim", "activity__subject")
+        .select_related(
+            "activity",
+            "activity__actor",
+            "activity__claim",
+            "activity__subject",
+            "activity__group",
+            "activity__candidate",
+        )
         .order_by("created_at", "id")[:DIGEST_LIMIT]
     )
     if not rows:

@@ -19,9 +19,24 @@ NOTE_MAX_LENGTH = 4000
 
 
 class Assignment(models.Model):
-    """The editor who has a claim now (one at a time). Its changes are kept as Activity rows."""
+    """The editor who has a piece of work now (one at a time): a claim, a candidate group to triage, or a lone
+    candidate (one in no group: a group of one). Exactly one of the three is set. Its changes are kept as
+    Activity rows.
 
-    claim = models.OneToOneField("claims.Claim", on_delete=models.CASCADE, related_name="assignment")
+    A claim's assignment stays until someone changes it. Triage work is done once it is triaged: the row goes
+    when its candidate, or the group's last untriaged member, is decided (receivers.on_candidate_decided),
+    and My work never lists triage work with nothing left to decide, whichever way that came about.
+    """
+
+    claim = models.OneToOneField(
+        "claims.Claim", on_delete=models.CASCADE, null=True, blank=True, related_name="assignment"
+    )
+    group = models.OneToOneField(
+        "ingest.CandidateGroup", on_delete=models.CASCADE, null=True, blank=True, related_name="assignment"
+    )
+    candidate = models.OneToOneField(
+        "ingest.Candidate", on_delete=models.CASCADE, null=True, blank=True, related_name="assignment"
+    )
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -30,9 +45,25 @@ class Assignment(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["assignee", "-assigned_at", "-id"], name="assignment_my_work")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(claim__isnull=False, group__isnull=True, candidate__isnull=True)
+                | Q(claim__isnull=True, group__isnull=False, candidate__isnull=True)
+                | Q(claim__isnull=True, group__isnull=True, candidate__isnull=False),
+                name="assignment_one_target",
+            )
+        ]
 
     def __str__(self) -> str:
+        if self.group_id:
+            return f"group #{self.group_id} → {self.assignee_id}"
+        if self.candidate_id:
+            return f"candidate #{self.candidate_id} → {self.assignee_id}"
         return f"claim #{self.claim_id} → {self.assignee_id}"
+
+    @property
+    def kind(self) -> str:
+        return "group" if self.group_id else "candidate" if self.candidate_id else "claim"
 
 
 class Note(models.Model):
@@ -117,6 +148,13 @@ class Activity(models.Model):
     verb = models.CharField(max_length=30, choices=Verb.choices)
     claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     article = models.ForeignKey("claims.Article", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # Triage work assigned or unassigned (the claim is None then): a candidate group or a lone candidate.
+    group = models.ForeignKey(
+        "ingest.CandidateGroup", on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
+    candidate = models.ForeignKey(
+        "ingest.Candidate", on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
     subject = models.ForeignKey(  # the editor assigned or unassigned
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -124,10 +162,15 @@ class Activity(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        indexes = [models.Index(fields=["actor", "-created_at", "-id"], name="activity_actor_keyset")]
+        indexes = [
+            models.Index(fields=["actor", "-created_at", "-id"], name="activity_actor_keyset"),
+            # For the cascades only: few rows name a group or a candidate.
+            models.Index(fields=["group"], name="activity_group", condition=Q(group__isnull=False)),
+            models.Index(fields=["candidate"], name="activity_candidate", condition=Q(candidate__isnull=False)),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.actor_id} {self.verb} {self.claim_id}"
+        return f"{self.actor_id} {self.verb} {self.claim_id or self.group_id or self.candidate_id}"
 
 
 class Notification(models.Model):

@@ -15,7 +15,7 @@ from claims_tracker.claims.models import Appearance, Claim, Evidence, Status, St
 from claims_tracker.ingest.models import Candidate, CandidateState
 
 from .models import Verb
-from .services import activity_record
+from .services import activity_record, triage_done
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +77,14 @@ def on_evidence_added(sender: Any, *, claim_id: int, evidence_id: int, **kwargs:
 
 
 def on_candidate_decided(sender: Any, *, candidate_id: int, **kwargs: Any) -> None:
+    """Record the decision; if it finished assigned triage work, drop that assignment and tell whoever gave
+    it out (the assignee and they follow the claim it became, to hear of its verdict)."""
+
     def record() -> None:
         candidate = Candidate.objects.select_related("decided_by", "claim").filter(pk=candidate_id).first()
         if candidate is None or candidate.state not in CANDIDATE_VERBS:
             return
+        _finished, notify = triage_done(candidate=candidate)
         detail = f"“{candidate.statement[:160]}” ({candidate.speaker_text[:60] or 'no speaker'})"
         if candidate.reject_reason:
             detail += f": {candidate.reject_reason[:80]}"
@@ -90,6 +94,7 @@ def on_candidate_decided(sender: Any, *, candidate_id: int, **kwargs: Any) -> No
             claim=candidate.claim,
             article_id=candidate.article_id,
             detail=detail,
+            notify=notify,
         )
 
     _safely(f"candidate {candidate_id}", record)

@@ -16,9 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from claims_tracker.claims.models import Story
 from claims_tracker.claims.pagination import CursorError
-from claims_tracker.claims.services import NotAllowed, ServiceError
+from claims_tracker.claims.services import NotAllowed, ServiceError, StateConflict
 from claims_tracker.desk.views.base import apply_error, editor_required, next_url
 from claims_tracker.desk.views.claims import _not_merged, get_claim, render_edit
+from claims_tracker.desk.views.groups import get_group, render_group
+from claims_tracker.desk.views.triage import get_candidate, render_triage
 
 from . import digest, selectors, services
 from .forms import AssignForm, FollowForm, MarkReadForm, NoteForm
@@ -60,6 +62,64 @@ def claim_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"Claim #{claim.pk} is assigned to {name}; they are notified.")
             return redirect(next_url(request, _claim_page(claim.pk) + "#team"))
     return render_edit(request, get_claim(pk), extra={"assign_form": form}, status=status)
+
+
+def _triage_assign(request: HttpRequest, *, group_id=None, candidate_id=None, page: str, label: str, rerender):
+    """Assign triage work from its page: back to the page's panel, or the page again with the form's error."""
+    form = AssignForm(request.POST, editors=selectors.editors(), prefix="assign")
+    status = 400
+    if form.is_valid():
+        try:
+            assignment = services.triage_assign(
+                group_id=group_id,
+                candidate_id=candidate_id,
+                assignee_id=form.cleaned_data["assignee"],
+                user=request.user,
+            )
+        except NotAllowed as exc:
+            apply_error(form, exc)
+            status = 403
+        except ServiceError as exc:
+            apply_error(form, exc)
+            status = 409 if isinstance(exc, StateConflict) else 400
+        else:
+            if assignment is None:
+                messages.success(request, f"{label} is not assigned to anyone now.")
+            else:
+                name = assignment.assignee.get_username()
+                messages.success(request, f"{label} is assigned to {name} to triage; they are notified.")
+            return redirect(next_url(request, page + "#team"))
+    return rerender(form, status)
+
+
+@require_POST
+@editor_required
+def group_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    get_group(pk)  # 404 for a group that does not exist
+    return _triage_assign(
+        request,
+        group_id=pk,
+        page=reverse("desk-group", args=[pk]),
+        label=f"Group #{pk}",
+        rerender=lambda form, status: render_group(request, get_group(pk), assign=form, status=status),
+    )
+
+
+@require_POST
+@editor_required
+def candidate_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_candidate(pk)
+    if candidate.group_id:
+        # Its group is the work: the triage page's panel posts there; an old form lands on the group page.
+        messages.info(request, f"This candidate is one report of group #{candidate.group_id}: assign the group.")
+        return redirect(reverse("desk-group", args=[candidate.group_id]) + "#team")
+    return _triage_assign(
+        request,
+        candidate_id=pk,
+        page=reverse("desk-triage", args=[pk]),
+        label=f"Candidate #{pk}",
+        rerender=lambda form, status: render_triage(request, get_candidate(pk), assign=form, status=status),
+    )
 
 
 @require_POST

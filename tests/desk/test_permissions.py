@@ -11,7 +11,7 @@ from tests.factories import ClaimantFactory, ClaimFactory, OutletFactory, StoryF
 
 
 @pytest.fixture
-def objects(db, candidate):
+def objects(db, candidate, unmatched_candidate):
     claim = ClaimFactory()
     group = CandidateGroup.objects.create(claimant=candidate.claimant, statement=candidate.statement)
     Candidate.objects.filter(pk=candidate.pk).update(group=group)
@@ -21,6 +21,7 @@ def objects(db, candidate):
         "bearing": bearing.pk,
         "claim": claim.pk,
         "candidate": candidate.pk,
+        "lone": unmatched_candidate.pk,  # a candidate in no group: assigned on its own
         "article": candidate.article_id,
         "claimant": ClaimantFactory().pk,
         "story": StoryFactory().pk,
@@ -73,6 +74,8 @@ PAGES = [
     ("teamwork-claim-note-add", "claim", {"POST"}),
     ("teamwork-claim-follow", "claim", {"POST"}),
     ("teamwork-story-follow", "story", {"POST"}),
+    ("teamwork-group-assign", "group", {"POST"}),
+    ("teamwork-candidate-assign", "lone", {"POST"}),
 ]
 
 
@@ -123,5 +126,12 @@ def test_it_answers_404_for_a_missing_object(editor_client, db):
     for name in names:
         assert editor_client.get(reverse(name, args=[999999])).status_code == 404, name
     assert editor_client.get(reverse("teamwork-activity", args=[999999])).status_code == 404
-    for name in ("teamwork-claim-assign", "teamwork-claim-note-add", "teamwork-claim-follow", "teamwork-story-follow"):
+    for name in (
+        "teamwork-claim-assign",
+        "teamwork-claim-note-add",
+        "teamwork-claim-follow",
+        "teamwork-story-follow",
+        "teamwork-group-assign",
+        "teamwork-candidate-assign",
+    ):
         assert editor_client.post(reverse(name, args=[999999]), {}).status_code == 404, name

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from claims_tracker.teamwork import services
 from claims_tracker.teamwork.models import Assignment, Notification
+from tests.desk.groups import make_group
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +92,62 @@ class TestAnotherEditorsAssignment:
     def test_they_can_read_the_assignees_activity(self, editor_client, anna, assigned, reviewer):
         html = editor_client.get(reverse("teamwork-activity", args=[reviewer.pk])).content.decode()
         assert f"claim #{assigned.pk}" in html and "anna</a>" in html
+
+
+@pytest.fixture
+def assigned_group(mod, anna, reviewer):
+    """A candidate group a reviewer gave to Anna to triage."""
+    group = make_group(mod)
+    services.triage_assign(group_id=group.pk, assignee_id=anna.pk, user=reviewer)
+    return group
+
+
+@pytest.fixture
+def assigned_candidate(unmatched_candidate, anna, reviewer):
+    """A lone candidate (in no group) a reviewer gave to Anna to triage."""
+    services.triage_assign(candidate_id=unmatched_candidate.pk, assignee_id=anna.pk, user=reviewer)
+    return unmatched_candidate
+
+
+class TestAnotherEditorsTriageAssignment:
+    """The same rules for triage work as for a claim: an editor looking at Anna's group or candidate."""
+
+    def test_they_see_who_has_it_on_the_page_and_in_the_queue(self, editor_client, assigned_group, assigned_candidate):
+        for url in (
+            reverse("desk-group", args=[assigned_group.pk]),
+            reverse("desk-triage", args=[assigned_candidate.pk]),
+        ):
+            html = editor_client.get(url).content.decode()
+            assert "<strong>anna</strong></a> by reviewer" in html, url
+        html = editor_client.get(reverse("desk-home")).content.decode()
+        assert html.count('title="assigned to triage">anna</span>') == 2
+
+    def test_they_cannot_take_it_or_drop_it(self, editor_client, editor, assigned_group, assigned_candidate, anna):
+        urls = [
+            reverse("teamwork-group-assign", args=[assigned_group.pk]),
+            reverse("teamwork-candidate-assign", args=[assigned_candidate.pk]),
+        ]
+        for url in urls:
+            for value in (editor.pk, ""):
+                response = editor_client.post(url, {"assign-assignee": value})
+                assert response.status_code == 403, url
+                assert "ask them or a reviewer to hand it over" in response.content.decode()
+        assert set(Assignment.objects.values_list("assignee__username", flat=True)) == {"anna"}
+        assert Assignment.objects.count() == 2
+
+    def test_the_assignee_and_a_reviewer_can_hand_it_on(self, reviewer_client, editor, assigned_group, anna):
+        url = reverse("teamwork-group-assign", args=[assigned_group.pk])
+        assert _client(anna).post(url, {"assign-assignee": editor.pk}).status_code == 302
+        assert reviewer_client.post(url, {"assign-assignee": anna.pk}).status_code == 302
+        assert Assignment.objects.get(group=assigned_group).assignee == anna
+
+    def test_their_my_work_stays_their_own(self, editor_client, assigned_group, assigned_candidate, anna):
+        html = editor_client.get(reverse("teamwork-my-work")).content.decode()
+        assert "Nothing is assigned to you." in html and assigned_group.statement not in html
+        html = _client(anna).get(reverse("teamwork-my-work")).content.decode()
+        assert 'data-kind="group"' in html and 'data-kind="candidate"' in html
+
+    def test_they_can_read_who_gave_it_out(self, editor_client, reviewer, assigned_group, assigned_candidate):
+        html = editor_client.get(reverse("teamwork-activity", args=[reviewer.pk])).content.decode()
+        assert f"candidate group #{assigned_group.pk}" in html and f"candidate #{assigned_candidate.pk}" in html
+        assert "anna</a>" in html

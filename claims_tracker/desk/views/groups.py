@@ -17,6 +17,7 @@ from claims_tracker.desk.forms.common import ClaimRefField, stories_field
 from claims_tracker.desk.forms.triage import AcceptForm, claimant_name_from
 from claims_tracker.ingest.claim_matching import candidate_matches
 from claims_tracker.ingest.models import BearingSuggestion, CandidateGroup
+from claims_tracker.teamwork.panel import triage_panel
 
 from .base import apply_error, editor_required, next_url
 
@@ -54,14 +55,17 @@ class BearingForm(forms.Form):
     kind = forms.ChoiceField(choices=EvidenceKind.choices, initial=EvidenceKind.INDEPENDENT_REPORT)
 
 
-def _group(pk: int) -> CandidateGroup:
+def get_group(pk: int) -> CandidateGroup:
     group = selectors.group_get(pk)
     if group is None:
         raise Http404("No such group.")
     return group
 
 
-def _render(request: HttpRequest, group: CandidateGroup, *, accept=None, attach=None, status: int = 200):
+def render_group(
+    request: HttpRequest, group: CandidateGroup, *, accept=None, attach=None, assign=None, status: int = 200
+) -> HttpResponse:
+    """The group's page; `assign`: the team panel's bound form when an assignment was refused (teamwork.views)."""
     first = group.new_members[0] if group.new_members else None
     initial = {}
     if first is not None:
@@ -75,6 +79,7 @@ def _render(request: HttpRequest, group: CandidateGroup, *, accept=None, attach=
         "accept_form": accept or GroupAcceptForm(initial=initial, prefix="a"),
         "attach_form": attach or GroupAttachForm(prefix="m"),
         "suggestions": candidate_matches(first) if first is not None else [],
+        **triage_panel(group=group, assign_form=assign, open_work=bool(group.new_members)),
     }
     return render(request, "desk/group_detail.html", context, status=status)
 
@@ -82,23 +87,23 @@ def _render(request: HttpRequest, group: CandidateGroup, *, accept=None, attach=
 @require_GET
 @editor_required
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render(request, _group(pk))
+    return render_group(request, get_group(pk))
 
 
 def _refused(request: HttpRequest, pk: int, exc: ServiceError, form: forms.Form, **forms_) -> HttpResponse:
     apply_error(form, exc)
     if exc.field is None:
         messages.error(request, exc.message)
-    return _render(request, _group(pk), status=400, **forms_)
+    return render_group(request, get_group(pk), status=400, **forms_)
 
 
 @require_POST
 @editor_required
 def group_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    group = _group(pk)
+    group = get_group(pk)
     form = GroupAcceptForm(request.POST, prefix="a")
     if not form.is_valid():
-        return _render(request, group, accept=form, status=400)
+        return render_group(request, group, accept=form, status=400)
     data = form.cleaned_data
     try:
         claim, members = group_services.group_accept(
@@ -122,10 +127,10 @@ def group_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @editor_required
 def group_attach(request: HttpRequest, pk: int) -> HttpResponse:
-    group = _group(pk)
+    group = get_group(pk)
     form = GroupAttachForm(request.POST, prefix="m")
     if not form.is_valid():
-        return _render(request, group, attach=form, status=400)
+        return render_group(request, group, attach=form, status=400)
     claim = form.cleaned_data["chosen"]
     try:
         members = group_services.group_attach(group_id=pk, claim=claim, user=request.user)
@@ -138,7 +143,7 @@ def group_attach(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @editor_required
 def group_split(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
-    group = _group(pk)
+    group = get_group(pk)
     if candidate_pk not in {m.pk for m in group.all_members}:
         raise Http404("No such member in this group.")
     try:

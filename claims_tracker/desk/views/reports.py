@@ -138,7 +138,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    candidates = article.candidates.select_related("claimant", "claim", "decided_by").order_by("start_offset", "id")
+    # Who has each untriaged one: the candidate's own assignment, or its group's (teamwork).
+    candidates = article.candidates.select_related(
+        "claimant", "claim", "decided_by", "assignment__assignee", "group__assignment__assignee"
+    ).order_by("start_offset", "id")
     copies = article.copies.select_related("outlet").only("pk", "outlet__name").order_by("pk")
     return render(
         request,

@@ -17,13 +17,23 @@ from claims_tracker.desk import selectors, services
 from claims_tracker.desk.forms.triage import AcceptForm, AttachForm, RejectForm
 from claims_tracker.ingest.claim_matching import candidate_matches
 from claims_tracker.ingest.models import Candidate, CandidateState
+from claims_tracker.teamwork.panel import triage_panel
 
 from .base import apply_error, editor_required, next_url
 
 
-def _candidate(pk: int) -> Candidate:
+def get_candidate(pk: int) -> Candidate:
     return get_object_or_404(
-        Candidate.objects.select_related("article", "article__outlet", "claimant", "claim", "decided_by"), pk=pk
+        Candidate.objects.select_related(
+            "article",
+            "article__outlet",
+            "claimant",
+            "claim",
+            "decided_by",
+            "assignment__assignee",
+            "assignment__assigned_by",
+        ),
+        pk=pk,
     )
 
 
@@ -53,7 +63,7 @@ def triage_next(request: HttpRequest) -> HttpResponse:
     return render(request, "desk/triage_empty.html")
 
 
-def _render(
+def render_triage(
     request: HttpRequest,
     candidate: Candidate,
     *,
@@ -61,8 +71,10 @@ def _render(
     attach: forms.Form | None = None,
     reject: forms.Form | None = None,
     active: str = "",
+    assign: forms.Form | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The candidate's triage page; `assign`: the team panel's bound form when an assignment was refused."""
     siblings = list(
         Candidate.objects.filter(article_id=candidate.article_id)
         .order_by("start_offset", "id")
@@ -90,6 +102,21 @@ def _render(
         "prev_id": ids[index - 1] if index > 0 else None,
         "next_id": ids[index + 1] if index + 1 < len(ids) else None,
         "is_new": candidate.state == CandidateState.NEW,
+        **(
+            triage_panel(
+                group=group,
+                assign_form=assign,
+                open_work=bool(group.new_members),
+                back=reverse("desk-triage", args=[candidate.pk]),
+            )
+            if group is not None
+            else triage_panel(
+                candidate=candidate,
+                assign_form=assign,
+                open_work=candidate.state == CandidateState.NEW,
+                back=reverse("desk-triage", args=[candidate.pk]),
+            )
+        ),
     }
     return render(request, "desk/triage.html", context, status=status)
 
@@ -97,7 +124,7 @@ def _render(
 @require_GET
 @editor_required
 def triage_candidate(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render(request, _candidate(pk))
+    return render_triage(request, get_candidate(pk))
 
 
 def _after_decision(request: HttpRequest, candidate: Candidate) -> HttpResponse:
@@ -111,16 +138,16 @@ def _after_decision(request: HttpRequest, candidate: Candidate) -> HttpResponse:
 def _refused(request: HttpRequest, candidate: Candidate, exc: ServiceError, **forms_and_active) -> HttpResponse:
     if exc.field is None:
         messages.error(request, exc.message)
-    return _render(request, _candidate(candidate.pk), status=400, **forms_and_active)
+    return render_triage(request, get_candidate(candidate.pk), status=400, **forms_and_active)
 
 
 @require_POST
 @editor_required
 def triage_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    candidate = _candidate(pk)
+    candidate = get_candidate(pk)
     form = AcceptForm(request.POST, prefix="a")
     if not form.is_valid():
-        return _render(request, candidate, accept=form, active="accept", status=400)
+        return render_triage(request, candidate, accept=form, active="accept", status=400)
     data = form.cleaned_data
     try:
         claim = services.candidate_accept(
@@ -145,10 +172,10 @@ def triage_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @editor_required
 def triage_attach(request: HttpRequest, pk: int) -> HttpResponse:
-    candidate = _candidate(pk)
+    candidate = get_candidate(pk)
     form = AttachForm(request.POST, prefix="m")
     if not form.is_valid():
-        return _render(request, candidate, attach=form, active="attach", status=400)
+        return render_triage(request, candidate, attach=form, active="attach", status=400)
     data = form.cleaned_data
     try:
         services.candidate_attach(
@@ -170,10 +197,10 @@ def triage_attach(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @editor_required
 def triage_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    candidate = _candidate(pk)
+    candidate = get_candidate(pk)
     form = RejectForm(request.POST, prefix="r")
     if not form.is_valid():
-        return _render(request, candidate, reject=form, active="reject", status=400)
+        return render_triage(request, candidate, reject=form, active="reject", status=400)
     try:
         services.candidate_reject(candidate_id=candidate.pk, user=request.user, reason=form.cleaned_data["reason"])
     except ServiceError as exc:
