@@ -14,15 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-from django.db import DEFAULT_DB_ALIAS as DB
 from django.db import connection
-from django.db.models import Field, Model, Q
+from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
 from ..models import Appearance, Article, Claim, Claimant, ClaimRelation, Evidence, Outlet, StatusChange, Story
-
-User = get_user_model()
+from .claim_sql import CLAIM_FROM, CLAIM_JOINS, SEARCH_COLUMNS, Joined, User, load_claim
 
 
 @dataclass
@@ -37,29 +34,15 @@ class ClaimPage:
     relations: list[ClaimRelation]  # both directions, those from the claim first
 
 
-def _columns(model: type[Model], alias: str, *, only: tuple[str, ...] = (), skip: tuple[str, ...] = ()) -> list[Field]:
-    """The concrete fields of `model` that the page reads, in the model's order (as `from_db` wants)."""
-    return [f for f in model._meta.concrete_fields if (not only or f.attname in only) and f.attname not in skip]
-
-
-# The claim row as select_related() would read it: the claim (without its search columns), its
-# claimant and the claimant's affiliation, whoever set its state (the four fields the page shows),
-# and the claim it was merged into.
-_SEARCH_COLUMNS = ("search_vector", "search_document")
-_JOINED: list[tuple[type[Model], str, list[Field]]] = [
-    (Claim, "c", _columns(Claim, "c", skip=_SEARCH_COLUMNS)),
-    (Claimant, "p", _columns(Claimant, "p")),
-    (Claimant, "af", _columns(Claimant, "af")),
-    (User, "u", _columns(User, "u", only=("id", "username", "first_name", "last_name"))),
-    (Claim, "m", _columns(Claim, "m", skip=_SEARCH_COLUMNS)),
-]
+# The claim as claim_list() joins it, and the claim it was merged into.
+_JOINED = (*CLAIM_JOINS, Joined.of(Claim, "m", skip=SEARCH_COLUMNS))
 
 # One query, written out rather than built by the ORM for every request: compiling the ORM's
 # version of it (three ArraySubquery(JSONObject) annotations and four joins) took several times as
 # long as PostgreSQL took to answer it. Stories, appearances and history come as `json` (which
 # psycopg decodes), each in the page's order.
 _CLAIM_PAGE_SQL = f"""
-SELECT {", ".join(f'{alias}."{f.column}"' for _, alias, fields in _JOINED for f in fields)},
+SELECT {", ".join(part.sql for part in _JOINED)},
   (SELECT coalesce(json_agg(json_build_object('id', cs.story_id, 'slug', s.slug, 'title', s.title)
                             ORDER BY s.started_on DESC NULLS LAST, s.title), '[]')
      FROM claims_claim_stories cs JOIN claims_story s ON s.id = cs.story_id
@@ -86,9 +69,7 @@ SELECT {", ".join(f'{alias}."{f.column}"' for _, alias, fields in _JOINED for f 
     WHERE h.claim_id = c.id),
   EXISTS (SELECT 1 FROM claims_evidence e WHERE e.claim_id = c.id),
   EXISTS (SELECT 1 FROM claims_claimrelation cr WHERE cr.from_claim_id = c.id OR cr.to_claim_id = c.id)
-FROM claims_claim c JOIN claims_claimant p ON p.id = c.claimant_id
-LEFT JOIN claims_claimant af ON af.id = p.affiliation_id
-LEFT JOIN auth_user u ON u.id = c.status_changed_by_id
+FROM {CLAIM_FROM}
 LEFT JOIN claims_claim m ON m.id = c.merged_into_id
 WHERE c.id = %s
 """
@@ -103,22 +84,10 @@ def _claim_row(pk: int) -> tuple[Claim, list, list, list, bool, bool]:
         row = cursor.fetchone()
     if row is None:
         raise Claim.DoesNotExist("Claim matching query does not exist.")
-    instances = []
-    at = 0
-    for model, _, fields in _JOINED:
-        values = row[at : at + len(fields)]
-        at += len(fields)
-        # Model.from_db, as the ORM builds its rows: a field not read here stays deferred.
-        instances.append(None if values[0] is None else model.from_db(DB, [f.attname for f in fields], values))
-    claim, claimant, affiliation, changed_by, merged_into = instances
-    if affiliation is not None:
-        claimant.affiliation = affiliation
-    claim.claimant = claimant
-    if changed_by is not None:
-        claim.status_changed_by = changed_by
+    claim, (merged_into,), rest = load_claim(row, _JOINED)
     if merged_into is not None:
         claim.merged_into = merged_into
-    story_rows, appearance_rows, change_rows, has_evidence, has_relations = row[at:]
+    story_rows, appearance_rows, change_rows, has_evidence, has_relations = rest
     return claim, story_rows, appearance_rows, change_rows, has_evidence, has_relations
 
 
