@@ -28,6 +28,7 @@ from .lists import (
     claim_list,
     claim_row_facts,
     claim_rows,
+    claim_rows_picked,
     status_label,
 )
 from .pages import (
@@ -77,6 +78,7 @@ __all__ = [
     "claim_list_for_jsonld",
     "claim_row_facts",
     "claim_rows",
+    "claim_rows_picked",
     "claim_search",
     "claim_search_headlines",
     "claim_search_is_sparse",

@@ -3,8 +3,10 @@ dispute flag), and the reader list's filters."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -97,6 +99,26 @@ def claim_rows(claim_ids: list[int]) -> list[Claim]:
         claim.outlet_count, claim.is_disputed = outlet_count, bool(is_disputed)
         by_id[claim.pk] = claim
     return [by_id[pk] for pk in claim_ids if pk in by_id]
+
+
+def claim_rows_picked(sql: str, params: Sequence[Any], direction: str) -> list[Claim]:
+    """claim_rows() for the claims a query picks, in the same round trip: `sql` selects (sort value,
+    id), ordered by both in `direction` ("ASC" or "DESC"). A pagination.Loader: the list's page is
+    picked and read in one query."""
+    if direction not in ("ASC", "DESC"):
+        raise ValueError(f"direction must be ASC or DESC, not {direction!r}")
+    sql = f"""SELECT {", ".join(part.sql for part in CLAIM_JOINS)}, {ROW_FACTS_SQL}
+FROM ({sql}) AS picked (sort_value, id) JOIN {CLAIM_FROM} ON c.id = picked.id
+ORDER BY picked.sort_value {direction}, picked.id {direction}"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*_row_facts_params(), *params])
+        rows = cursor.fetchall()
+    claims = []
+    for row in rows:
+        claim, _, (outlet_count, is_disputed) = load_claim(row)
+        claim.outlet_count, claim.is_disputed = outlet_count, bool(is_disputed)
+        claims.append(claim)
+    return claims
 
 
 def claim_attach_row_facts(claims: list[Claim]) -> list[Claim]:

@@ -134,16 +134,17 @@ class TestClaimList:
         Appearance.objects.bulk_create(
             [Appearance(claim=c, article=article, stance=Stance.DISPUTES, quote="No.") for c in claims]
         )
-        # Page ids, their rows with their facts, and the three filter menus (cold cache).
+        # The page's rows with their facts (picked and read in one query), and the three filter
+        # menus (cold cache).
         cache.forget("claims:list-menus:v2")
-        with django_assert_max_num_queries(6):  # + the versions
+        with django_assert_max_num_queries(5):  # + the versions
             client.get(URL)
         # Search adds the headline query, the words' shape and statistics (each cached per process,
         # cold here) and, where the statement tier runs out, the second tier; every filter resolves
         # its slug once; menus now cached.
         params = {"q": "town", "story": story.slug, "outlet": outlet.slug, "status": "unverified"}
         selectors.search_statistics_reset()
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(9):
             response = client.get(URL, params)
         assert len(response.context["claims"]) == min(n, 30)
 
