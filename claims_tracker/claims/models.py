@@ -18,10 +18,10 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from claims_tracker.lib.paths import reverse_one
 from claims_tracker.lib.urls import web_url
 
 
@@ -136,7 +136,7 @@ class Outlet(TimeStamped):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("claims-outlet", args=[self.slug])
+        return reverse_one("claims-outlet", self.slug)
 
 
 class Article(TimeStamped):
@@ -209,7 +209,7 @@ class Article(TimeStamped):
         return self.title or self.canonical_url or self.url or f"Article {self.pk}"
 
     def get_absolute_url(self) -> str:
-        return reverse("claims-article", args=[self.pk])
+        return reverse_one("claims-article", self.pk)
 
     @property
     def link(self) -> str:
@@ -239,7 +239,7 @@ class Claimant(TimeStamped):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("claims-claimant", args=[self.slug])
+        return reverse_one("claims-claimant", self.slug)
 
 
 class ClaimantAlias(models.Model):
@@ -284,7 +284,7 @@ class Story(TimeStamped):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("claims-story", args=[self.slug])
+        return reverse_one("claims-story", self.slug)
 
 
 class Claim(TimeStamped):
@@ -342,7 +342,7 @@ class Claim(TimeStamped):
         return self.text[:80]
 
     def get_absolute_url(self) -> str:
-        return reverse("claims-detail", args=[self.pk])
+        return reverse_one("claims-detail", self.pk)
 
 
 class Appearance(models.Model):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -138,7 +138,21 @@ class Page:
 Tiers = Sequence[tuple[QuerySet, bool]]  # querysets shown one after another, each with its `fenced` flag
 
 
-def read(qs: QuerySet, keyset: Keyset, *, limit: int, reverse: bool = False, fenced: bool = False) -> list[Any]:
+# Loads the rows a page picked, given the picking query (sql, params; its columns are the keyset's
+# fields, its rows in page order) and that order's direction ("ASC" or "DESC"): one round trip for
+# the page's ids and its rows (the reader's list: selectors.claim_rows_picked).
+Loader = Callable[[str, Sequence[Any], str], list[Any]]
+
+
+def read(
+    qs: QuerySet,
+    keyset: Keyset,
+    *,
+    limit: int,
+    reverse: bool = False,
+    fenced: bool = False,
+    load: Loader | None = None,
+) -> list[Any]:
     """The first `limit` rows of `qs` in the keyset's order (or the reverse order).
 
     `fenced`: pick them from all the rows `qs` matches rather than along an index on the
@@ -147,21 +161,35 @@ def read(qs: QuerySet, keyset: Keyset, *, limit: int, reverse: bool = False, fen
     then reads every claim to find none. A MATERIALIZED CTE is PostgreSQL's documented fence: the
     matches come from the search index, then only they are sorted. Fenced rows are instances
     carrying only the keyset's fields.
+
+    `load`: the rows are what `load` makes of the picking query, in the same round trip.
     """
-    if not fenced:
+    if not fenced and load is None:
         return list(qs.order_by(*keyset.order_by(reverse=reverse))[:limit])
-    sql, params = qs.order_by().values_list(*keyset.fields).query.sql_with_params()
     direction = "DESC" if keyset.descending != reverse else "ASC"
     order = ", ".join(f"{i} {direction}" for i in range(1, len(keyset.fields) + 1))
+    if fenced:
+        matches, params = qs.order_by().values_list(*keyset.fields).query.sql_with_params()
+        sql = f"WITH matches AS MATERIALIZED ({matches}) SELECT * FROM matches ORDER BY {order} LIMIT %s"
+        params = [*params, limit]
+    else:
+        picked = qs.order_by(*keyset.order_by(reverse=reverse)).values_list(*keyset.fields)[:limit]
+        sql, params = picked.query.sql_with_params()
+    if load is not None:
+        return load(sql, params, direction)
     with connections[qs.db].cursor() as cursor:
-        cursor.execute(
-            f"WITH matches AS MATERIALIZED ({sql}) SELECT * FROM matches ORDER BY {order} LIMIT %s", [*params, limit]
-        )
+        cursor.execute(sql, params)
         return [qs.model(**dict(zip(keyset.fields, row, strict=True))) for row in cursor.fetchall()]
 
 
 def walk(
-    tiers: Tiers, keyset: Keyset, *, limit: int, start: tuple[int, Position] | None = None, backwards: bool = False
+    tiers: Tiers,
+    keyset: Keyset,
+    *,
+    limit: int,
+    start: tuple[int, Position] | None = None,
+    backwards: bool = False,
+    load: Loader | None = None,
 ) -> list[tuple[int, Any]]:
     """Up to `limit` (tier, row) pairs after `start` (tier, position), continuing into the next tiers;
     `backwards`: before it, nearest first, continuing into the tiers before. Each tier is read by its
@@ -172,7 +200,7 @@ def walk(
         qs, fenced = tiers[tier]
         if start is not None and tier == first:
             qs = qs.filter(keyset.before(start[1]) if backwards else keyset.after(start[1]))
-        found = read(qs, keyset, limit=limit - len(rows), reverse=backwards, fenced=fenced)
+        found = read(qs, keyset, limit=limit - len(rows), reverse=backwards, fenced=fenced, load=load)
         rows += [(tier, row) for row in found]
         if len(rows) >= limit:
             break
@@ -233,21 +261,37 @@ def keyset_page(
     before: str | None = None,
     size: int = 50,
     fenced: bool = False,
+    load: Loader | None = None,
 ) -> Page:
-    """One page of `qs`, newest first by (sort.field, id), after or before a cursor."""
-    return _page([(qs, fenced)], sort=sort, after=after, before=before, size=size, tiered=False)
+    """One page of `qs`, newest first by (sort.field, id), after or before a cursor; `load`: see `read`."""
+    return _page([(qs, fenced)], sort=sort, after=after, before=before, size=size, tiered=False, load=load)
 
 
 def tiered_page(
-    tiers: Tiers, *, sort: Sort, after: str | None = None, before: str | None = None, size: int = 50
+    tiers: Tiers,
+    *,
+    sort: Sort,
+    after: str | None = None,
+    before: str | None = None,
+    size: int = 50,
+    load: Loader | None = None,
 ) -> Page:
     """keyset_page over querysets shown one after another (the best tier first), each newest first,
     each with its `fenced` flag (see `read`). The cursor also names its tier. A page costs one query
     (two where it straddles a boundary) and no ranking of every match. Tiers must not share rows."""
-    return _page(tiers, sort=sort, after=after, before=before, size=size, tiered=True)
+    return _page(tiers, sort=sort, after=after, before=before, size=size, tiered=True, load=load)
 
 
-def _page(tiers: Tiers, *, sort: Sort, after: str | None, before: str | None, size: int, tiered: bool) -> Page:
+def _page(
+    tiers: Tiers,
+    *,
+    sort: Sort,
+    after: str | None,
+    before: str | None,
+    size: int,
+    tiered: bool,
+    load: Loader | None = None,
+) -> Page:
     keyset = sort.keyset
 
     def decode(cursor: str) -> tuple[int, Position]:
@@ -261,7 +305,7 @@ def _page(tiers: Tiers, *, sort: Sort, after: str | None, before: str | None, si
         return keyset.encode(keyset.position_of(item), tier if tiered else None)
 
     if before:
-        rows = walk(tiers, keyset, limit=size + 1, start=decode(before), backwards=True)
+        rows = walk(tiers, keyset, limit=size + 1, start=decode(before), backwards=True, load=load)
         shown = list(reversed(rows[:size]))
         if not shown:
             return Page()
@@ -271,7 +315,7 @@ def _page(tiers: Tiers, *, sort: Sort, after: str | None, before: str | None, si
             next_cursor=encode(*shown[-1]),
             prev_cursor=encode(*shown[0]) if len(rows) > size else None,
         )
-    rows = walk(tiers, keyset, limit=size + 1, start=decode(after) if after else None)
+    rows = walk(tiers, keyset, limit=size + 1, start=decode(after) if after else None, load=load)
     shown = rows[:size]
     return Page(
         items=[item for _, item in shown],

@@ -118,3 +118,35 @@ class TestSparseSearches:
             assert selectors.claim_search_is_sparse("Soledar", page_rows=10_000)  # cheaper from the matches
         finally:
             selectors.search_statistics_reset()
+
+    @pytest.mark.parametrize("fence", [False, True])
+    def test_pages_read_with_their_rows_are_the_same_pages(self, bakhmut, fence, django_assert_num_queries):
+        # The reader's list picks a page and reads its rows in one query (selectors.claim_rows_picked).
+        load = selectors.claim_rows_picked
+
+        def walk_all(tiers, size, **kw):
+            pages, page = [], tiered_page(tiers, sort=RELEVANCE, size=size, **kw)
+            pages.append(page)
+            while page.next_cursor:
+                page = tiered_page(tiers, sort=RELEVANCE, size=size, after=page.next_cursor, **kw)
+                pages.append(page)
+            return pages
+
+        tiers = [(qs, fence) for qs, _ in selectors.claim_search_tiers(_lean(), "Bakhmut")]
+        for size in (1, 3, 50):
+            plain, loaded = walk_all(tiers, size), walk_all(tiers, size, load=load)
+            assert [[c.pk for c in p.items] for p in loaded] == [[c.pk for c in p.items] for p in plain]
+            assert [(p.next_cursor, p.prev_cursor) for p in loaded] == [(p.next_cursor, p.prev_cursor) for p in plain]
+            back = tiered_page(tiers, sort=RELEVANCE, size=size, before=loaded[-1].prev_cursor, load=load)
+            if loaded[-1].prev_cursor:
+                plain_back = tiered_page(tiers, sort=RELEVANCE, size=size, before=plain[-1].prev_cursor)
+                assert [c.pk for c in back.items] == [c.pk for c in plain_back.items]
+        searched = selectors.claim_search(_lean(), "Bakhmut", ranked=False)
+        with django_assert_num_queries(1):
+            page = keyset_page(searched, sort=SORTS["claimed"], size=3, fenced=fence, load=load)
+            assert [c.pk for c in page.items] == [c.pk for c in sorted(bakhmut, key=lambda c: c.claimed_at)[::-1][:3]]
+            # Full rows, joined, with their facts: the template reads them without a query.
+            assert all(c.text.startswith(("Bakhmut", "Water", "The next")) and c.claimant.name for c in page.items)
+            assert [c.outlet_count for c in page.items] == [1, 0, 0] and not any(c.is_disputed for c in page.items)
+        with pytest.raises(ValueError):
+            selectors.claim_rows_picked("SELECT 1, 1", [], "DESC; DROP TABLE x")

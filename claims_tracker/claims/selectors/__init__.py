@@ -7,6 +7,7 @@
 - detail.py: one claim with everything (desk, API), its status as of a date, its share card, claims
   for ClaimReview JSON-LD.
 - claim_page.py: the reader's claim page in one or a few round trips.
+- claim_sql.py: claim rows read by written-out SQL (the claim page, the list's rows and facts).
 - pages.py: the claimant, story, article and outlet pages.
 - suggest.py: "did you mean" for a misspelt search (pg_trgm over names).
 - indexes.py: the claimant index (A-Z, with track records) and the story index.
@@ -27,6 +28,7 @@ from .lists import (
     claim_list,
     claim_row_facts,
     claim_rows,
+    claim_rows_picked,
     status_label,
 )
 from .pages import (
@@ -76,6 +78,7 @@ __all__ = [
     "claim_list_for_jsonld",
     "claim_row_facts",
     "claim_rows",
+    "claim_rows_picked",
     "claim_search",
     "claim_search_headlines",
     "claim_search_is_sparse",

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import JSONObject
+from django.db import connection
+from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
 from ..models import Appearance, Article, Claim, Claimant, ClaimRelation, Evidence, Outlet, StatusChange, Story
+from .claim_sql import CLAIM_FROM, CLAIM_JOINS, SEARCH_COLUMNS, Joined, User, load_claim
 
 
 @dataclass
@@ -35,48 +34,61 @@ class ClaimPage:
     relations: list[ClaimRelation]  # both directions, those from the claim first
 
 
-def _rows():
-    stories = (
-        Claim.stories.through.objects.filter(claim_id=OuterRef("pk"))
-        .order_by(F("story__started_on").desc(nulls_last=True), "story__title")
-        .values(json=JSONObject(id="story_id", slug="story__slug", title="story__title"))
-    )
-    appearances = (
-        Appearance.objects.filter(claim_id=OuterRef("pk"))
-        .order_by(F("article__published_at").asc(nulls_last=True), "id")
-        .values(
-            json=JSONObject(
-                id="id", stance="stance", quote="quote", is_paraphrase="is_paraphrase", mode="mode", verb="verb",
-                speaker_id="speaker_id", speaker_name="speaker__name", speaker_slug="speaker__slug",
-                speaker_kind="speaker__kind", article_id="article_id", title="article__title", url="article__url",
-                canonical_url="article__canonical_url", published_at="article__published_at",
-                outlet_id="article__outlet_id", outlet_name="article__outlet__name",
-                outlet_slug="article__outlet__slug", outlet_homepage="article__outlet__homepage",
-            )
-        )
-    )  # fmt: skip
-    cited = StatusChange.evidence.through.objects.filter(statuschange_id=OuterRef("pk")).values("evidence_id")
-    changes = (
-        StatusChange.objects.filter(claim_id=OuterRef("pk"))
-        .order_by("-changed_at", "-id")
-        .values(
-            json=JSONObject(
-                id="id", from_status="from_status", to_status="to_status", rationale="rationale",
-                changed_at="changed_at", recorded_at="recorded_at", changed_by_id="changed_by_id",
-                username="changed_by__username", first_name="changed_by__first_name",
-                last_name="changed_by__last_name", cited=ArraySubquery(cited),
-            )
-        )
-    )  # fmt: skip
-    return {
-        "story_rows": ArraySubquery(stories),
-        "appearance_rows": ArraySubquery(appearances),
-        "change_rows": ArraySubquery(changes),
-        "has_evidence": Exists(Evidence.objects.filter(claim_id=OuterRef("pk"))),
-        "has_relations": Exists(
-            ClaimRelation.objects.filter(Q(from_claim_id=OuterRef("pk")) | Q(to_claim_id=OuterRef("pk")))
-        ),
-    }
+# The claim as claim_list() joins it, and the claim it was merged into.
+_JOINED = (*CLAIM_JOINS, Joined.of(Claim, "m", skip=SEARCH_COLUMNS))
+
+# One query, written out rather than built by the ORM for every request: compiling the ORM's
+# version of it (three ArraySubquery(JSONObject) annotations and four joins) took several times as
+# long as PostgreSQL took to answer it. Stories, appearances and history come as `json` (which
+# psycopg decodes), each in the page's order.
+_CLAIM_PAGE_SQL = f"""
+SELECT {", ".join(part.sql for part in _JOINED)},
+  (SELECT coalesce(json_agg(json_build_object('id', cs.story_id, 'slug', s.slug, 'title', s.title)
+                            ORDER BY s.started_on DESC NULLS LAST, s.title), '[]')
+     FROM claims_claim_stories cs JOIN claims_story s ON s.id = cs.story_id
+    WHERE cs.claim_id = c.id),
+  (SELECT coalesce(json_agg(json_build_object(
+            'id', a.id, 'stance', a.stance, 'quote', a.quote, 'is_paraphrase', a.is_paraphrase, 'mode', a.mode,
+            'verb', a.verb, 'speaker_id', a.speaker_id, 'speaker_name', sp.name, 'speaker_slug', sp.slug,
+            'speaker_kind', sp.kind, 'article_id', a.article_id, 'title', r.title, 'url', r.url,
+            'canonical_url', r.canonical_url, 'published_at', r.published_at, 'outlet_id', r.outlet_id,
+            'outlet_name', o.name, 'outlet_slug', o.slug, 'outlet_homepage', o.homepage)
+            ORDER BY r.published_at ASC NULLS LAST, a.id), '[]')
+     FROM claims_appearance a JOIN claims_article r ON r.id = a.article_id
+     LEFT JOIN claims_claimant sp ON sp.id = a.speaker_id
+     LEFT JOIN claims_outlet o ON o.id = r.outlet_id
+    WHERE a.claim_id = c.id),
+  (SELECT coalesce(json_agg(json_build_object(
+            'id', h.id, 'from_status', h.from_status, 'to_status', h.to_status, 'rationale', h.rationale,
+            'changed_at', h.changed_at, 'recorded_at', h.recorded_at, 'changed_by_id', h.changed_by_id,
+            'username', hu.username, 'first_name', hu.first_name, 'last_name', hu.last_name,
+            'cited', (SELECT json_agg(he.evidence_id) FROM claims_statuschange_evidence he
+                       WHERE he.statuschange_id = h.id))
+            ORDER BY h.changed_at DESC, h.id DESC), '[]')
+     FROM claims_statuschange h LEFT JOIN auth_user hu ON hu.id = h.changed_by_id
+    WHERE h.claim_id = c.id),
+  EXISTS (SELECT 1 FROM claims_evidence e WHERE e.claim_id = c.id),
+  EXISTS (SELECT 1 FROM claims_claimrelation cr WHERE cr.from_claim_id = c.id OR cr.to_claim_id = c.id)
+FROM {CLAIM_FROM}
+LEFT JOIN claims_claim m ON m.id = c.merged_into_id
+WHERE c.id = %s
+"""
+
+
+def _claim_row(pk: int) -> tuple[Claim, list, list, list, bool, bool]:
+    """The claim (claimant, affiliation, who set its state and the claim it was merged into
+    attached, as select_related() attaches them), its stories', appearances' and changes' rows,
+    and whether it has evidence and relations. Raises Claim.DoesNotExist."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_PAGE_SQL, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Claim.DoesNotExist("Claim matching query does not exist.")
+    claim, (merged_into,), rest = load_claim(row, _JOINED)
+    if merged_into is not None:
+        claim.merged_into = merged_into
+    story_rows, appearance_rows, change_rows, has_evidence, has_relations = rest
+    return claim, story_rows, appearance_rows, change_rows, has_evidence, has_relations
 
 
 def _appearance(row: dict, claim: Claim) -> Appearance:
@@ -122,7 +134,7 @@ def _change(row: dict, claim: Claim) -> StatusChange:
         changed_by_id=row["changed_by_id"],
     )
     if row["changed_by_id"] is not None:
-        change.changed_by = get_user_model()(
+        change.changed_by = User(
             pk=row["changed_by_id"], username=row["username"], first_name=row["first_name"], last_name=row["last_name"]
         )
     change.cited_ids = row["cited"] or []
@@ -132,15 +144,10 @@ def _change(row: dict, claim: Claim) -> StatusChange:
 def claim_page_get(*, pk: int) -> ClaimPage:
     """One claim with everything the reader's page shows: one query, plus one for its evidence and
     one for its relations when it has any. Raises Claim.DoesNotExist."""
-    claim = (
-        Claim.objects.select_related("claimant", "claimant__affiliation", "status_changed_by", "merged_into")
-        .annotate(**_rows())
-        .defer("search_vector", "search_document", "merged_into__search_vector", "merged_into__search_document")
-        .get(pk=pk)
-    )
-    changes = [_change(row, claim) for row in claim.change_rows]
+    claim, story_rows, appearance_rows, change_rows, has_evidence, has_relations = _claim_row(pk)
+    changes = [_change(row, claim) for row in change_rows]
     evidence = []
-    if claim.has_evidence:
+    if has_evidence:
         evidence = list(
             Evidence.objects.filter(claim_id=pk)
             .select_related("article", "added_by", "archive__record")
@@ -153,7 +160,7 @@ def claim_page_get(*, pk: int) -> ClaimPage:
     for change in changes:
         change.cited = sorted((by_id[i] for i in change.cited_ids if i in by_id), key=lambda e: (e.created_at, e.pk))
     relations = []
-    if claim.has_relations:
+    if has_relations:
         unread = [f"{side}__{f}" for side in ("from_claim", "to_claim") for f in ("search_vector", "search_document")]
         relations = sorted(
             ClaimRelation.objects.filter(Q(from_claim_id=pk) | Q(to_claim_id=pk))
@@ -163,9 +170,9 @@ def claim_page_get(*, pk: int) -> ClaimPage:
         )
     return ClaimPage(
         claim=claim,
-        appearances=[_appearance(row, claim) for row in claim.appearance_rows],
+        appearances=[_appearance(row, claim) for row in appearance_rows],
         changes=changes,
         evidence=evidence,
-        stories=[Story(pk=row["id"], slug=row["slug"], title=row["title"]) for row in claim.story_rows],
+        stories=[Story(pk=row["id"], slug=row["slug"], title=row["title"]) for row in story_rows],
         relations=relations,
     )

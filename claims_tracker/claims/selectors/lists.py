@@ -3,13 +3,17 @@ dispute flag), and the reader list's filters."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from ..models import Appearance, Article, Claim, Claimant, ClaimRelation, Outlet, RelationKind, Stance, Status, Story
+from .claim_sql import CLAIM_FROM, CLAIM_JOINS, ROW_FACTS_SQL, load_claim
 
 DISPUTING_STANCES = (Stance.DENIES, Stance.DISPUTES)
 
@@ -60,16 +64,24 @@ def _outlet_count_expression():
     return Coalesce(Subquery(outlets, output_field=IntegerField()), 0)
 
 
+# The page's rows and their facts, by written-out SQL (see claim_sql): the lists run on every request.
+_ROW_FACTS_SQL = f"SELECT c.id, {ROW_FACTS_SQL} FROM claims_claim c WHERE c.id = ANY(%s)"
+_ROWS_SQL = (
+    f"SELECT {', '.join(part.sql for part in CLAIM_JOINS)}, {ROW_FACTS_SQL} FROM {CLAIM_FROM} WHERE c.id = ANY(%s)"
+)
+
+
+def _row_facts_params() -> list:
+    return [[str(s) for s in DISPUTING_STANCES], str(RelationKind.CONTRADICTS)]
+
+
 def claim_row_facts(claim_ids: list[int]) -> dict[int, RowFacts]:
     """Outlet count and dispute flag for a page of claims, in one query over just those ids."""
     if not claim_ids:
         return {}
-    rows = (
-        Claim.objects.filter(pk__in=claim_ids)
-        .order_by()
-        .annotate(outlet_count=_outlet_count_expression(), is_disputed=_disputed_expression())
-        .values_list("pk", "outlet_count", "is_disputed")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_ROW_FACTS_SQL, [*_row_facts_params(), list(claim_ids)])
+        rows = cursor.fetchall()
     return {pk: RowFacts(outlet_count=n, is_disputed=bool(d)) for pk, n, d in rows}
 
 
@@ -78,14 +90,35 @@ def claim_rows(claim_ids: list[int]) -> list[Claim]:
     `outlet_count` and `is_disputed`: the rows and their facts in one query over just those ids."""
     if not claim_ids:
         return []
-    rows = (
-        claim_list(annotate=False, include_merged=True)
-        .filter(pk__in=claim_ids)
-        .order_by()
-        .annotate(outlet_count=_outlet_count_expression(), is_disputed=_disputed_expression())
-    )
-    by_id = {claim.pk: claim for claim in rows}
+    with connection.cursor() as cursor:
+        cursor.execute(_ROWS_SQL, [*_row_facts_params(), list(claim_ids)])
+        rows = cursor.fetchall()
+    by_id = {}
+    for row in rows:
+        claim, _, (outlet_count, is_disputed) = load_claim(row)
+        claim.outlet_count, claim.is_disputed = outlet_count, bool(is_disputed)
+        by_id[claim.pk] = claim
     return [by_id[pk] for pk in claim_ids if pk in by_id]
+
+
+def claim_rows_picked(sql: str, params: Sequence[Any], direction: str) -> list[Claim]:
+    """claim_rows() for the claims a query picks, in the same round trip: `sql` selects (sort value,
+    id), ordered by both in `direction` ("ASC" or "DESC"). A pagination.Loader: the list's page is
+    picked and read in one query."""
+    if direction not in ("ASC", "DESC"):
+        raise ValueError(f"direction must be ASC or DESC, not {direction!r}")
+    sql = f"""SELECT {", ".join(part.sql for part in CLAIM_JOINS)}, {ROW_FACTS_SQL}
+FROM ({sql}) AS picked (sort_value, id) JOIN {CLAIM_FROM} ON c.id = picked.id
+ORDER BY picked.sort_value {direction}, picked.id {direction}"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*_row_facts_params(), *params])
+        rows = cursor.fetchall()
+    claims = []
+    for row in rows:
+        claim, _, (outlet_count, is_disputed) = load_claim(row)
+        claim.outlet_count, claim.is_disputed = outlet_count, bool(is_disputed)
+        claims.append(claim)
+    return claims
 
 
 def claim_attach_row_facts(claims: list[Claim]) -> list[Claim]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from claims_tracker.claims.models import Status
 from claims_tracker.claims.selectors import HIGHLIGHT_START, HIGHLIGHT_STOP
@@ -40,8 +42,14 @@ def status_badge(status: str, small: bool = False) -> dict:
 def status_badge_tag(status: str, small: bool = False) -> str:
     """`{% status_badge claim.status %}`: the same markup as claims/_badge.html, label + colour + glyph.
 
-    Built in Python rather than by including the template: lists render it on every row.
+    Built in Python rather than by including the template: lists render it on every row. There
+    are seven states, so each badge is built once per language and kept.
     """
+    return _badge_html(status, bool(small), get_language())
+
+
+@lru_cache(maxsize=256)
+def _badge_html(status: str, small: bool, language: str | None) -> str:
     badge = status_badge(status, small)
     return format_html(
         '<span class="badge badge--{}{}"><span class="badge__glyph" aria-hidden="true">{}</span> {}</span>',

@@ -123,19 +123,20 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.claim_filter(selectors.claim_list(annotate=False).select_related(None).only(*lean), filters)
     if sort.tiered:
         tiers = selectors.claim_search_tiers(qs, query)
-        read = partial(tiered_page, tiers, sort=sort, size=PAGE_SIZE)
+        read = partial(tiered_page, tiers, sort=sort, size=PAGE_SIZE, load=selectors.claim_rows_picked)
     else:
         qs = selectors.claim_search(qs, query, ranked=False)
         fenced = selectors.claim_search_is_sparse(query)
-        read = partial(keyset_page, qs, sort=sort, size=PAGE_SIZE, fenced=fenced)
+        read = partial(keyset_page, qs, sort=sort, size=PAGE_SIZE, fenced=fenced, load=selectors.claim_rows_picked)
     cursor_error = ""
     try:
         page = read(after=request.GET.get("after"), before=request.GET.get("before"))
     except CursorError as exc:
         cursor_error = str(exc)
         page = read()
-    # The page was picked on bare claim rows; now load the chosen rows with their joins.
-    claims = selectors.claim_rows([c.pk for c in page.items])
+    # The page is picked on bare claim rows (the keyset's fields), and the chosen rows are read with
+    # their joins and facts by the same query (selectors.claim_rows_picked).
+    claims = page.items
     headlines = selectors.claim_search_headlines([c.pk for c in claims], query) if searching else {}
     for claim in claims:
         claim.headline = headlines.get(claim.pk, "")

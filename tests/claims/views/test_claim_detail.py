@@ -118,3 +118,37 @@ class TestClaimDetail:
         client.get(mod_claim.get_absolute_url())  # the sync horizon, kept
         with django_assert_num_queries(4):  # the versions, the claim, its evidence, its relations
             client.get(mod_claim.get_absolute_url())
+
+    def test_it_shows_who_set_the_state_the_affiliation_and_the_claim_it_was_merged_into(
+        self, client, db, django_assert_num_queries, settings
+    ):
+        # The claim page's row is read by a written-out query (selectors/claim_page.py): each join
+        # it makes shows on the page, and none is left for the template to fetch.
+        from claims_tracker.claims.models import Claim
+        from tests.factories import ClaimantFactory, UserFactory
+
+        settings.READER_PAGE_CACHE_SECONDS = 0
+        settings.API_SYNC_HORIZON_CACHE_SECONDS = 300
+        editor = UserFactory(first_name="Edna", last_name="Krabappel")
+        ministry = ClaimantFactory(name="Ministry of <Defence>")
+        source = ClaimFactory(claimant=ClaimantFactory(role="Spokesman", affiliation=ministry))
+        target = ClaimFactory(text="The town is held & calm")
+        services.claim_change_status(claim_id=source.pk, to_status="disputed", rationale="Contested.", user=editor)
+        services.claim_merge(source_id=source.pk, target_id=target.pk, user=editor)
+        client.get(source.get_absolute_url())  # the sync horizon, kept
+        with django_assert_num_queries(3):  # the versions, the claim, its relations (the merge's "same as")
+            response = client.get(source.get_absolute_url())
+        html = response.content.decode()
+        assert "set by Edna Krabappel" in html
+        assert f'was merged into <a href="{target.get_absolute_url()}">The town is held &amp; calm</a>' in html
+        assert f'<a href="{ministry.get_absolute_url()}">Ministry of &lt;Defence&gt;</a>' in html
+        assert "· Spokesman</span>" in html
+        assert jsonld_of(html)["author"]["affiliation"]["name"] == "Ministry of <Defence>"
+        claim = response.context["claim"]
+        assert (claim.status_changed_by.username, claim.merged_into.pk) == (editor.username, target.pk)
+        assert [(r.label, r.claim.pk) for r in response.context["related"]] == [("Same as", target.pk)]
+        assert not Claim.objects.get(pk=source.pk).appearances.exists()
+
+    def test_a_missing_claim_costs_the_versions_only(self, client, db, django_assert_max_num_queries):
+        with django_assert_max_num_queries(2):  # the versions (and, cold, the sync horizon)
+            assert client.get("/claims/987654/").status_code == 404

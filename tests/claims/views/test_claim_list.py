@@ -134,18 +134,63 @@ class TestClaimList:
         Appearance.objects.bulk_create(
             [Appearance(claim=c, article=article, stance=Stance.DISPUTES, quote="No.") for c in claims]
         )
-        # Page ids, their rows with their facts, and the three filter menus (cold cache).
+        # The page's rows with their facts (picked and read in one query), and the three filter
+        # menus (cold cache).
         cache.forget("claims:list-menus:v2")
-        with django_assert_max_num_queries(6):  # + the versions
+        with django_assert_max_num_queries(5):  # + the versions
             client.get(URL)
         # Search adds the headline query, the words' shape and statistics (each cached per process,
         # cold here) and, where the statement tier runs out, the second tier; every filter resolves
         # its slug once; menus now cached.
         params = {"q": "town", "story": story.slug, "outlet": outlet.slug, "status": "unverified"}
         selectors.search_statistics_reset()
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(9):
             response = client.get(URL, params)
         assert len(response.context["claims"]) == min(n, 30)
+
+
+@pytest.mark.django_db
+class TestRowFacts:
+    """The list's rows are read by written-out SQL (selectors/claim_sql.py); the ORM's definitions
+    of a row's facts (claim_list(annotate=True)) are the reference they must agree with."""
+
+    def test_the_written_out_rows_agree_with_the_orm(self, db, django_assert_num_queries):
+        from claims_tracker.claims.models import RelationKind
+
+        ministry = ClaimantFactory(name="Ministry")
+        plain, disputed, contradicted, contradicting, two_outlets, no_outlet = make_claims(
+            6, claimant=ClaimantFactory(affiliation=ministry)
+        )
+        outlet = OutletFactory()
+        for claim, stance, article in [
+            (disputed, Stance.DENIES, ArticleFactory(outlet=outlet)),
+            (two_outlets, Stance.ASSERTS, ArticleFactory(outlet=outlet)),
+            (two_outlets, Stance.REPORTS, ArticleFactory(outlet=outlet)),  # the same outlet twice
+            (two_outlets, Stance.CONFIRMS, ArticleFactory(outlet=OutletFactory())),
+            (no_outlet, Stance.DISPUTES, ArticleFactory(outlet=None)),
+        ]:
+            Appearance.objects.create(claim=claim, article=article, stance=stance)
+        services.claim_relate(from_claim=contradicting, to_claim=contradicted, kind=RelationKind.CONTRADICTS)
+        services.claim_relate(from_claim=plain, to_claim=two_outlets, kind=RelationKind.SUPPORTS)
+        ids = [c.pk for c in (no_outlet, plain, disputed, contradicted, contradicting, two_outlets)]
+        reference = {c.pk: (c.outlet_count, c.is_disputed) for c in selectors.claim_list().filter(pk__in=ids)}
+        assert reference == {
+            plain.pk: (0, False),
+            disputed.pk: (1, True),
+            contradicted.pk: (0, True),
+            contradicting.pk: (0, True),
+            two_outlets.pk: (2, False),
+            no_outlet.pk: (0, True),
+        }
+        with django_assert_num_queries(1):
+            rows = selectors.claim_rows([*ids, 987654])  # in the order asked; a missing id is left out
+            assert [c.pk for c in rows] == ids
+            assert {c.pk: (c.outlet_count, c.is_disputed) for c in rows} == reference
+            assert {c.claimant.affiliation.name for c in rows} == {"Ministry"}  # joined, no query
+        with django_assert_num_queries(1):
+            facts = selectors.claim_row_facts(ids)
+        assert {pk: (f.outlet_count, f.is_disputed) for pk, f in facts.items()} == reference
+        assert selectors.claim_rows([]) == [] and selectors.claim_row_facts([]) == {}
 
 
 class TestCursor:
