@@ -125,7 +125,7 @@ def run_size(n: int, args: argparse.Namespace, sizes_file: Path, logdir: Path) -
         sampler.sample(first=True)
         began = last_note = time.monotonic()
         while (left := args.duration - (time.monotonic() - began)) > 0:
-            time.sleep(min(3.0, left))
+            time.sleep(min(3.0, args.rss_every, left))
             sampler.sample()
             for name, proc in procs.items():
                 if proc.poll() is not None:
@@ -243,8 +243,9 @@ def main() -> None:
     if args.minutes is not None and args.duration is not None:
         parser.error("give --duration (seconds) or --minutes, not both")
     if args.minutes is not None:
-        args.duration = args.minutes * 60
-    args.duration = args.duration or (60 if args.quick else 600)
+        args.duration = args.minutes * 60  # checked below, as --duration is
+    else:
+        args.duration = args.duration or (60 if args.quick else 600)
     args.beat_every = args.beat_every or (10 if args.quick else None)
     try:
         sizes_wanted = [int(x) for x in args.feeds.split(",")]
