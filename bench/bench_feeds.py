@@ -10,15 +10,16 @@ article page from the same server, on the real PostgreSQL and Redis.
 
 Each feed is polled every --interval seconds (default: N / --rate, the product's 10,000 feeds per 15 minutes,
 11.1 polls/s; at least 60 s, the app's floor; each feed's own bounds are set to it, so the adaptive interval
-never slows a quiet feed down), first due times spread evenly over one interval, for --duration
-seconds of real time. Then the server stops publishing, and the benchmark waits until every item it served has
+never slows a quiet feed down), first due times spread evenly over one interval, for --duration seconds (or
+--minutes) of real time. Then the server stops publishing, and the benchmark waits until every item it served has
 been ingested (or --drain seconds pass). It prints polls per second, poll lag p50/p95 (bench/feeds_measure.py),
 CPU seconds and RSS (start, max, end) per process (server, beat, each worker with its pool, and the PostgreSQL
-backends of this database), the server's counters, and items ingested against items served, with a MISMATCH
-line when they differ.
+backends of this database), each process's RSS at the end of every minute with a verdict on the second half of
+the run (flat or growing: feeds_measure.memory_trend), the server's counters, and items ingested against items
+served, with a MISMATCH line when they differ.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ct_feeds_bench CELERY_BROKER_URL=redis://127.0.0.1:6379/6 \\
-        .venv/bin/python bench/bench_feeds.py --feeds 1000,3000,10000 [--duration 600]
+        .venv/bin/python bench/bench_feeds.py --feeds 1000,3000,10000 [--duration 600 | --minutes 20]
     .venv/bin/python bench/bench_feeds.py --quick                     # 200 feeds, 60 s: a smoke run
 
 Workers default to one `celery worker -Q <every routed queue> --concurrency 2` (docker-compose's); give
@@ -118,14 +119,14 @@ def run_size(n: int, args: argparse.Namespace, sizes_file: Path, logdir: Path) -
         print(f"\n== {n} feeds, each every {interval} s ({n / interval:.1f} polls/s due), {args.duration} s; beat fans")
         print(f"   out every {every} s; workers: " + "; ".join(f"worker{i}: {s}" for i, s in enumerate(specs)))
         roots = {name: proc.pid for name, proc in procs.items()}
-        sampler = feeds_measure.Sampler(roots, connection.settings_dict["NAME"])
+        sampler = feeds_measure.Sampler(roots, connection.settings_dict["NAME"], series_every=args.rss_every)
         app.activate(feed_table, interval, n)
         feeds_measure.log_first_dues(feed_table)
         start_at = timezone.now()
         sampler.sample(first=True)
         began = last_note = time.monotonic()
         while (left := args.duration - (time.monotonic() - began)) > 0:
-            time.sleep(min(3.0, left))
+            time.sleep(min(3.0, args.rss_every, left))
             sampler.sample()
             for name, proc in procs.items():
                 if proc.poll() is not None:
@@ -135,7 +136,7 @@ def run_size(n: int, args: argparse.Namespace, sizes_file: Path, logdir: Path) -
                 stats = server_call(port, "stats")
                 print(f"   {last_note - began:5.0f} s: {stats['polls']} polls served, {stats['new_items']} new items")
         end_at = timezone.now()
-        sampler.sample()
+        sampler.sample(last=True)
         stats = server_call(port, "freeze")
         lags = feeds_measure.poll_lags(start_at, end_at)
         at_end = app.accounting()
@@ -179,6 +180,8 @@ def report(n, interval, seconds, lags, stats, counts, sampler) -> dict:
     print("per process, over the run:")
     for line in sampler.lines(lags.polls):
         print(line)
+    for line in sampler.memory_lines():
+        print(line)
     served, ingested = stats["new_items"], counts["done"]
     print(f"items served: {served}")
     print(
@@ -197,6 +200,7 @@ def report(n, interval, seconds, lags, stats, counts, sampler) -> dict:
         "ingested": ingested,
         "worker_cpu": sum(u.cpu_end - u.cpu_start for k, u in sampler.usage.items() if k.startswith("worker")),
         "polls": lags.polls,
+        "memory": {k: v for k, v in sampler.verdicts().items() if k.startswith("worker")},
     }
 
 
@@ -214,6 +218,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--feeds", help="sizes to run in turn, comma-separated: 1000,3000,10000 (1000)")
     parser.add_argument("--duration", type=float, help="seconds of polling per size (600)")
+    parser.add_argument("--minutes", type=float, help="minutes of polling per size: --duration in minutes")
+    parser.add_argument(
+        "--rss-every", type=float, default=15.0, help="seconds between the points of each process's RSS series (15)"
+    )
     parser.add_argument("--interval", type=int, help="seconds between a feed's polls (default N / --rate, >= 60)")
     parser.add_argument("--rate", type=float, default=TARGET_RATE, help="polls per second to aim at")
     parser.add_argument("--beat-every", type=int, help="the fan-out's period (INGEST_POLL_EVERY; the app's default)")
@@ -233,7 +241,12 @@ def main() -> None:
     args = parser.parse_args()
     # --quick: 200 feeds for 60 s, a fan-out every 10 s (the app's 60 s would leave one), unless given.
     args.feeds = args.feeds or ("200" if args.quick else "1000")
-    args.duration = args.duration or (60 if args.quick else 600)
+    if args.minutes is not None and args.duration is not None:
+        parser.error("give --duration (seconds) or --minutes, not both")
+    if args.minutes is not None:
+        args.duration = args.minutes * 60  # checked below, as --duration is
+    else:
+        args.duration = args.duration or (60 if args.quick else 600)
     args.beat_every = args.beat_every or (10 if args.quick else None)
     try:
         sizes_wanted = [int(x) for x in args.feeds.split(",")]
@@ -244,11 +257,13 @@ def main() -> None:
     if (
         min(sizes_wanted) < 1
         or args.feeds_per_host < 1
-        or args.duration <= 0
+        or not args.duration > 0
+        or not args.rss_every > 0
         or (args.interval is not None and args.interval < 60)
     ):
         parser.error(
-            "--feeds and --feeds-per-host must be positive, --duration above 0, --interval 60 or more (the app's floor)"
+            "--feeds and --feeds-per-host must be positive, --duration, --minutes and --rss-every above 0, "
+            "--interval 60 or more (the app's floor)"
         )
     import django
 
@@ -264,12 +279,13 @@ def main() -> None:
         sizes_file.write_text(json.dumps(sizes))
         for n in sizes_wanted:
             results.append(run_size(n, args, sizes_file, Path(tmp)))
-    print("\nfeeds  interval  polls/s  lag p50  lag p95  worker CPU ms/poll  served  ingested")
+    print("\nfeeds  interval  polls/s  lag p50  lag p95  worker CPU ms/poll  served  ingested  worker RSS, 2nd half")
     for r in results:
         per = r["worker_cpu"] / r["polls"] * 1000 if r["polls"] else float("nan")
+        memory = ", ".join(f"{name} {verdict}" for name, verdict in r["memory"].items())
         print(
             f"{r['feeds']:>5}  {r['interval']:>6} s  {r['rate']:7.2f}  {r['p50']:6.1f} s  {r['p95']:6.1f} s  "
-            f"{per:18.1f}  {r['served']:6}  {r['ingested']:8}"
+            f"{per:18.1f}  {r['served']:6}  {r['ingested']:8}  {memory}"
         )
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
 

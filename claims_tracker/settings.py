@@ -408,6 +408,18 @@ INGEST_FEED_BACKOFF_MAX = env_int("INGEST_FEED_BACKOFF_MAX", 6 * 3600)
 # Feeds the beat's fan-out claims per tick (every INGEST_POLL_EVERY s), the most overdue first. It must exceed the
 # feeds falling due per tick: 10,000 feeds every 15 minutes are about 670 a minute.
 INGEST_POLL_BATCH = env_int("INGEST_POLL_BATCH", 2000)
+# A feed claimed for a poll is not handed out again for this many seconds (its `next_poll_at` is moved this far
+# ahead); when its poll is lost without a trace (the poller SIGKILLed mid-fetch, the message dropped), the beat's
+# next fan-out after it claims the feed again: the bound on how late a lost poll is retried. It must be above the
+# longest a live poll takes, or a slow poll would be handed out twice: the task's hard time limit (prefork), the
+# fetch's 30 s deadline plus INGEST_HOST_MAX_WAIT_MS (a thread pool, where Celery enforces no time limit), and the
+# time a claimed poll waits on the `feeds` queue behind the others.
+INGEST_FEED_LEASE = env_int("INGEST_FEED_LEASE", 900)
+if INGEST_FEED_LEASE <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"INGEST_FEED_LEASE ({INGEST_FEED_LEASE} s) must be above CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT} s): "
+        "a feed still being polled would be handed to a second poller"
+    )
 # Adaptive poll intervals (ingest/schedule.py): the bounds of a feed whose editor set none (seconds).
 INGEST_FEED_MIN_INTERVAL = env_int("INGEST_FEED_MIN_INTERVAL", 300)
 INGEST_FEED_MAX_INTERVAL = env_int("INGEST_FEED_MAX_INTERVAL", 3600)

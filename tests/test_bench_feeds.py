@@ -49,7 +49,7 @@ def _run(*args: str, timeout: float = 480) -> subprocess.CompletedProcess:
 
 
 def test_it_ingests_every_item_it_serves_and_prints_the_lag():
-    result = _run("--quick", *TINY)
+    result = _run("--quick", *TINY, "--rss-every", "1")
     out = result.stdout
     assert result.returncode == 0, out
     served = int(re.search(r"^items served: (\d+)$", out, re.M).group(1))
@@ -64,6 +64,13 @@ def test_it_ingests_every_item_it_serves_and_prints_the_lag():
     assert float(lag.group(1)) <= float(lag.group(2))
     for process in ("server", "worker0", "beat", "postgres backends"):
         assert re.search(rf"^  {process} +CPU +\d+\.\d s", out, re.M), out
+    # The memory series: RSS at the end of each minute (a 15 s run: its end), and a verdict on the second half.
+    assert "flat: second-half growth under 5 MB or 2%, the larger" in out
+    for process in ("server", "worker0", "beat"):
+        assert re.search(
+            rf"^  {process} +0\.\d: \d+\n +second half: slope [+-]\d+\.\d\d MB/min .*: (FLAT|GROWS)$", out, re.M
+        ), out
+    assert re.search(r"^ +60 +60 s .* worker0 (flat|grows)$", out, re.M), out
     # The database agrees with what the bench printed: each item once, each one's article done.
     assert FeedEntry.objects.count() == served
     assert FeedEntry.objects.filter(article__ingest_state=IngestState.DONE).count() == served
@@ -75,6 +82,16 @@ def test_it_refuses_a_mix_it_cannot_draw_from(mix):
     result = _run("--quick", f"--mix={mix}", timeout=120)
     assert result.returncode == 2
     assert "--mix takes 5 shares" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--minutes", "2", "--duration", "60"), ("--minutes", "0"), ("--minutes", "nan"), ("--rss-every", "0")],
+)
+def test_it_refuses_a_length_or_sampling_it_cannot_run(args):
+    result = _run("--quick", *args, timeout=120)
+    assert result.returncode == 2
+    assert "--duration" in result.stdout.splitlines()[-1], result.stdout
 
 
 def test_it_refuses_an_interval_below_the_apps_floor():

@@ -89,3 +89,10 @@ def test_email_goes_to_the_console_unless_an_smtp_host_is_set():
 def test_a_negative_proxy_count_is_a_clear_error():
     result = _manage("check", TRUSTED_PROXY_COUNT="-1")
     assert result.returncode != 0 and "TRUSTED_PROXY_COUNT must be 0 or more" in result.stderr
+
+
+def test_a_feed_lease_a_live_poll_could_outlast_is_refused():
+    result = _manage("check", INGEST_FEED_LEASE="180", CELERY_TASK_TIME_LIMIT="180")
+    assert result.returncode != 0
+    assert "INGEST_FEED_LEASE (180 s) must be above CELERY_TASK_TIME_LIMIT (180 s)" in result.stderr
+    assert _manage("check", INGEST_FEED_LEASE="181", CELERY_TASK_TIME_LIMIT="180").returncode == 0

@@ -42,8 +42,6 @@ FEED_TYPES = (
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/ld+json, application/xml;q=0.9"
 )
-# A claimed feed is not handed out again for this long, even if its poll is lost without a trace.
-CLAIM_LEASE = timedelta(minutes=15)
 # Answers that ask us to come back later; read (with their Retry-After) rather than raised as errors.
 SLOW_DOWN = (429, 503)
 DEFERRED = "deferred"
@@ -106,6 +104,12 @@ def feed_poll_now(*, feed: Feed) -> bool:
     return bool(ids)
 
 
+def claim_lease() -> timedelta:
+    """How long a claimed feed is not handed out again (INGEST_FEED_LEASE): a poll lost without a trace, its
+    poller killed mid-fetch, is retried by the first fan-out after it."""
+    return timedelta(seconds=settings.INGEST_FEED_LEASE)
+
+
 def feeds_claim_due(
     *, now: datetime | None = None, limit: int | None = None, feed_ids: list[int] | None = None
 ) -> list[int]:
@@ -118,7 +122,7 @@ def feeds_claim_due(
         qs = qs.filter(pk__in=feed_ids) if feed_ids is not None else qs.filter(next_poll_at__lte=now)
         ids = list(qs.order_by("next_poll_at").values_list("pk", flat=True)[:limit])
         if ids:
-            Feed.objects.filter(pk__in=ids).update(next_poll_at=now + CLAIM_LEASE)
+            Feed.objects.filter(pk__in=ids).update(next_poll_at=now + claim_lease())
     return ids
 
 
@@ -137,7 +141,7 @@ def feed_poll(feed_id: int) -> PollResult:
 
     Whatever happens, the poll ends recorded: an unexpected error (a parser bug, a broker refusing the queued
     articles) is a failed poll with the reason and the usual backoff, not a feed left claimed for the lease's
-    15 minutes, nor an exception that stops `poll_feeds` before the feeds after it.
+    INGEST_FEED_LEASE (15 minutes), nor an exception that stops `poll_feeds` before the feeds after it.
     """
     feed = Feed.objects.filter(pk=feed_id).first()
     if feed is None:

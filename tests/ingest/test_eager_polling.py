@@ -66,8 +66,8 @@ def assert_polled_as_a_worker_would(server: LocalServer, feeds: dict[str, Feed])
     # Leases released: each feed's next poll is its interval (or its backoff), not the claim's lease.
     for feed in feeds.values():
         assert feed.last_polled_at is not None
-        assert feed.next_poll_at < feed.last_polled_at + polling.CLAIM_LEASE - timedelta(minutes=4), feed.url
-    later = timezone.now() + polling.CLAIM_LEASE - timedelta(minutes=4)
+        assert feed.next_poll_at < feed.last_polled_at + polling.claim_lease() - timedelta(minutes=4), feed.url
+    later = timezone.now() + polling.claim_lease() - timedelta(minutes=4)
     assert sorted(polling.feeds_claim_due(now=later)) == sorted(f.pk for f in feeds.values())
 
     states = dict(Article.objects.values_list("url", "ingest_state"))
@@ -110,7 +110,7 @@ class TestPollFeedsEagerly:
         feed = Feed.objects.get(pk=feeds["good"].pk)
         assert feed.last_status == FeedStatus.FAILED and feed.consecutive_failures == 1
         assert feed.last_error == "The poll stopped on an unexpected error: RuntimeError: parser bug"
-        assert feed.next_poll_at < feed.last_polled_at + polling.CLAIM_LEASE - timedelta(minutes=4)
+        assert feed.next_poll_at < feed.last_polled_at + polling.claim_lease() - timedelta(minutes=4)
         assert "Polled 1 feed(s); 1 failed." in out.getvalue()
         assert not Article.objects.exists()
 
