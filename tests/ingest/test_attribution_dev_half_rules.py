@@ -172,3 +172,29 @@ class TestWhatPoliticiansDo:
     def test_condemning_stays_with_the_participle_that_says_it(self):
         text = "Maria Lopez spoke first. She condemned the deal, saying that it would cost jobs."
         assert pairs(text) == [("Maria Lopez", "it would cost jobs")]
+
+
+class TestInheritedSpeakers:
+    def test_a_second_verb_keeps_the_pronoun_that_named_the_speaker(self):
+        text = (
+            "Mayor Dana Reyes opened the new library on Monday. "
+            "She thanked the donors and said the city would keep it open on Sundays."
+        )
+        assert [(a.speaker_text, a.mention, a.verb) for a in find_attributions(text)] == [
+            ("Mayor Dana Reyes", "She", "thanked"),
+            ("Mayor Dana Reyes", "She", "said"),
+        ]
+
+    def test_a_participle_keeps_it_too(self):
+        text = (
+            "Mayor Dana Reyes opened the new library on Monday. "
+            "She said the city would keep it open, adding that the hours would grow next year."
+        )
+        assert [(a.mention, a.verb, a.statement) for a in find_attributions(text)] == [
+            ("She", "said", "the city would keep it open"),
+            ("She", "adding", "the hours would grow next year"),
+        ]
+
+    def test_a_named_speaker_gets_no_mention(self):
+        text = "Dana Reyes thanked the donors and said the city would keep the library open."
+        assert [a.mention for a in find_attributions(text)] == ["", ""]

@@ -183,6 +183,9 @@ class Finder:
         self.memory = Memory()
         self.found: list[_Found] = []
         self.quotes = QuoteIndex([])  # the current paragraph's
+        # The candidate whose speaker a participle or a second verb inherits ("He praised X and said …"): its
+        # mention ("he") goes with the speaker, so the second statement is named as the first one was.
+        self.inherited: _Found | None = None
 
     def run(self) -> list[_Found]:
         previous_speaker: _Found | None = None
@@ -280,10 +283,12 @@ class Finder:
                 continue  # a verb inside a quote is the quoted person's, not ours
             if last_speaker is not None and last_speaker.start <= start < last_speaker.end and not last_speaker.quote:
                 continue  # "denies he ever said any of that": a verb inside a reported clause is part of it
+            self.inherited = None
             if kind == "according":
                 found = self._according(para, sent, quotes, start, end, last_speaker)
             else:
                 found = self._verb(para, sent, quotes, start, end, kind, last_speaker, question)
+            self.inherited = None
             if found is not None:
                 last_speaker = found
 
@@ -347,6 +352,7 @@ class Finder:
         if form in PARTICIPLES or coordinated:
             if sentence_speaker is not None:
                 speaker = sentence_speaker.speaker
+                self.inherited = sentence_speaker
             else:
                 # "Nasser Kanaani called the sanctions illegal and said …", "Bloomberg has attempted to
                 # apologize, saying that …": the sentence's subject speaks.
@@ -540,6 +546,8 @@ class Finder:
         if resolved is None:
             return None  # "it", "I", "we" with nobody to point back to
         mention = speaker.text if resolved is not speaker else ""
+        if not mention and self.inherited is not None and resolved is self.inherited.speaker:
+            mention = self.inherited.mention
         if mention:
             confidence *= 0.85
         if resolved.kind == "group":
