@@ -198,3 +198,16 @@ class TestInheritedSpeakers:
     def test_a_named_speaker_gets_no_mention(self):
         text = "Dana Reyes thanked the donors and said the city would keep the library open."
         assert [a.mention for a in find_attributions(text)] == ["", ""]
+
+
+class TestLoneNames:
+    def test_a_lone_name_then_two_verbs_speaks_both_times(self):
+        text = "Ortiz praised the levy and said the schools would get new roofs."
+        assert found(text) == [("Ortiz", "praised", "verb-object"), ("Ortiz", "said", "speaker-verb-clause")]
+        assert pairs(text)[1] == ("Ortiz", "the schools would get new roofs")
+
+    def test_a_name_alone_is_an_object(self):
+        assert pairs("The county sheriff has endorsed Ramirez.") == [("The county sheriff", "Ramirez")]
+
+    def test_a_day_alone_is_no_object(self):
+        assert pairs("The county sheriff confirmed Tuesday.") == []

@@ -55,7 +55,7 @@ from .lexicon import (
     Stance,
 )
 from .segment import Quote, QuoteIndex, Span, find_quotes, paragraphs, sentences
-from .speakers import WINDOW, SpeakerPhrase, parse_left, parse_right, sentence_subject, skip_adverbials
+from .speakers import TIME_WORDS, WINDOW, SpeakerPhrase, parse_left, parse_right, sentence_subject, skip_adverbials
 from .transcript import transcript_labels
 
 # Quotes that go on with a statement already found: one candidate in pieces, not one candidate per piece.
@@ -108,6 +108,7 @@ _GROUP_OPINION = frozenset({"say", "think", "believe", "want", "hope", "agree", 
 # An indirect question after "asked" and up to four words of object ("asked Sanders whether …").
 _ASKED_WHAT = re.compile(r"\s*(?:[\w’'.-]+\s+){0,4}?((?:whether|if|why|how|what|who|when)\s)")
 _VERB_FIRST = re.compile(r"(Said|Says|Added|Adds|Continued|Wrote|Writes|Explained|Declared|Asked)\s+(?=[A-Z])")
+_NAME_OBJECT = re.compile(r"[A-Z][a-z][\w’'-]+")
 _QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
 
 
@@ -357,8 +358,10 @@ class Finder:
                 # "Nasser Kanaani called the sanctions illegal and said …", "Bloomberg has attempted to
                 # apologize, saying that …": the sentence's subject speaks.
                 speaker = self._named_subject(text, sent.start, vs)
-            if speaker is None and form in PARTICIPLES:
-                speaker = _opening_subject(text, sent.start, vs)  # "He condemned the deal, saying …"
+            if speaker is None:
+                # "He condemned the deal, saying …", "Clinton praised Garland and said …" (a lone name too: the
+                # verb after it makes it the subject).
+                speaker = _opening_subject(text, sent.start, vs)
             if speaker is None and form in PARTICIPLES:
                 return None
         inverted = False
@@ -444,7 +447,10 @@ class Finder:
                 return None  # "TASS reported, citing the Defence Ministry": a relay's source, not a statement
             clause_start, pattern, confidence = after, "verb-object", 0.6 if kind == "verb" else 0.8
             end = stop.start() if stop else sent.end
-            return self._clause(speaker, verb, stance, clause_start, end, confidence, pattern, sent, min_words=2)
+            # "praised Putin", "endorsed Sanders": a name alone is an object too; "confirmed Tuesday" is not.
+            named = _NAME_OBJECT.fullmatch(text[clause_start:end].rstrip(" .!?"))
+            words = 1 if named and named.group().lower() not in TIME_WORDS else 2
+            return self._clause(speaker, verb, stance, clause_start, end, confidence, pattern, sent, min_words=words)
         elif (lemma in ZERO_THAT or finding) and not (
             lemma in ZERO_THAT_AFTER_ADVERBIAL and not text[ve:after].strip()
         ):
