@@ -211,3 +211,19 @@ class TestLoneNames:
 
     def test_a_day_alone_is_no_object(self):
         assert pairs("The county sheriff confirmed Tuesday.") == []
+
+
+class TestFindingsOfData:
+    def test_records_show_at_the_end(self):
+        text = "The ferry was insured for $4 million in 2019, records show."
+        assert pairs(text) == [("records", "The ferry was insured for $4 million in 2019")]
+
+    def test_polling_and_statistics_show(self):
+        text = (
+            "Exit polling shows she won most voters under 30 in the county. "
+            "Census statistics show that the figures in the mailer are wrong."
+        )
+        assert pairs(text) == [
+            ("Exit polling", "she won most voters under 30 in the county"),
+            ("Census statistics", "the figures in the mailer are wrong"),
+        ]

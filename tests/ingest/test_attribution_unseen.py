@@ -215,7 +215,7 @@ class TestWhatSomeoneThinksOrWants:
             ("Kantar Media’s political ad tracker", "Clinton has spent more than $77 million on advertising")
         ]
         assert pairs("According to FEC records, the club was paid $29,715 in May.") == [
-            ("FEC", "the club was paid $29,715 in May")
+            ("FEC records", "the club was paid $29,715 in May")
         ]
 
     def test_a_written_source_after_a_quote(self):

@@ -74,7 +74,7 @@ _NOUN_CONTEXT = frozenset(
 FINDING_WORDS = frozenset(
     """study studies report survey poll analysis review paper research researchers scientists investigation
     investigators inquiry audit team data authors experts probe polls surveys reports figures records documents
-    numbers results""".split()
+    numbers results polling statistics stats tallies projections""".split()
 )
 # "Ms. Price", "Mr Parish", or a full name after "by" ("chaired by Kate Dalmeny"): antecedents for "she".
 _NAME_MENTION = re.compile(
