@@ -227,3 +227,25 @@ class TestFindingsOfData:
             ("Exit polling", "she won most voters under 30 in the county"),
             ("Census statistics", "the figures in the mailer are wrong"),
         ]
+
+
+class TestObjectsAndClauses:
+    def test_that_before_a_lone_noun_is_a_determiner(self):
+        assert pairs("Ms. Vance rejected that idea.") == [("Ms. Vance", "that idea")]
+        assert pairs("Ms. Vance denied that the fees would rise.") == [("Ms. Vance", "the fees would rise")]
+
+    def test_told_an_outlet_then_a_pronoun_clause_is_no_instruction(self):
+        assert pairs("Reyes told the Ledger he planned to stay neutral.") == [("Reyes", "he planned to stay neutral")]
+        assert pairs("Reyes warned residents to stay indoors.") == []
+
+
+class TestMoreSpeakingHeads:
+    def test_filings_and_advocates(self):
+        text = (
+            "The county filings show that the firm paid no rent in May. "
+            "Dairy advocates say the new rule will close small farms."
+        )
+        assert pairs(text) == [
+            ("The county filings", "the firm paid no rent in May"),
+            ("Dairy advocates", "the new rule will close small farms"),
+        ]

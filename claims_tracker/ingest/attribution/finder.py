@@ -74,7 +74,7 @@ _NOUN_CONTEXT = frozenset(
 FINDING_WORDS = frozenset(
     """study studies report survey poll analysis review paper research researchers scientists investigation
     investigators inquiry audit team data authors experts probe polls surveys reports figures records documents
-    numbers results polling statistics stats tallies projections""".split()
+    numbers results polling statistics stats tallies projections filings footage emails""".split()
 )
 # "Ms. Price", "Mr Parish", or a full name after "by" ("chaired by Kate Dalmeny"): antecedents for "she".
 _NAME_MENTION = re.compile(
@@ -93,7 +93,8 @@ _OBJECT_STOP = re.compile(
 _NOT_A_CLAUSE = re.compile(
     r"^(?:to|by|in|of|for|about|with|so|nothing|goodbye|yes|no|sorry|hello|thanks|thank|it\s+all)\b", re.I
 )
-_OBJECT_INFINITIVE = re.compile(r"^(?:[\w’'-]+\s+){1,3}to\s+\w+", re.I)
+# "warned residents to stay indoors", not "told Politico he planned to stay neutral" (a subject, then its clause).
+_OBJECT_INFINITIVE = re.compile(r"^(?!(?:he|she|they|we|i|it)\b)(?:[\w’'-]+\s+){1,3}to\s+\w+", re.I)
 # "called for …", "called on …", "called it “…”", "called Mr. Trump's comments, his rival, “…”", "called him a liar":
 # "called" alone is phoning or naming.
 _CALL_OBJECT = re.compile(
@@ -109,6 +110,7 @@ _GROUP_OPINION = frozenset({"say", "think", "believe", "want", "hope", "agree", 
 _ASKED_WHAT = re.compile(r"\s*(?:[\w’'.-]+\s+){0,4}?((?:whether|if|why|how|what|who|when)\s)")
 _VERB_FIRST = re.compile(r"(Said|Says|Added|Adds|Continued|Wrote|Writes|Explained|Declared|Asked)\s+(?=[A-Z])")
 _NAME_OBJECT = re.compile(r"[A-Z][a-z][\w’'-]+")
+_THAT_NOUN = re.compile(r"[a-z]+(?=\s*(?:[.,;:!?]|$|\s(?:of|on|in|at|from|by|for|about|as|and|but)\b))")
 _QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
 
 
@@ -411,6 +413,8 @@ class Finder:
         clause_start = None
         pattern, confidence = "", 0.0
         that = re.match(r"\s*,?\s*that\s+", rest)
+        if that and lemma in OBJECT_VERBS and _THAT_NOUN.match(rest, that.end()):
+            that = None  # "rejected that idea", "denied that report on Monday": "that" is the object's determiner
         head_start = speaker.start if not inverted else vs
         if not inverted and kind == "verb":
             # "<clause>, political experts said": a modifier or two between the comma and the speaker's head.
