@@ -249,3 +249,24 @@ class TestMoreSpeakingHeads:
             ("The county filings", "the firm paid no rent in May"),
             ("Dairy advocates", "the new rule will close small farms"),
         ]
+
+
+class TestMoreCues:
+    def test_joking_fearing_and_worrying_take_a_clause(self):
+        text = (
+            "Ms. Vance joked that the budget had more holes than the roads. "
+            "Dairy farmers fear the new rule will close small farms. "
+            "Neighbors worried that the plant would close."
+        )
+        assert found(text) == [
+            ("Ms. Vance", "joked", "speaker-verb-that"),
+            ("Dairy farmers", "fear", "speaker-verb-clause"),
+            ("Neighbors", "worried", "speaker-verb-that"),
+        ]
+
+    def test_fears_as_a_noun_or_worried_without_that_is_nothing(self):
+        assert pairs("Fears of a recession grew in March. Neighbors worried about the plant.") == []
+
+    def test_stating_continues_the_subject(self):
+        text = "Delmar Foods issued a statement, stating that the audit found no fraud."
+        assert pairs(text) == [("Delmar Foods", "the audit found no fraud")]
