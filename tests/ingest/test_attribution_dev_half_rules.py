@@ -270,3 +270,31 @@ class TestMoreCues:
     def test_stating_continues_the_subject(self):
         text = "Delmar Foods issued a statement, stating that the audit found no fraud."
         assert pairs(text) == [("Delmar Foods", "the audit found no fraud")]
+
+
+class TestProgressives:
+    def test_a_live_blog_progressive_is_no_passive(self):
+        text = (
+            "Mayor Ann Kerr is touting the new transit plan. "
+            "The mayor is saying the city will not pay for the stadium. "
+            "Business groups are hailing the tax cut."
+        )
+        assert found(text) == [
+            ("Mayor Ann Kerr", "touting", "verb-object"),
+            ("Mayor Ann Kerr", "saying", "speaker-verb-clause"),  # "The mayor" points back to her
+            ("Business groups", "hailing", "verb-object"),
+        ]
+
+    def test_a_contracted_progressive_keeps_its_pronoun(self):
+        text = "Ms. Vance spoke on Monday. She's suggesting that delegates should switch."
+        assert [(a.speaker_text, a.mention, a.statement) for a in find_attributions(text)] == [
+            ("Ms. Vance", "She", "delegates should switch")
+        ]
+
+    def test_a_passive_is_still_nobody(self):
+        assert pairs("The bridge is said to be unsafe. The levy was reported by the clerk.") == []
+
+    def test_long_between_the_auxiliary_and_the_verb(self):
+        assert pairs("Union leaders have long argued the plant was unsafe.") == [
+            ("Union leaders", "the plant was unsafe")
+        ]

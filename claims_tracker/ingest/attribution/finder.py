@@ -111,6 +111,9 @@ _ASKED_WHAT = re.compile(r"\s*(?:[\w’'.-]+\s+){0,4}?((?:whether|if|why|how|wha
 _VERB_FIRST = re.compile(r"(Said|Says|Added|Adds|Continued|Wrote|Writes|Explained|Declared|Asked)\s+(?=[A-Z])")
 _NAME_OBJECT = re.compile(r"[A-Z][a-z][\w’'-]+")
 _THAT_NOUN = re.compile(r"[a-z]+(?=\s*(?:[.,;:!?]|$|\s(?:of|on|in|at|from|by|for|about|as|and|but)\b))")
+_PROGRESSIVE = re.compile(
+    r"(?:\b(?:is|are|was|were|am|been|be)|[’'](?:s|re))\s+(?:(?:also|now|still|again|already|\w+ly)\s+)*$"
+)
 _QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
 
 
@@ -315,15 +318,18 @@ class Finder:
             lemma = LEMMA_OF_FORM.get(form) or PARTICIPLES.get(form, "")
             verb, stance = form, STANCE_OF_FORM[form]
         prev_word = _last_word(text, sent.start, vs)
+        # "Sanders is touting his wins", "He's suggesting that …": a progressive, not a passive or a participle.
+        progressive = _PROGRESSIVE.search(text, near, vs) if form.endswith("ing") else None
+        left_end = progressive.start() if progressive else vs  # where the subject ends
         next_text = text[ve : min(sent.end, ve + 40)]
         if kind == "verb":
-            if prev_word in _BE or re.match(r"\s+to\s+(?:be|have)\b", next_text):
+            if (prev_word in _BE and not progressive) or re.match(r"\s+to\s+(?:be|have)\b", next_text):
                 return None  # "is said to be", passive voice: nobody is speaking
             if form in NOUNISH_FORMS and (
                 prev_word in _NOUN_CONTEXT or re.match(r"\s+(?:of|by|about|from)\b", next_text)
             ):
                 return None  # "Russian claims of progress", "the reported attack"
-        if form in PARTICIPLES and not re.search(r",\s*$|\band\s*$", text[near:vs]):
+        if form in PARTICIPLES and not progressive and not re.search(r",\s*$|\band\s*$", text[near:vs]):
             return None
         # 1. Right after a quote: "«…» said X", "“…,” he said", "“…,” X told reporters".
         before_quote = _quote_ending_before(quotes, vs, text)
@@ -352,7 +358,7 @@ class Finder:
         # 2. The speaker before the verb, or inherited by a participle / second verb ("and boasted").
         speaker: SpeakerPhrase | None = None
         coordinated = re.search(r"\b(?:and|but)\s+(?:also\s+|later\s+|then\s+)?$", text[near:vs])
-        if form in PARTICIPLES or coordinated:
+        if (form in PARTICIPLES and not progressive) or coordinated:
             if sentence_speaker is not None:
                 speaker = sentence_speaker.speaker
                 self.inherited = sentence_speaker
@@ -377,7 +383,7 @@ class Finder:
             ):
                 speaker, inverted = right, True
         if speaker is None:
-            speaker = parse_left(text, sent.start, vs)
+            speaker = parse_left(text, sent.start, left_end)
         if speaker is None and lemma in _GROUP_OPINION:
             speaker = _opening_phrase(text, sent, vs)
         if speaker is None and re.search(r",\s*$", text[near:vs]):

@@ -28,7 +28,7 @@ _CAPITALISED_FUNCTION = frozenset(
     given others every each such nor except""".split()
 )
 _AUXILIARIES = frozenset(
-    """has have had also later earlier previously repeatedly again would will did does do then has've already
+    """has have had also long later earlier previously repeatedly again would will did does do then has've already
     once first further separately subsequently initially finally quickly immediately publicly privately
     reportedly allegedly apparently himself herself itself themselves had've has also now still never ever even
     often always usually""".split()
