@@ -298,3 +298,25 @@ class TestProgressives:
         assert pairs("Union leaders have long argued the plant was unsafe.") == [
             ("Union leaders", "the plant was unsafe")
         ]
+
+
+class TestParticiplesAfterOpeners:
+    def test_the_subject_after_an_opening_phrase_speaks_in_the_participle(self):
+        text = (
+            "At a rally in Dover on Friday night, Gov. Ruth Abel struck a calm tone, saying the strike would end soon."
+        )
+        assert pairs(text) == [("Gov. Ruth Abel", "the strike would end soon")]
+
+    def test_by_saying_or_after_telling(self):
+        text = (
+            "Ortiz calmed the room by saying the plant would stay open. "
+            "Ms. Vance changed course after telling aides she would run again."
+        )
+        assert found(text) == [
+            ("Ortiz", "saying", "speaker-verb-clause"),
+            ("Ms. Vance", "telling", "speaker-verb-clause"),
+        ]
+
+    def test_a_participle_with_no_subject_names_nobody(self):
+        assert pairs("Saying the plant would stay open was a mistake.") == []
+        assert pairs("The bill passed in March, saying little about the plant.") == []

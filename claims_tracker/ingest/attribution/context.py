@@ -29,6 +29,22 @@ def _opening_subject(text: str, start: int, end: int) -> SpeakerPhrase | None:
     return subject
 
 
+def _subject_after_opener(text: str, sent: Span, end: int) -> SpeakerPhrase | None:
+    """The subject after one or two opening phrases ("In a speech on Tuesday, Mr. Trump struck …", "This year, he
+    rose …"): a pronoun, or a named person followed by a lower-case word (its verb)."""
+    for count, comma in enumerate(re.finditer(r",\s+", text[sent.start : min(end, sent.start + WINDOW)])):
+        if count >= 2:
+            break
+        start = sent.start + comma.end()
+        match = re.match(r"(He|She|They|he|she|they)\s+[a-z]", text[start : start + 12])
+        if match:
+            return SpeakerPhrase(start, start + len(match.group(1)), match.group(1), "pronoun")
+        subject = sentence_subject(text, start, end)
+        if subject is not None and subject.kind == "person" and re.match(r"\s+[a-z]", text[subject.end : end]):
+            return subject
+    return None
+
+
 _OPENING_PHRASE = re.compile(r"([A-Z][^,;:.!?\"“”«»()]{2,120}?)\s+")
 
 

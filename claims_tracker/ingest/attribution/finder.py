@@ -35,6 +35,7 @@ from .context import (
     _source_phrase,
     _starts_sentence,
     _strip_span,
+    _subject_after_opener,
     _trim_end,
 )
 from .coref import Memory
@@ -113,6 +114,9 @@ _NAME_OBJECT = re.compile(r"[A-Z][a-z][\w’'-]+")
 _THAT_NOUN = re.compile(r"[a-z]+(?=\s*(?:[.,;:!?]|$|\s(?:of|on|in|at|from|by|for|about|as|and|but)\b))")
 _PROGRESSIVE = re.compile(
     r"(?:\b(?:is|are|was|were|am|been|be)|[’'](?:s|re))\s+(?:(?:also|now|still|again|already|\w+ly)\s+)*$"
+)
+_PARTICIPLE_LEAD = re.compile(
+    r"(?:,|\band|\b(?:by|after|before|while|when|in|for)(?:\s+(?:publicly|privately|repeatedly|again|\w+ly))?)\s*$"
 )
 _QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
 
@@ -329,7 +333,8 @@ class Finder:
                 prev_word in _NOUN_CONTEXT or re.match(r"\s+(?:of|by|about|from)\b", next_text)
             ):
                 return None  # "Russian claims of progress", "the reported attack"
-        if form in PARTICIPLES and not progressive and not re.search(r",\s*$|\band\s*$", text[near:vs]):
+        # "…, saying", "… and saying", "… by saying", "after telling": a participle continues the subject's clause.
+        if form in PARTICIPLES and not progressive and not _PARTICIPLE_LEAD.search(text, near, vs):
             return None
         # 1. Right after a quote: "«…» said X", "“…,” he said", "“…,” X told reporters".
         before_quote = _quote_ending_before(quotes, vs, text)
@@ -370,6 +375,9 @@ class Finder:
                 # "He condemned the deal, saying …", "Clinton praised Garland and said …" (a lone name too: the
                 # verb after it makes it the subject).
                 speaker = _opening_subject(text, sent.start, vs)
+            if speaker is None and form in PARTICIPLES:
+                # "In a speech on Tuesday, Mr. Trump struck a measured tone, saying …": the subject after an opener.
+                speaker = _subject_after_opener(text, sent, vs)
             if speaker is None and form in PARTICIPLES:
                 return None
         inverted = False
