@@ -320,3 +320,22 @@ class TestParticiplesAfterOpeners:
     def test_a_participle_with_no_subject_names_nobody(self):
         assert pairs("Saying the plant would stay open was a mistake.") == []
         assert pairs("The bill passed in March, saying little about the plant.") == []
+
+
+class TestAroundTheSpeakerAndVerb:
+    def test_told_a_committee_after_the_clause(self):
+        text = "The plan includes two new ferries for the islands, Transport Secretary Ann Reyes told a Senate panel."
+        assert pairs(text) == [("Transport Secretary Ann Reyes", "The plan includes two new ferries for the islands")]
+
+    def test_at_the_time_or_on_a_day_between_the_subject_and_the_verb(self):
+        text = "Ortiz at the time said he had paid the fees. Ms. Vance on Tuesday said the audit was done."
+        assert pairs(text) == [("Ortiz", "he had paid the fees"), ("Ms. Vance", "the audit was done")]
+
+    def test_reiterated_to_an_outlet_that(self):
+        assert pairs("Ms. Vance reiterated to the Ledger that the deal was a mistake.") == [
+            ("Ms. Vance", "the deal was a mistake")
+        ]
+
+    def test_said_of_a_titled_name_then_a_colon(self):
+        text = "Ana Ruiz, a former aide, said of Mr. Ortiz: “He is a local man through and through.”"
+        assert pairs(text) == [("Ana Ruiz", "He is a local man through and through.")]

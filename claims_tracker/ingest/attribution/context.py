@@ -135,7 +135,7 @@ def _quote_starting_after(quotes: QuoteIndex, pos: int, text: str, limit: int) -
     if quote is not None:
         return quote
     # "warns Mr Johnson: '…'": a short object before a colon.
-    colon = re.match(r"[^,.;:\"“«„‘]{1,40}:\s*", window)
+    colon = re.match(r"[^,;:\"“«„‘]{1,40}:\s*", window)  # "said of Mr. Rubio: …"
     return quotes.starting_at(pos + colon.end()) if colon else None
 
 

@@ -58,7 +58,12 @@ _PP_WORDS = frozenset(
     february march april may june july august september october november december separate joint
     brief recent written televised video-link""".split()
 )
-_PREPS_AFTER_VERB = frozenset({"on", "in", "at", "via", "during", "through", "over", "after", "before", "from"})
+_PREPS_AFTER_VERB = frozenset({"on", "in", "at", "via", "during", "through", "over", "after", "before", "from", "to"})
+# "told a Senate panel", "told the House committee": the listeners' noun after a name is still the listener.
+_TELL_TAILS = frozenset(
+    """panel committee subcommittee hearing audience crowd reporters newspaper station radio magazine network
+    affiliate program show website podcast conference""".split()
+)
 _SINGLE_ADVERBS = frozenset(
     """also again previously repeatedly publicly privately separately later earlier then too recently yesterday
     today tonight now once firmly flatly openly categorically strongly angrily bluntly simply late early
@@ -96,7 +101,10 @@ def tokens(text: str, start: int, end: int, limit: int | None = None) -> list[tu
 
 
 def skip_auxiliaries_left(text: str, floor: int, pos: int) -> int:
-    """Move left over "has", "had also", "finally" between a subject and its verb."""
+    """Move left over "has", "had also", "finally", "at the time", "on Tuesday" between a subject and its verb."""
+    phrase = _ADVERBIAL_LEFT.search(text, max(floor, pos - 40), pos)
+    if phrase is not None:
+        pos = phrase.start()
     toks = tokens(text, floor, pos)
     while toks:
         s, _e, word = toks[-1]
@@ -109,6 +117,10 @@ def skip_auxiliaries_left(text: str, floor: int, pos: int) -> int:
     return pos
 
 
+_ADVERBIAL_LEFT = re.compile(
+    r"\s(?:at\s+the\s+time|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|in\s+(?:a|an|his|her|its|their)"
+    r"\s+(?:statement|interview|speech|letter|tweet|email|post))\s*$"
+)
 _FAMILIAR = re.compile(
     r"(?:\b[\w-]+\s+){0,3}(?:people|persons?|sources?|officials?|diplomats?|insiders?)\s+(?:familiar\s+with|close\s+to"
     r"|briefed\s+on|with\s+(?:direct\s+)?knowledge\s+of|involved\s+in|aware\s+of)\s+(?:the\s+|their\s+|his\s+|her\s+)?"
@@ -353,6 +365,8 @@ def skip_adverbials(text: str, pos: int, end: int, *, lemma: str = "") -> int:
         while j < len(toks) and j - i < 5:
             if toks[j][2][:1].isupper():
                 named = True
+            elif named and toks[j][2] in _TELL_TAILS:
+                pass
             elif named or toks[j][2].lower() not in _TELL_OBJECTS:
                 break
             j += 1
