@@ -339,3 +339,28 @@ class TestAroundTheSpeakerAndVerb:
     def test_said_of_a_titled_name_then_a_colon(self):
         text = "Ana Ruiz, a former aide, said of Mr. Ortiz: “He is a local man through and through.”"
         assert pairs(text) == [("Ana Ruiz", "He is a local man through and through.")]
+
+
+class TestQuoteShapes:
+    def test_a_space_between_an_inner_and_the_outer_closing_mark(self):
+        text = "\"Watch them while someone says, 'We have to keep the lights on,' \" said Mayor Ann Kerr."
+        assert pairs(text) == [("Mayor Ann Kerr", "Watch them while someone says, 'We have to keep the lights on,'")]
+
+    def test_an_inverted_speakers_title_is_no_statement(self):
+        text = '"It would be a blow to the mayor" if the levy failed, said Dan Reyes, a county analyst.'
+        assert pairs(text) == [("Dan Reyes", "It would be a blow to the mayor")]
+
+    def test_said_of_something_then_the_quote_or_the_end(self):
+        text = (
+            "Asked about the brawl, Ms. Vance said of the episode, “I don't like it.”\n"
+            "“Perpetual motion!” Rep. Dale Moss, R-Pa., said of the swirl of events."
+        )
+        assert pairs(text) == [("Ms. Vance", "I don't like it."), ("Rep. Dale Moss", "Perpetual motion!")]
+
+    def test_a_second_verb_after_an_opening_question(self):
+        text = "Asked whether her husband would serve, Mrs. Ortiz shook her head and said, “No.”"
+        assert pairs(text) == [("Mrs. Ortiz", "No.")]
+
+    def test_as_an_employee_told_an_outlet(self):
+        text = "As one employee told the Weekly, “She wants to put fear in our hearts.”"
+        assert pairs(text) == [("employee", "She wants to put fear in our hearts.")]

@@ -348,7 +348,7 @@ class Finder:
                 # nothing follows the verb (“…” The IAEA board said it would meet: the board said something else).
                 _says_nothing_after(text, quotes, ve, sent)
                 and _starts_sentence(text, para, before_quote)
-                and re.match(r"[\s.!?]*$", text[skip_adverbials(text, ve, sent.end) : sent.end])
+                and re.match(r"[\s.!?]*$", text[skip_adverbials(text, ve, sent.end, lemma=lemma) : sent.end])
             ):
                 # “…” She also said her “…”: that quote ended the sentence before; “…?” X asked. is still X's.
                 left = parse_left(text, before_quote.outer_end, vs)
@@ -375,7 +375,7 @@ class Finder:
                 # "He condemned the deal, saying …", "Clinton praised Garland and said …" (a lone name too: the
                 # verb after it makes it the subject).
                 speaker = _opening_subject(text, sent.start, vs)
-            if speaker is None and form in PARTICIPLES:
+            if speaker is None:
                 # "In a speech on Tuesday, Mr. Trump struck a measured tone, saying …": the subject after an opener.
                 speaker = _subject_after_opener(text, sent, vs)
             if speaker is None and form in PARTICIPLES:
@@ -423,7 +423,10 @@ class Finder:
             return None
         # "Polls show Clinton leading", "The survey found most voters undecided": a finding without "that".
         finding = lemma in {"show", "find"} and bool(FINDING_WORDS & set(speaker.text.lower().split()))
-        parenthetical = re.match(r"\s*,\s+(?!(?:and|but|or|according|citing)\b|\w+ing\b)[a-z]", rest)
+        # After an inverted speaker ("…, said David Wasserman, an analyst.") the aside is the speaker's title.
+        parenthetical = (
+            None if inverted else re.match(r"\s*,\s+(?!(?:and|but|or|according|citing)\b|\w+ing\b)[a-z]", rest)
+        )
         clause_start = None
         pattern, confidence = "", 0.0
         that = re.match(r"\s*,?\s*that\s+", rest)

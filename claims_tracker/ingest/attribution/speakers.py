@@ -371,6 +371,12 @@ def skip_adverbials(text: str, pos: int, end: int, *, lemma: str = "") -> int:
                 break
             j += 1
         i = j
+    if lemma == "say" and i < len(toks) and toks[i][2].lower() in {"of", "about"}:
+        # "said of the episode, “…”", "said of the swirl of activities.": what was said follows the comma, or
+        # came before.
+        j = next((k for k in range(i + 1, min(len(toks), i + 10)) if toks[k][2] in {",", ":", ".", ";"}), None)
+        if j is not None:
+            i = j
     while i < len(toks):
         low = toks[i][2].lower()
         if low in _SINGLE_ADVERBS or low in {"this", "last", "earlier"} and i + 1 < len(toks):
