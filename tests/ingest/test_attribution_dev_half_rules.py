@@ -364,3 +364,28 @@ class TestQuoteShapes:
     def test_as_an_employee_told_an_outlet(self):
         text = "As one employee told the Weekly, “She wants to put fear in our hearts.”"
         assert pairs(text) == [("employee", "She wants to put fear in our hearts.")]
+
+
+class TestNamesAndHeads:
+    def test_a_news_outlet_reports_after_a_quote(self):
+        assert pairs("“The ferry was late again,” KTLA News reported.") == [("KTLA News", "The ferry was late again")]
+
+    def test_the_news_reported_is_still_a_noun(self):
+        assert pairs("The news reported on Monday was grim.") == []
+
+    def test_an_actor_a_speaker_or_a_woman_speaks(self):
+        text = (
+            "“It is like a race where one horse cheats,” the film actor says.\n"
+            "“I am here with a group of friends,” the conference speaker says.\n"
+            "“My mom always said we were citizens,” said the woman."
+        )
+        assert [a.speaker_text for a in find_attributions(text)] == [
+            "the film actor",
+            "the conference speaker",
+            "the woman",
+        ]
+
+    def test_what_someone_called_a_quote(self):
+        text = "The levy was what Sroka called a “let a thousand flowers bloom” plan."
+        assert found(text) == [("Sroka", "called", "what-called")]
+        assert pairs(text) == [("Sroka", "let a thousand flowers bloom")]

@@ -118,6 +118,8 @@ _PROGRESSIVE = re.compile(
 _PARTICIPLE_LEAD = re.compile(
     r"(?:,|\band|\b(?:by|after|before|while|when|in|for)(?:\s+(?:publicly|privately|repeatedly|again|\w+ly))?)\s*$"
 )
+_WHAT_SPEAKER = re.compile(r"\bwhat\s+([^.;:!?“”\"]{1,120}?)\s+$")
+_CALLED_QUOTE = re.compile(r"\s*(?:(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+){0,2})?[“\"]")
 _QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
 
 
@@ -329,13 +331,18 @@ class Finder:
         if kind == "verb":
             if (prev_word in _BE and not progressive) or re.match(r"\s+to\s+(?:be|have)\b", next_text):
                 return None  # "is said to be", passive voice: nobody is speaking
-            if form in NOUNISH_FORMS and (
-                prev_word in _NOUN_CONTEXT or re.match(r"\s+(?:of|by|about|from)\b", next_text)
-            ):
+            # "the news reported", not "Fox News reported" (a capitalised word is a name's).
+            noun_context = prev_word in _NOUN_CONTEXT and not re.search(r"[A-Z][\w’']*\s+$", text[near:vs])
+            if form in NOUNISH_FORMS and (noun_context or re.match(r"\s+(?:of|by|about|from)\b", next_text)):
                 return None  # "Russian claims of progress", "the reported attack"
         # "…, saying", "… and saying", "… by saying", "after telling": a participle continues the subject's clause.
         if form in PARTICIPLES and not progressive and not _PARTICIPLE_LEAD.search(text, near, vs):
             return None
+        if lemma == "call" and kind == "verb":
+            # "in what Newt Gingrich called “the loudest election”", "what Sroka called a “let it bloom” approach".
+            found = self._what_called(sent, quotes, near, vs, ve, verb, stance)
+            if found is not None:
+                return found
         # 1. Right after a quote: "«…» said X", "“…,” he said", "“…,” X told reporters".
         before_quote = _quote_ending_before(quotes, vs, text)
         if before_quote is not None and kind == "verb" and form not in PARTICIPLES:
@@ -529,6 +536,18 @@ class Finder:
         if quote is not None and re.match(r"^[\s,.:;—–-]*$", self.text[pos : min(quote.open_at, pos + 20)]):
             if quote.open_at - pos <= 20:
                 self._add_quote(quote, found, 0.85, "continued-quote", sent)
+
+    def _what_called(self, sent: Span, quotes: QuoteIndex, near: int, vs: int, ve: int, verb, stance) -> _Found | None:
+        text = self.text
+        what = _WHAT_SPEAKER.search(text, near, vs)
+        after = _CALLED_QUOTE.match(text, ve, min(sent.end, ve + 40))
+        if what is None or after is None:
+            return None
+        quote = quotes.starting_at(after.end() - 1)
+        speaker = parse_left(text, what.start(1), vs)
+        if quote is None or speaker is None:
+            return None
+        return self._add(speaker, verb, stance, quote, None, 0.65, "what-called", sent)  # 6/9 right on the dev half
 
     def _named_subject(self, text: str, start: int, end: int) -> SpeakerPhrase | None:
         subject = sentence_subject(text, start, end)
