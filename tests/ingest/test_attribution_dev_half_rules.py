@@ -389,3 +389,26 @@ class TestNamesAndHeads:
         text = "The levy was what Sroka called a “let a thousand flowers bloom” plan."
         assert found(text) == [("Sroka", "called", "what-called")]
         assert pairs(text) == [("Sroka", "let a thousand flowers bloom")]
+
+
+class TestQuoteOnlyCues:
+    def test_as_someone_puts_it(self):
+        text = 'As the Ledger\'s Dana Wells puts it, "The council is unmoved, and the voters are uninspired."'
+        assert pairs(text) == [("the Ledger's Dana Wells", "The council is unmoved, and the voters are uninspired.")]
+
+    def test_a_verb_of_manner_after_a_quote(self):
+        text = "“People are afraid of wasting their votes,” Ortiz surmised. “Not here!” the protesters chanted."
+        assert found(text) == [
+            ("Ortiz", "surmised", "quote-then-speaker"),
+            ("the protesters", "chanted", "quote-then-speaker"),
+        ]
+
+    def test_a_verb_of_manner_without_a_quote_is_nothing(self):
+        assert pairs("The crowd chanted for an hour. Ortiz wondered about the vote.") == []
+
+    def test_who_said_after_an_inverted_speaker_is_a_new_statement(self):
+        text = "“It sounds normal for them,” said Weaver, who said executives often fail to see the risk."
+        assert pairs(text) == [
+            ("Weaver", "It sounds normal for them"),
+            ("Weaver", "executives often fail to see the risk"),
+        ]

@@ -360,7 +360,9 @@ class Finder:
                 # “…” She also said her “…”: that quote ended the sentence before; “…?” X asked. is still X's.
                 left = parse_left(text, before_quote.outer_end, vs)
                 # “…,” former presidential candidate Herman Cain said: a few title words may precede the name.
-                if left is not None and _TITLE_GAP.match(text[before_quote.outer_end : left.start]):
+                title_gap = text[before_quote.outer_end : left.start] if left is not None else ""
+                # Not when a verb of its own had the quote: “…,” said Weaver, who said … (the second is a new claim).
+                if left is not None and _TITLE_GAP.match(title_gap) and not VERB_RE.search(title_gap):
                     speaker = left
             if speaker is not None:
                 found = self._add(speaker, verb, stance, before_quote, None, 0.9, "quote-then-speaker", sent)

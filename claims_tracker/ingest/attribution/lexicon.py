@@ -138,6 +138,11 @@ _VERBS: dict[str, tuple[str, tuple[str, ...]]] = {
     "joke": (Stance.ASSERTS, ("joked",)),
     "fear": (Stance.ASSERTS, ("fear", "fears", "feared")),
     "worry": (Stance.ASSERTS, ("worried",)),
+    # Only with a quote next to them (QUOTE_ONLY): "“…,” he surmised", "As Milbank puts it, “…”".
+    "put it": (Stance.ASSERTS, ("put it", "puts it")),
+    "exclaim": (Stance.ASSERTS, ("exclaimed", "surmised", "interjected", "retorted", "scoffed", "snapped", "mused")),
+    "yell": (Stance.ASSERTS, ("screamed", "chanted", "chants", "cried", "whispered", "gushed", "sniped", "wondered")),
+    "recount": (Stance.ASSERTS, ("recounted", "marveled", "marvelled", "reacted", "vented")),
 }
 # Participles continue the previous verb's speaker ("…,” he said, adding that …).
 PARTICIPLES: dict[str, str] = {
@@ -189,6 +194,7 @@ OBJECT_VERBS |= {"promise", "pledge", "vow"}
 # Verbs that introduce a quote but not a reported claim ("She asked that her name not be used").
 QUOTE_ONLY = frozenset({"ask", "answer", "reply", "respond", "continue", "fume", "quip"})
 QUOTE_ONLY |= {"read", "shout"}
+QUOTE_ONLY |= {"put it", "exclaim", "yell", "recount"}
 # Verbs that take a clause without "that" ("Officials stressed the vaccine was safe").
 ZERO_THAT = frozenset({"say", "tell", "write", "add", "insist", "argue", "maintain", "warn", "claim", "believe"})
 ZERO_THAT |= {"think", "stress", "note", "explain", "suggest", "predict", "estimate", "assert", "allege"}
