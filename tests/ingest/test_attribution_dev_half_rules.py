@@ -412,3 +412,18 @@ class TestQuoteOnlyCues:
             ("Weaver", "It sounds normal for them"),
             ("Weaver", "executives often fail to see the risk"),
         ]
+
+
+class TestHeadlineSays:
+    def test_a_title_case_headline_with_says(self):
+        text = "Harbor County Says Ortiz Should Win The Nomination.\nThe county has voted for the winner since 1960."
+        assert found(text) == [("Harbor County", "says", "headline")]
+        assert pairs(text) == [("Harbor County", "Ortiz Should Win The Nomination")]
+
+    def test_a_headline_with_a_relative_said_is_nothing(self):
+        assert pairs("The Man Who Said No To The Mayor.\nHe left town.") == []
+
+    def test_a_sentence_with_says_is_no_headline(self):
+        assert found("Harbor County says Ortiz should win the nomination.") == [
+            ("Harbor County", "says", "speaker-verb-clause")
+        ]

@@ -120,6 +120,9 @@ _PARTICIPLE_LEAD = re.compile(
 )
 _WHAT_SPEAKER = re.compile(r"\bwhat\s+([^.;:!?“”\"]{1,120}?)\s+$")
 _CALLED_QUOTE = re.compile(r"\s*(?:(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+){0,2})?[“\"]")
+_HEADLINE_SAYS = re.compile(
+    r"((?:[A-Z][\w’'.-]*\s+){1,5})(Says|Said|Tells|Warns|Urges|Claims|Admits|Denies|Insists)\s+([A-Z“‘\"'].*)"
+)
 _QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
 
 
@@ -208,6 +211,8 @@ class Finder:
             self.memory.next_paragraph()
             if para.start in labels:
                 self._transcript(para, labels[para.start])
+            else:
+                self._headline_says(para)
             quote_list = find_quotes(self.text, para)
             quotes = self.quotes = QuoteIndex(quote_list)
             if not quote_list and not _looks_like_prose(self.text, para):
@@ -550,6 +555,23 @@ class Finder:
         if quote is None or speaker is None:
             return None
         return self._add(speaker, verb, stance, quote, None, 0.65, "what-called", sent)  # 6/9 right on the dev half
+
+    def _headline_says(self, para: Span) -> None:
+        """ "Bellwether County Says Trump Should Win GOP Nomination.": a title-case headline whose verb says it."""
+        text = self.text
+        words = text[para.start : para.end].split()
+        if not 4 <= len(words) <= 20 or sum(w[:1].isupper() or not w[:1].isalpha() for w in words) < 0.8 * len(words):
+            return
+        match = _HEADLINE_SAYS.match(text, para.start, para.end)
+        if match is None:
+            return
+        speaker = parse_left(text, para.start, match.start(2))
+        if speaker is None or speaker.start != para.start or speaker.kind not in {"person", "org"}:
+            return
+        verb = match.group(2).lower()
+        start, end = _strip_span(text, match.start(3), para.end)
+        if len(text[start:end].split()) >= 3:
+            self._add(speaker, verb, STANCE_OF_FORM[verb], None, (start, end), 0.7, "headline", para)
 
     def _named_subject(self, text: str, start: int, end: int) -> SpeakerPhrase | None:
         subject = sentence_subject(text, start, end)
