@@ -390,6 +390,10 @@ class TestNamesAndHeads:
         assert found(text) == [("Sroka", "called", "what-called")]
         assert pairs(text) == [("Sroka", "let a thousand flowers bloom")]
 
+    def test_a_later_quote_is_not_the_one_who_called_it(self):
+        text = "He railed against what Ortiz calls the “rigged” process. “The answer is no.”"
+        assert pairs(text) == [("Ortiz", "rigged")]
+
 
 class TestQuoteOnlyCues:
     def test_as_someone_puts_it(self):

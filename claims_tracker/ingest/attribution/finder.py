@@ -554,7 +554,7 @@ class Finder:
         speaker = parse_left(text, what.start(1), vs)
         if quote is None or speaker is None:
             return None
-        return self._add(speaker, verb, stance, quote, None, 0.65, "what-called", sent)  # 6/9 right on the dev half
+        return self._add(speaker, verb, stance, quote, None, 0.8, "what-called", sent)  # 8/9 right on the dev half
 
     def _headline_says(self, para: Span) -> None:
         """ "Bellwether County Says Trump Should Win GOP Nomination.": a title-case headline whose verb says it."""
@@ -630,6 +630,8 @@ class Finder:
         return found
 
     def _add_quote(self, quote: Quote, source: _Found, confidence: float, pattern: str, sent: Span) -> None:
+        if source.pattern == "what-called":
+            return  # a phrase someone called something lends its speaker to no later quote
         start, end = quote.start, _trim_end(self.text, quote.start, quote.end)
         if end > start:
             found = _Found(source.speaker, "", source.verb, source.stance, start, end, True, confidence, pattern, sent)
