@@ -431,3 +431,13 @@ class TestHeadlineSays:
         assert found("Harbor County says Ortiz should win the nomination.") == [
             ("Harbor County", "says", "speaker-verb-clause")
         ]
+
+
+class TestQuoteEndingTheSentenceBefore:
+    def test_said_as_after_an_exclaimed_quote(self):
+        text = "“The county casts all its votes for Ortiz!” Senator Ann Kerr said as she opened the roll call."
+        assert pairs(text) == [("Senator Ann Kerr", "The county casts all its votes for Ortiz!")]
+
+    def test_a_new_statement_after_it_is_not_the_quotes(self):
+        text = "“The vote is over!” The board said on Monday it would meet again."
+        assert pairs(text) == [("The board", "it would meet again")]

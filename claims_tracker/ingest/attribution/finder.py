@@ -123,6 +123,7 @@ _CALLED_QUOTE = re.compile(r"\s*(?:(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+
 _HEADLINE_SAYS = re.compile(
     r"((?:[A-Z][\w’'.-]*\s+){1,5})(Says|Said|Tells|Warns|Urges|Claims|Admits|Denies|Insists)\s+([A-Z“‘\"'].*)"
 )
+_NOTHING_SAID = re.compile(r"[\s.!?]*$|,?\s*(?:as|while|when|after|before|because|during)\s")
 _QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
 
 
@@ -360,7 +361,8 @@ class Finder:
                 # nothing follows the verb (“…” The IAEA board said it would meet: the board said something else).
                 _says_nothing_after(text, quotes, ve, sent)
                 and _starts_sentence(text, para, before_quote)
-                and re.match(r"[\s.!?]*$", text[skip_adverbials(text, ve, sent.end, lemma=lemma) : sent.end])
+                # Nothing said after the verb: the sentence ends, or a subordinate clause says when ("… said as he …").
+                and _NOTHING_SAID.match(text, skip_adverbials(text, ve, sent.end, lemma=lemma), sent.end)
             ):
                 # “…” She also said her “…”: that quote ended the sentence before; “…?” X asked. is still X's.
                 left = parse_left(text, before_quote.outer_end, vs)
