@@ -441,3 +441,26 @@ class TestQuoteEndingTheSentenceBefore:
     def test_a_new_statement_after_it_is_not_the_quotes(self):
         text = "“The vote is over!” The board said on Monday it would meet again."
         assert pairs(text) == [("The board", "it would meet again")]
+
+
+class TestMoreParticipleShapes:
+    def test_then_he_opens_the_sentence(self):
+        text = "Dan Reyes spoke on Monday. Then he turned on Ortiz, calling him a “stiff” and accusing him of hiding."
+        assert [(a.speaker_text, a.mention, a.verb) for a in find_attributions(text)] == [
+            ("Dan Reyes", "he", "calling"),
+            ("Dan Reyes", "he", "accusing"),
+        ]
+
+    def test_a_participle_after_a_closing_quote_mark(self):
+        text = "Press secretary Ann Kerr called the plan a “ridiculous idea,” adding that the mayor “needs to listen.”"
+        assert found(text)[-1] == ("Press secretary Ann Kerr", "adding", "speaker-verb-that")
+
+    def test_that_then_a_comma(self):
+        text = "Ms. Vance pledged that, if elected, she would keep the clinic open."
+        assert pairs(text) == [("Ms. Vance", "if elected, she would keep the clinic open")]
+
+    def test_an_opening_phrase_ending_in_to_is_no_speaker(self):
+        text = (
+            "Lawyers for Delmar Foods appeared to oppose the motion, saying in court files that the files were sealed."
+        )
+        assert pairs(text) == [("Lawyers for Delmar Foods", "the files were sealed")]

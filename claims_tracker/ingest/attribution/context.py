@@ -17,10 +17,15 @@ _PUNCT_GAP = re.compile(r"^[\s,.!?—–-]*$")
 _ABBREVIATION_DOT = re.compile(r"(?<![\w.])(?:[A-Z][a-z]{0,3}|[A-Z](?:\.[A-Z])+)\.")
 
 
+_OPENING_PRONOUN = re.compile(
+    r"\s*(?:(?:Then|But|And|So|Later|Still|Yet|Now|Instead|Also)\s+)?(He|She|They|he|she|they)\b"
+)
+
+
 def _opening_subject(text: str, start: int, end: int) -> SpeakerPhrase | None:
     """The subject a participle continues ("Trump mocked her, saying …", "She hedged, telling MSNBC …"): an opening
     pronoun, or a named subject, one word too when a verb follows it ("Explaining why …" is no name)."""
-    match = re.match(r"\s*(He|She|They)\b", text[start : min(end, start + 10)])
+    match = _OPENING_PRONOUN.match(text[start : min(end, start + 20)])  # "He …", "Then he cut into Bush, …"
     if match:
         return SpeakerPhrase(start + match.start(1), start + match.end(1), match.group(1), "pronoun")
     subject = sentence_subject(text, start, end)
@@ -56,6 +61,8 @@ def _opening_phrase(text: str, sent: Span, vs: int) -> SpeakerPhrase | None:
     if match is None:
         return None
     words = match.group(1).lower().split()
+    if words[-1] == "to":
+        return None  # "Attorneys for Clinton appeared to oppose …": an infinitive, its subject read elsewhere
     if len(words) > 16 or not any(w in SPEAKER_HEADS or w.removesuffix("s") in SPEAKER_HEADS for w in words):
         return None
     return SpeakerPhrase(match.start(1), match.end(1), match.group(1), "group")

@@ -89,7 +89,7 @@ _CLAUSE_STOP = re.compile(
     re.I,
 )
 _OBJECT_STOP = re.compile(
-    r",\s|;|\s(?:and|but|while|as|after|before|because)\s+(?:\w+ed|\w+s|said|told)\b|" + _COORDINATED_VERB, re.I
+    r",[”\"’]?\s|;|\s(?:and|but|while|as|after|before|because)\s+(?:\w+ed|\w+s|said|told)\b|" + _COORDINATED_VERB, re.I
 )
 _NOT_A_CLAUSE = re.compile(
     r"^(?:to|by|in|of|for|about|with|so|nothing|goodbye|yes|no|sorry|hello|thanks|thank|it\s+all)\b", re.I
@@ -116,7 +116,7 @@ _PROGRESSIVE = re.compile(
     r"(?:\b(?:is|are|was|were|am|been|be)|[’'](?:s|re))\s+(?:(?:also|now|still|again|already|\w+ly)\s+)*$"
 )
 _PARTICIPLE_LEAD = re.compile(
-    r"(?:,|\band|\b(?:by|after|before|while|when|in|for)(?:\s+(?:publicly|privately|repeatedly|again|\w+ly))?)\s*$"
+    r"(?:,[”\"’]?|\band|\b(?:by|after|before|while|when|in|for)(?:\s+(?:publicly|privately|repeatedly|again|\w+ly))?)\s*$"
 )
 _WHAT_SPEAKER = re.compile(r"\bwhat\s+([^.;:!?“”\"]{1,120}?)\s+$")
 _CALLED_QUOTE = re.compile(r"\s*(?:(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+){0,2})?[“\"]")
@@ -445,7 +445,7 @@ class Finder:
         )
         clause_start = None
         pattern, confidence = "", 0.0
-        that = re.match(r"\s*,?\s*that\s+", rest)
+        that = re.match(r"\s*,?\s*that(?:\s*,)?\s+", rest)  # "pledged that, if elected, he would …"
         if that and lemma in OBJECT_VERBS and _THAT_NOUN.match(rest, that.end()):
             that = None  # "rejected that idea", "denied that report on Monday": "that" is the object's determiner
         head_start = speaker.start if not inverted else vs

@@ -56,7 +56,7 @@ _PP_WORDS = frozenset(
     channel account website blog letter email phone meeting session hearing visit trip appearance
     broadcast podcast newspaper online sunday monday tuesday wednesday thursday friday saturday january
     february march april may june july august september october november december separate joint
-    brief recent written televised video-link""".split()
+    brief recent written televised video-link court files filing filings papers documents records""".split()
 )
 _PREPS_AFTER_VERB = frozenset({"on", "in", "at", "via", "during", "through", "over", "after", "before", "from", "to"})
 # "told a Senate panel", "told the House committee": the listeners' noun after a name is still the listener.
