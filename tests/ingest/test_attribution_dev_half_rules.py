@@ -464,3 +464,16 @@ class TestMoreParticipleShapes:
             "Lawyers for Delmar Foods appeared to oppose the motion, saying in court files that the files were sealed."
         )
         assert pairs(text) == [("Lawyers for Delmar Foods", "the files were sealed")]
+
+
+class TestLooseClosingMarks:
+    def test_a_space_before_the_closing_mark_after_a_comma(self):
+        text = "Senator Ann Kerr spoke last. “I regret having listened to that advice, ” she said."
+        assert pairs(text) == [("Senator Ann Kerr", "I regret having listened to that advice")]
+
+    def test_a_space_after_a_word_still_opens_no_quote(self):
+        assert pairs("Senator Ann Kerr spoke last. The sign read ” Welcome ” in red.") == []
+
+    def test_boomed_with_a_quote(self):
+        text = "Mrs. Ortiz thanked the county and then boomed, “There is no place like home.”"
+        assert found(text)[-1] == ("Mrs. Ortiz", "boomed", "speaker-then-quote")

@@ -142,7 +142,7 @@ _VERBS: dict[str, tuple[str, tuple[str, ...]]] = {
     "put it": (Stance.ASSERTS, ("put it", "puts it")),
     "exclaim": (Stance.ASSERTS, ("exclaimed", "surmised", "interjected", "retorted", "scoffed", "snapped", "mused")),
     "yell": (Stance.ASSERTS, ("screamed", "chanted", "chants", "cried", "whispered", "gushed", "sniped", "wondered")),
-    "recount": (Stance.ASSERTS, ("recounted", "marveled", "marvelled", "reacted", "vented")),
+    "recount": (Stance.ASSERTS, ("recounted", "marveled", "marvelled", "reacted", "vented", "boomed")),
 }
 # Participles continue the previous verb's speaker ("…,” he said, adding that …).
 PARTICIPLES: dict[str, str] = {

@@ -70,8 +70,9 @@ def find_quotes(text: str, para: Span) -> list[Quote]:
         ch = text[i]
         prev = text[i - 1] if i > para.start else " "
         nxt = text[i + 1] if i + 1 < para.end else " "
-        # "… harvest its brain,' " said X": a space may part the closing mark from an inner quote's.
-        inner_closed = prev.isspace() and i - 2 >= para.start and text[i - 2] in SINGLE_CLOSE
+        # "… harvest its brain,' " said X", "… that advice, ” he said": a space may part the closing mark from an
+        # inner quote's or from the quote's last comma.
+        inner_closed = prev.isspace() and i - 2 >= para.start and text[i - 2] in SINGLE_CLOSE + ",.!?"
         can_close = (not prev.isspace() or inner_closed) and (
             nxt in _AFTER_CLOSE or nxt in QUOTE_CHARS or i + 1 >= para.end
         )
