@@ -477,3 +477,25 @@ class TestLooseClosingMarks:
     def test_boomed_with_a_quote(self):
         text = "Mrs. Ortiz thanked the county and then boomed, “There is no place like home.”"
         assert found(text)[-1] == ("Mrs. Ortiz", "boomed", "speaker-then-quote")
+
+
+class TestAsSomeoneSaid:
+    def test_as_an_outlet_revealed_or_noted(self):
+        text = (
+            "As the Ledger revealed, the county paid the firm twice. As Ms. Vance noted on Monday, the levy has failed."
+        )
+        assert found(text) == [("the Ledger", "revealed", "as-someone-said"), ("Ms. Vance", "noted", "as-someone-said")]
+        assert pairs(text) == [
+            ("the Ledger", "the county paid the firm twice"),
+            ("Ms. Vance", "the levy has failed"),
+        ]
+
+    def test_as_reported_by(self):
+        assert pairs("As reported by the Harbor Times, there are 150 seats at stake.") == [
+            ("the Harbor Times", "there are 150 seats at stake")
+        ]
+
+    def test_as_with_a_clause_after_the_verb_is_no_aside(self):
+        assert found("As the mayor said the plan would fail, the council voted.") == [
+            ("the mayor", "said", "speaker-verb-clause")
+        ]

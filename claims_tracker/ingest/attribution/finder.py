@@ -334,6 +334,11 @@ class Finder:
         progressive = _PROGRESSIVE.search(text, near, vs) if form.endswith("ing") else None
         left_end = progressive.start() if progressive else vs  # where the subject ends
         next_text = text[ve : min(sent.end, ve + 40)]
+        if kind == "verb" and text.startswith(("As ", "as "), sent.start) and vs - sent.start <= 80:
+            # "As POLITICO revealed, the RNC agreed …", "As reported by Western Journalism, there are …"
+            found = self._as_someone_said(sent, vs, ve, verb, stance)
+            if found is not None:
+                return found
         if kind == "verb":
             if (prev_word in _BE and not progressive) or re.match(r"\s+to\s+(?:be|have)\b", next_text):
                 return None  # "is said to be", passive voice: nobody is speaking
@@ -545,6 +550,29 @@ class Finder:
         if quote is not None and re.match(r"^[\s,.:;—–-]*$", self.text[pos : min(quote.open_at, pos + 20)]):
             if quote.open_at - pos <= 20:
                 self._add_quote(quote, found, 0.85, "continued-quote", sent)
+
+    def _as_someone_said(self, sent: Span, vs: int, ve: int, verb, stance) -> _Found | None:
+        text = self.text
+        comma = text.find(",", ve, sent.end)
+        if comma == -1:
+            return None
+        passive = re.match(r"\s+by\s+", text[ve:comma])
+        if passive:
+            if not re.fullmatch(r"[Aa]s\s+(?:first\s+|previously\s+)?", text[sent.start : vs]):
+                return None
+            speaker = parse_right(text, ve + passive.end(), comma)
+        else:
+            if text[skip_adverbials(text, ve, comma) : comma].strip():
+                return None  # "As Trump said in March, …" is an aside; "As X said the plan would fail, …" is not
+            speaker = parse_left(text, sent.start + 3, vs)
+            if speaker is None or not re.fullmatch(r"[Aa]s\s+", text[sent.start : speaker.start]):
+                return None
+        if speaker is None:
+            return None
+        quote = _quote_starting_after(self.quotes, comma + 1, text, sent.end)  # "As Milbank puts it, “…”"
+        if quote is not None:
+            return self._add(speaker, verb, stance, quote, None, 0.9, "speaker-then-quote", sent)
+        return self._clause(speaker, verb, stance, comma + 1, sent.end, 0.8, "as-someone-said", sent, min_words=3)
 
     def _what_called(self, sent: Span, quotes: QuoteIndex, near: int, vs: int, ve: int, verb, stance) -> _Found | None:
         text = self.text
