@@ -499,3 +499,15 @@ class TestAsSomeoneSaid:
         assert found("As the mayor said the plan would fail, the council voted.") == [
             ("the mayor", "said", "speaker-verb-clause")
         ]
+
+
+class TestSharesOfPeople:
+    def test_most_some_or_n_in_m_speak(self):
+        text = (
+            "Farmers in the valley fear the rule; most said they would sell. "
+            "In the survey, two in three said the levy was too high. Some say the rule is fair."
+        )
+        assert [a.speaker_text for a in find_attributions(text)] == ["most", "two in three", "Some"]
+
+    def test_a_quantifier_inside_a_clause_is_no_speaker(self):
+        assert pairs("The new rule will hurt many say the farm groups in the valley.") == []

@@ -121,6 +121,12 @@ _ADVERBIAL_LEFT = re.compile(
     r"\s(?:at\s+the\s+time|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|in\s+(?:a|an|his|her|its|their)"
     r"\s+(?:statement|interview|speech|letter|tweet|email|post))\s*$"
 )
+_NUMBER_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+_QUANTIFIER = re.compile(
+    r"(?:[;,—]\s*|\b(?:and|but|while|though)\s+)?((?:[Mm]ost|[Ss]ome|[Mm]any|[Bb]oth|[Ss]everal|[Oo]thers|[Nn]early\s+half"
+    r"|(?:[Nn]early\s+|[Aa]bout\s+|[Aa]lmost\s+)?(?:[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine)"
+    r"\s+(?:in|out\s+of)\s+" + _NUMBER_WORD + r")(?:\s+of\s+(?:them|those))?)\s*$"
+)
 _FAMILIAR = re.compile(
     r"(?:\b[\w-]+\s+){0,3}(?:people|persons?|sources?|officials?|diplomats?|insiders?)\s+(?:familiar\s+with|close\s+to"
     r"|briefed\s+on|with\s+(?:direct\s+)?knowledge\s+of|involved\s+in|aware\s+of)\s+(?:the\s+|their\s+|his\s+|her\s+)?"
@@ -140,6 +146,11 @@ def parse_left(text: str, floor: int, pos: int) -> SpeakerPhrase | None:
     party = _PARTY_STATE.search(text, floor, pos)
     if party is not None:  # "Sen. Claire McCaskill (D-Mo.) said": party and state are not the name
         pos = party.start()
+    quantity = _QUANTIFIER.search(text, floor, pos)
+    # "most said", "Some say", "two in three said": a share of people named before. At the clause's start only:
+    # after a separator the regex read, or with nothing before it in the sentence.
+    if quantity is not None and (quantity.start() < quantity.start(1) or not text[floor : quantity.start(1)].strip()):
+        return SpeakerPhrase(quantity.start(1), quantity.end(1), quantity.group(1), "group")
     familiar = _FAMILIAR.search(text, floor, pos)
     if familiar is not None:  # "two people familiar with the matter said"
         start = familiar.start() + len(familiar.group()) - len(familiar.group().lstrip())
