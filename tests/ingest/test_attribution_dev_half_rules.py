@@ -511,3 +511,16 @@ class TestSharesOfPeople:
 
     def test_a_quantifier_inside_a_clause_is_no_speaker(self):
         assert pairs("The new rule will hurt many say the farm groups in the valley.") == []
+
+
+class TestAddingAfterAQuote:
+    def test_adding_after_a_closing_quote_mark_is_a_new_statement(self):
+        text = "Reyes told the Ledger that Ortiz “had a plan which was reckless,” adding, “He lost every vote.”"
+        assert pairs(text) == [
+            ("Reyes", "Ortiz “had a plan which was reckless"),
+            ("Reyes", "He lost every vote."),
+        ]
+
+    def test_adding_of_a_titled_name(self):
+        text = "“We have started the talks,” Mr. Reyes said, adding of Mr. Ortiz, “He cares about the team.”"
+        assert pairs(text) == [("Mr. Reyes", "We have started the talks"), ("Mr. Reyes", "He cares about the team.")]

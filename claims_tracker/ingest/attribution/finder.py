@@ -84,7 +84,7 @@ _NAME_MENTION = re.compile(
 _COORDINATED_VERB = r"(?:,\s*|\s)(?:and|but)\s+(?:also\s+|later\s+|then\s+)?(?:" + VERB_ALTERNATION + r")\b"
 _ACTION_VERBS = r"(?:called|demanded|vowed|pledged|appealed|threatened|refused|declined|promised|urged|asked)"
 _CLAUSE_STOP = re.compile(
-    r",\s*(?:\w+ing|according to|who|which|while|whereas)\b|\s(?:while|whereas)\s|;|\s[—–]\s"
+    r",[”\"’»]?\s*(?:\w+ing|according to|who|which|while|whereas)\b|\s(?:while|whereas)\s|;|\s[—–]\s"
     r"|,[”\"’»]?\s+(?:a|an)\s+[\w-]+\s+(?:that|which)\b|\s(?:and|but)\s+" + _ACTION_VERBS + r"\b|" + _COORDINATED_VERB,
     re.I,
 )

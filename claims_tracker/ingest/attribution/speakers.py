@@ -60,6 +60,7 @@ _PP_WORDS = frozenset(
 )
 _PREPS_AFTER_VERB = frozenset({"on", "in", "at", "via", "during", "through", "over", "after", "before", "from", "to"})
 # "told a Senate panel", "told the House committee": the listeners' noun after a name is still the listener.
+_TITLE_ABBREVIATIONS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "St", "Jr", "Sr", "Prof", "Lt"})
 _TELL_TAILS = frozenset(
     """panel committee subcommittee hearing audience crowd reporters newspaper station radio magazine network
     affiliate program show website podcast conference""".split()
@@ -382,10 +383,17 @@ def skip_adverbials(text: str, pos: int, end: int, *, lemma: str = "") -> int:
                 break
             j += 1
         i = j
-    if lemma == "say" and i < len(toks) and toks[i][2].lower() in {"of", "about"}:
+    if lemma in {"say", "add", "write"} and i < len(toks) and toks[i][2].lower() in {"of", "about"}:
         # "said of the episode, “…”", "said of the swirl of activities.": what was said follows the comma, or
         # came before.
-        j = next((k for k in range(i + 1, min(len(toks), i + 10)) if toks[k][2] in {",", ":", ".", ";"}), None)
+        j = next(
+            (
+                k
+                for k in range(i + 1, min(len(toks), i + 10))
+                if toks[k][2] in {",", ":", ";"} or toks[k][2] == "." and toks[k - 1][2] not in _TITLE_ABBREVIATIONS
+            ),
+            None,
+        )
         if j is not None:
             i = j
     while i < len(toks):
