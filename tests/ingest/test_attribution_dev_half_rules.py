@@ -524,3 +524,20 @@ class TestAddingAfterAQuote:
     def test_adding_of_a_titled_name(self):
         text = "“We have started the talks,” Mr. Reyes said, adding of Mr. Ortiz, “He cares about the team.”"
         assert pairs(text) == [("Mr. Reyes", "We have started the talks"), ("Mr. Reyes", "He cares about the team.")]
+
+
+class TestWithSomeoneDoing:
+    def test_with_a_speaker_then_a_participle(self):
+        text = "A heckler was removed, with Ortiz reportedly yelling: “Get him out of here!”"
+        assert found(text) == [("Ortiz", "yelling", "speaker-then-quote")]
+
+    def test_with_a_group_saying(self):
+        text = "The hall was loud, with supporters saying the mayor should resign."
+        assert pairs(text) == [("supporters", "the mayor should resign")]
+
+    def test_with_a_thing_doing_something_is_nobody(self):
+        assert pairs("He left the hall with his hands shaking.") == []
+
+    def test_asking_whether(self):
+        text = "Ms. Vance called the office, asking whether the vote would be delayed."
+        assert found(text) == [("Ms. Vance", "asking", "asked-whether")]

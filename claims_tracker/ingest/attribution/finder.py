@@ -124,6 +124,7 @@ _HEADLINE_SAYS = re.compile(
     r"((?:[A-Z][\w’'.-]*\s+){1,5})(Says|Said|Tells|Warns|Urges|Claims|Admits|Denies|Insists)\s+([A-Z“‘\"'].*)"
 )
 _NOTHING_SAID = re.compile(r"[\s.!?]*$|,?\s*(?:as|while|when|after|before|because|during)\s")
+_WITH_SUBJECT = re.compile(r"\bwith\s+((?:[\w’'.-]+\s+){0,5}?[\w’'.-]+)\s+(?:\w+ly\s+)?$")
 _QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
 
 
@@ -347,6 +348,11 @@ class Finder:
             if form in NOUNISH_FORMS and (noun_context or re.match(r"\s+(?:of|by|about|from)\b", next_text)):
                 return None  # "Russian claims of progress", "the reported attack"
         # "…, saying", "… and saying", "… by saying", "after telling": a participle continues the subject's clause.
+        # "with Trump reportedly yelling: “…”", "with one of her ads asking, “…”": the phrase after "with" speaks.
+        with_subject = _WITH_SUBJECT.search(text, near, vs) if form in PARTICIPLES and not progressive else None
+        if with_subject is not None:
+            progressive = with_subject  # read the speaker left of the participle, as for "is saying"
+            left_end = with_subject.end(1)
         if form in PARTICIPLES and not progressive and not _PARTICIPLE_LEAD.search(text, near, vs):
             return None
         if lemma == "call" and kind == "verb":

@@ -175,6 +175,9 @@ PARTICIPLES: dict[str, str] = {
     "opposing": "oppose",
     "citing": "cite",
     "stating": "state",
+    "asking": "ask",
+    "yelling": "yell",
+    "shouting": "shout",
 }
 for _participle, _lemma in PARTICIPLES.items():
     if _participle not in _VERBS[_lemma][1]:
