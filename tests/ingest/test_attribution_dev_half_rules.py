@@ -541,3 +541,15 @@ class TestWithSomeoneDoing:
     def test_asking_whether(self):
         text = "Ms. Vance called the office, asking whether the vote would be delayed."
         assert found(text) == [("Ms. Vance", "asking", "asked-whether")]
+
+
+class TestIntroductions:
+    def test_a_colon_after_an_aside_introduces_the_quote_below(self):
+        text = (
+            "Senator Ann Kerr spoke last.\n"
+            "She told her audience, to loud applause:\n"
+            "“I can say with confidence there has never been a better mayor.”"
+        )
+        found_ = find_attributions(text)
+        assert [(a.speaker_text, a.mention, a.pattern) for a in found_] == [("Senator Ann Kerr", "She", "intro-colon")]
+        assert found_[0].statement == "I can say with confidence there has never been a better mayor."

@@ -435,7 +435,8 @@ class Finder:
             if found is not None:
                 self._follow_on_quote(found, quotes, quote_after.outer_end, sent, lemma)
             return found
-        if re.match(r"\s*:\s*$", rest) and sent.end == para.end:
+        # "She said:", "He told his audience, to rowdy applause:" ending the paragraph: the quote follows below.
+        if re.match(r"[^.!?“”\"]{0,60}:\s*$", rest) and sent.end == para.end:
             self.memory.set_intro(self._resolved(speaker, verb, stance, sent), para)
             return None
         asked = _ASKED_WHAT.match(rest) if lemma == "ask" and not question else None
@@ -670,7 +671,10 @@ class Finder:
             return  # a phrase someone called something lends its speaker to no later quote
         start, end = quote.start, _trim_end(self.text, quote.start, quote.end)
         if end > start:
-            found = _Found(source.speaker, "", source.verb, source.stance, start, end, True, confidence, pattern, sent)
+            mention = source.mention if pattern == "intro-colon" else ""  # "She told her audience:" names her "she"
+            found = _Found(
+                source.speaker, mention, source.verb, source.stance, start, end, True, confidence, pattern, sent
+            )
             if pattern in CONTINUATIONS and source.quote:
                 found.parent = source.parent or source
             self.found.append(found)
@@ -679,4 +683,5 @@ class Finder:
         resolved = self.memory.resolve(speaker)
         if resolved is None:
             return None
-        return _Found(resolved, "", verb, stance, 0, 0, True, 0.85, "intro", sent)
+        mention = speaker.text if resolved is not speaker else ""
+        return _Found(resolved, mention, verb, stance, 0, 0, True, 0.85, "intro", sent)
