@@ -553,3 +553,9 @@ class TestIntroductions:
         found_ = find_attributions(text)
         assert [(a.speaker_text, a.mention, a.pattern) for a in found_] == [("Senator Ann Kerr", "She", "intro-colon")]
         assert found_[0].statement == "I can say with confidence there has never been a better mayor."
+
+
+class TestCrowds:
+    def test_the_crowd_or_the_audience_after_a_quote(self):
+        text = "“Who will pay for it?” Ortiz asked. “The county!” the crowd yelled. “Out!” the audience chanted."
+        assert [a.speaker_text for a in find_attributions(text)] == ["Ortiz", "the crowd", "the audience"]

@@ -313,6 +313,7 @@ SPEAKER_HEADS = frozenset(
     website filing complaint lawsuit indictment document documents release transcript card
     advertisement sign signs banner placard headline message records data statistics polling numbers tallies
     filings footage emails advocates groups opponents employee actor actress speaker woman man lawmaker counsel
+    crowd audience
     """.split()
 )
 # "the Republican nominee said", "the host said", "says a narrator": political copy's usual second references.
