@@ -559,3 +559,10 @@ class TestCrowds:
     def test_the_crowd_or_the_audience_after_a_quote(self):
         text = "“Who will pay for it?” Ortiz asked. “The county!” the crowd yelled. “Out!” the audience chanted."
         assert [a.speaker_text for a in find_attributions(text)] == ["Ortiz", "the crowd", "the audience"]
+
+
+class TestStateInitials:
+    def test_party_and_a_state_in_initials_after_a_quote(self):
+        text = "“They have nothing to fear,” Sen. Ann Kerr (D-N.Y.) said Tuesday. “If they did it, they should pay.”"
+        assert [a.speaker_text for a in find_attributions(text)] == ["Sen. Ann Kerr"]
+        assert find_attributions(text)[0].pieces[0] == (1, text.index(",”"))

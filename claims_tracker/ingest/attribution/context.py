@@ -14,7 +14,7 @@ _TRAILING_PUNCT = " \t,;:.—–-"
 _TERMINAL = tuple('.!?"”’»:…)')
 _PUNCT_GAP = re.compile(r"^[\s,.!?—–-]*$")
 # The dot of a title or a state ("Mr.", "Sen.", "D-Mo.", "U.S."): not a sentence's end.
-_ABBREVIATION_DOT = re.compile(r"(?<![\w.])(?:[A-Z][a-z]{0,3}|[A-Z](?:\.[A-Z])+)\.")
+_ABBREVIATION_DOT = re.compile(r"(?<![\w.])(?:[A-Z](?:\.[A-Z])+|[A-Z][a-z]{0,3})\.")  # initials first: "N.Y."
 
 
 _OPENING_PRONOUN = re.compile(
