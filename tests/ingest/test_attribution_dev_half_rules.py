@@ -566,3 +566,9 @@ class TestStateInitials:
         text = "“They have nothing to fear,” Sen. Ann Kerr (D-N.Y.) said Tuesday. “If they did it, they should pay.”"
         assert [a.speaker_text for a in find_attributions(text)] == ["Sen. Ann Kerr"]
         assert find_attributions(text)[0].pieces[0] == (1, text.index(",”"))
+
+
+class TestQuoteEndingTheSentenceBeforeAndAParticiple:
+    def test_a_participle_after_the_verb_leaves_the_quote_before_to_the_speaker(self):
+        text = "“The plan failed. Not fit!” Ortiz tweeted, quoting the audit."
+        assert pairs(text) == [("Ortiz", "The plan failed. Not fit!")]

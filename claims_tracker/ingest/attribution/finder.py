@@ -123,7 +123,7 @@ _CALLED_QUOTE = re.compile(r"\s*(?:(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+
 _HEADLINE_SAYS = re.compile(
     r"((?:[A-Z][\w’'.-]*\s+){1,5})(Says|Said|Tells|Warns|Urges|Claims|Admits|Denies|Insists)\s+([A-Z“‘\"'].*)"
 )
-_NOTHING_SAID = re.compile(r"[\s.!?]*$|,?\s*(?:as|while|when|after|before|because|during)\s")
+_NOTHING_SAID = re.compile(r"[\s.!?]*$|,?\s*(?:as|while|when|after|before|because|during)\s|,\s*[a-z]+ing\b")
 _WITH_SUBJECT = re.compile(r"\bwith\s+((?:[\w’'.-]+\s+){0,5}?[\w’'.-]+)\s+(?:\w+ly\s+)?$")
 _QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
 
@@ -372,7 +372,8 @@ class Finder:
                 # nothing follows the verb (“…” The IAEA board said it would meet: the board said something else).
                 _says_nothing_after(text, quotes, ve, sent)
                 and _starts_sentence(text, para, before_quote)
-                # Nothing said after the verb: the sentence ends, or a subordinate clause says when ("… said as he …").
+                # Nothing said after the verb: the sentence ends, or a subordinate clause says when ("… said as he …"),
+                # or a participle goes on (", quoting Comey": its own statement, if any, is found apart).
                 and _NOTHING_SAID.match(text, skip_adverbials(text, ve, sent.end, lemma=lemma), sent.end)
             ):
                 # “…” She also said her “…”: that quote ended the sentence before; “…?” X asked. is still X's.
