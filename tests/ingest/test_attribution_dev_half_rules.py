@@ -572,3 +572,13 @@ class TestQuoteEndingTheSentenceBeforeAndAParticiple:
     def test_a_participle_after_the_verb_leaves_the_quote_before_to_the_speaker(self):
         text = "“The plan failed. Not fit!” Ortiz tweeted, quoting the audit."
         assert pairs(text) == [("Ortiz", "The plan failed. Not fit!")]
+
+
+class TestGluedClosingMarks:
+    def test_no_space_after_the_closing_mark(self):
+        text = "“It is surprising to see him traffic in a lot of paranoia,”Kerr said."
+        assert pairs(text) == [("Kerr", "It is surprising to see him traffic in a lot of paranoia")]
+
+    def test_an_apostrophe_inside_a_word_closes_nothing(self):
+        text = "“The mayor’s plan isn’t ready,” Kerr said."
+        assert pairs(text) == [("Kerr", "The mayor’s plan isn’t ready")]
