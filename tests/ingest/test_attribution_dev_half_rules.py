@@ -582,3 +582,9 @@ class TestGluedClosingMarks:
     def test_an_apostrophe_inside_a_word_closes_nothing(self):
         text = "“The mayor’s plan isn’t ready,” Kerr said."
         assert pairs(text) == [("Kerr", "The mayor’s plan isn’t ready")]
+
+
+class TestThatAfterAPlace:
+    def test_a_place_with_its_state_before_that(self):
+        text = "Sen. Ann Kerr (D-Vt.) said Sunday in Burlington, Vermont, that she hoped for a large turnout."
+        assert pairs(text) == [("Sen. Ann Kerr", "she hoped for a large turnout")]

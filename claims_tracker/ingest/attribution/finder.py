@@ -458,7 +458,8 @@ class Finder:
         )
         clause_start = None
         pattern, confidence = "", 0.0
-        that = re.match(r"\s*,?\s*that(?:\s*,)?\s+", rest)  # "pledged that, if elected, he would …"
+        # "pledged that, if elected, he would …", "said Sunday in Madison, Wisconsin, that …"
+        that = re.match(r"(?:\s*,\s*[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}(?=\s*,))?\s*,?\s*that(?:\s*,)?\s+", rest)
         if that and lemma in OBJECT_VERBS and _THAT_NOUN.match(rest, that.end()):
             that = None  # "rejected that idea", "denied that report on Monday": "that" is the object's determiner
         head_start = speaker.start if not inverted else vs
