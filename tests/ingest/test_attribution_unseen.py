@@ -68,7 +68,11 @@ class TestWrongSpeakers:
 
     def test_party_and_state_before_an_aside(self):
         text = "Sen. Claire McCaskill (D-Mo.), who has endorsed Clinton, said Sanders has pushed her to be stronger."
-        assert pairs(text) == [("Sen. Claire McCaskill", "Sanders has pushed her to be stronger")]
+        # The endorsement in the aside is hers too (PolNeAR counts it: "who has endorsed" is an attribution).
+        assert pairs(text) == [
+            ("Sen. Claire McCaskill", "Clinton"),
+            ("Sen. Claire McCaskill", "Sanders has pushed her to be stronger"),
+        ]
 
     def test_an_organisation_of_a_named_person(self):
         assert pairs("Mr. Morgan of the Sierra Club said the plan would fail.") == [
@@ -211,7 +215,7 @@ class TestWhatSomeoneThinksOrWants:
             ("Kantar Media’s political ad tracker", "Clinton has spent more than $77 million on advertising")
         ]
         assert pairs("According to FEC records, the club was paid $29,715 in May.") == [
-            ("FEC", "the club was paid $29,715 in May")
+            ("FEC records", "the club was paid $29,715 in May")
         ]
 
     def test_a_written_source_after_a_quote(self):

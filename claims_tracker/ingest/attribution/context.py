@@ -14,19 +14,40 @@ _TRAILING_PUNCT = " \t,;:.—–-"
 _TERMINAL = tuple('.!?"”’»:…)')
 _PUNCT_GAP = re.compile(r"^[\s,.!?—–-]*$")
 # The dot of a title or a state ("Mr.", "Sen.", "D-Mo.", "U.S."): not a sentence's end.
-_ABBREVIATION_DOT = re.compile(r"(?<![\w.])(?:[A-Z][a-z]{0,3}|[A-Z](?:\.[A-Z])+)\.")
+_ABBREVIATION_DOT = re.compile(r"(?<![\w.])(?:[A-Z](?:\.[A-Z])+|[A-Z][a-z]{0,3})\.")  # initials first: "N.Y."
+
+
+_OPENING_PRONOUN = re.compile(
+    r"\s*(?:(?:Then|But|And|So|Later|Still|Yet|Now|Instead|Also)\s+)?(He|She|They|he|she|they)\b"
+)
 
 
 def _opening_subject(text: str, start: int, end: int) -> SpeakerPhrase | None:
     """The subject a participle continues ("Trump mocked her, saying …", "She hedged, telling MSNBC …"): an opening
     pronoun, or a named subject, one word too when a verb follows it ("Explaining why …" is no name)."""
-    match = re.match(r"\s*(He|She|They)\b", text[start : min(end, start + 10)])
+    match = _OPENING_PRONOUN.match(text[start : min(end, start + 20)])  # "He …", "Then he cut into Bush, …"
     if match:
         return SpeakerPhrase(start + match.start(1), start + match.end(1), match.group(1), "pronoun")
     subject = sentence_subject(text, start, end)
     if subject is None or subject.text.endswith("ing"):
         return None
     return subject
+
+
+def _subject_after_opener(text: str, sent: Span, end: int) -> SpeakerPhrase | None:
+    """The subject after one or two opening phrases ("In a speech on Tuesday, Mr. Trump struck …", "This year, he
+    rose …"): a pronoun, or a named person followed by a lower-case word (its verb)."""
+    for count, comma in enumerate(re.finditer(r",\s+", text[sent.start : min(end, sent.start + WINDOW)])):
+        if count >= 2:
+            break
+        start = sent.start + comma.end()
+        match = re.match(r"(He|She|They|he|she|they)\s+[a-z]", text[start : start + 12])
+        if match:
+            return SpeakerPhrase(start, start + len(match.group(1)), match.group(1), "pronoun")
+        subject = sentence_subject(text, start, end)
+        if subject is not None and subject.kind == "person" and re.match(r"\s+[a-z]", text[subject.end : end]):
+            return subject
+    return None
 
 
 _OPENING_PHRASE = re.compile(r"([A-Z][^,;:.!?\"“”«»()]{2,120}?)\s+")
@@ -40,6 +61,8 @@ def _opening_phrase(text: str, sent: Span, vs: int) -> SpeakerPhrase | None:
     if match is None:
         return None
     words = match.group(1).lower().split()
+    if words[-1] == "to":
+        return None  # "Attorneys for Clinton appeared to oppose …": an infinitive, its subject read elsewhere
     if len(words) > 16 or not any(w in SPEAKER_HEADS or w.removesuffix("s") in SPEAKER_HEADS for w in words):
         return None
     return SpeakerPhrase(match.start(1), match.end(1), match.group(1), "group")
@@ -119,7 +142,7 @@ def _quote_starting_after(quotes: QuoteIndex, pos: int, text: str, limit: int) -
     if quote is not None:
         return quote
     # "warns Mr Johnson: '…'": a short object before a colon.
-    colon = re.match(r"[^,.;:\"“«„‘]{1,40}:\s*", window)
+    colon = re.match(r"[^,;:\"“«„‘]{1,40}:\s*", window)  # "said of Mr. Rubio: …"
     return quotes.starting_at(pos + colon.end()) if colon else None
 
 

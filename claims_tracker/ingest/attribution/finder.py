@@ -35,6 +35,7 @@ from .context import (
     _source_phrase,
     _starts_sentence,
     _strip_span,
+    _subject_after_opener,
     _trim_end,
 )
 from .coref import Memory
@@ -55,7 +56,7 @@ from .lexicon import (
     Stance,
 )
 from .segment import Quote, QuoteIndex, Span, find_quotes, paragraphs, sentences
-from .speakers import WINDOW, SpeakerPhrase, parse_left, parse_right, sentence_subject, skip_adverbials
+from .speakers import TIME_WORDS, WINDOW, SpeakerPhrase, parse_left, parse_right, sentence_subject, skip_adverbials
 from .transcript import transcript_labels
 
 # Quotes that go on with a statement already found: one candidate in pieces, not one candidate per piece.
@@ -74,7 +75,7 @@ _NOUN_CONTEXT = frozenset(
 FINDING_WORDS = frozenset(
     """study studies report survey poll analysis review paper research researchers scientists investigation
     investigators inquiry audit team data authors experts probe polls surveys reports figures records documents
-    numbers results""".split()
+    numbers results polling statistics stats tallies projections filings footage emails""".split()
 )
 # "Ms. Price", "Mr Parish", or a full name after "by" ("chaired by Kate Dalmeny"): antecedents for "she".
 _NAME_MENTION = re.compile(
@@ -83,17 +84,18 @@ _NAME_MENTION = re.compile(
 _COORDINATED_VERB = r"(?:,\s*|\s)(?:and|but)\s+(?:also\s+|later\s+|then\s+)?(?:" + VERB_ALTERNATION + r")\b"
 _ACTION_VERBS = r"(?:called|demanded|vowed|pledged|appealed|threatened|refused|declined|promised|urged|asked)"
 _CLAUSE_STOP = re.compile(
-    r",\s*(?:\w+ing|according to|who|which|while|whereas)\b|\s(?:while|whereas)\s|;|\s[—–]\s"
+    r",[”\"’»]?\s*(?:\w+ing|according to|who|which|while|whereas)\b|\s(?:while|whereas)\s|;|\s[—–]\s"
     r"|,[”\"’»]?\s+(?:a|an)\s+[\w-]+\s+(?:that|which)\b|\s(?:and|but)\s+" + _ACTION_VERBS + r"\b|" + _COORDINATED_VERB,
     re.I,
 )
 _OBJECT_STOP = re.compile(
-    r",\s|;|\s(?:and|but|while|as|after|before|because)\s+(?:\w+ed|\w+s|said|told)\b|" + _COORDINATED_VERB, re.I
+    r",[”\"’]?\s|;|\s(?:and|but|while|as|after|before|because)\s+(?:\w+ed|\w+s|said|told)\b|" + _COORDINATED_VERB, re.I
 )
 _NOT_A_CLAUSE = re.compile(
     r"^(?:to|by|in|of|for|about|with|so|nothing|goodbye|yes|no|sorry|hello|thanks|thank|it\s+all)\b", re.I
 )
-_OBJECT_INFINITIVE = re.compile(r"^(?:[\w’'-]+\s+){1,3}to\s+\w+", re.I)
+# "warned residents to stay indoors", not "told Politico he planned to stay neutral" (a subject, then its clause).
+_OBJECT_INFINITIVE = re.compile(r"^(?!(?:he|she|they|we|i|it)\b)(?:[\w’'-]+\s+){1,3}to\s+\w+", re.I)
 # "called for …", "called on …", "called it “…”", "called Mr. Trump's comments, his rival, “…”", "called him a liar":
 # "called" alone is phoning or naming.
 _CALL_OBJECT = re.compile(
@@ -108,6 +110,21 @@ _GROUP_OPINION = frozenset({"say", "think", "believe", "want", "hope", "agree", 
 # An indirect question after "asked" and up to four words of object ("asked Sanders whether …").
 _ASKED_WHAT = re.compile(r"\s*(?:[\w’'.-]+\s+){0,4}?((?:whether|if|why|how|what|who|when)\s)")
 _VERB_FIRST = re.compile(r"(Said|Says|Added|Adds|Continued|Wrote|Writes|Explained|Declared|Asked)\s+(?=[A-Z])")
+_NAME_OBJECT = re.compile(r"[A-Z][a-z][\w’'-]+")
+_THAT_NOUN = re.compile(r"[a-z]+(?=\s*(?:[.,;:!?]|$|\s(?:of|on|in|at|from|by|for|about|as|and|but)\b))")
+_PROGRESSIVE = re.compile(
+    r"(?:\b(?:is|are|was|were|am|been|be)|[’'](?:s|re))\s+(?:(?:also|now|still|again|already|\w+ly)\s+)*$"
+)
+_PARTICIPLE_LEAD = re.compile(
+    r"(?:,[”\"’]?|\band|\b(?:by|after|before|while|when|in|for)(?:\s+(?:publicly|privately|repeatedly|again|\w+ly))?)\s*$"
+)
+_WHAT_SPEAKER = re.compile(r"\bwhat\s+([^.;:!?“”\"]{1,120}?)\s+$")
+_CALLED_QUOTE = re.compile(r"\s*(?:(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+){0,2})?[“\"]")
+_HEADLINE_SAYS = re.compile(
+    r"((?:[A-Z][\w’'.-]*\s+){1,5})(Says|Said|Tells|Warns|Urges|Claims|Admits|Denies|Insists)\s+([A-Z“‘\"'].*)"
+)
+_NOTHING_SAID = re.compile(r"[\s.!?]*$|,?\s*(?:as|while|when|after|before|because|during)\s|,\s*[a-z]+ing\b")
+_WITH_SUBJECT = re.compile(r"\bwith\s+((?:[\w’'.-]+\s+){0,5}?[\w’'.-]+)\s+(?:\w+ly\s+)?$")
 _QUESTION_END = re.compile(r"\?[\"”’»]?\s*$")
 
 
@@ -183,6 +200,9 @@ class Finder:
         self.memory = Memory()
         self.found: list[_Found] = []
         self.quotes = QuoteIndex([])  # the current paragraph's
+        # The candidate whose speaker a participle or a second verb inherits ("He praised X and said …"): its
+        # mention ("he") goes with the speaker, so the second statement is named as the first one was.
+        self.inherited: _Found | None = None
 
     def run(self) -> list[_Found]:
         previous_speaker: _Found | None = None
@@ -193,6 +213,8 @@ class Finder:
             self.memory.next_paragraph()
             if para.start in labels:
                 self._transcript(para, labels[para.start])
+            else:
+                self._headline_says(para)
             quote_list = find_quotes(self.text, para)
             quotes = self.quotes = QuoteIndex(quote_list)
             if not quote_list and not _looks_like_prose(self.text, para):
@@ -280,10 +302,12 @@ class Finder:
                 continue  # a verb inside a quote is the quoted person's, not ours
             if last_speaker is not None and last_speaker.start <= start < last_speaker.end and not last_speaker.quote:
                 continue  # "denies he ever said any of that": a verb inside a reported clause is part of it
+            self.inherited = None
             if kind == "according":
                 found = self._according(para, sent, quotes, start, end, last_speaker)
             else:
                 found = self._verb(para, sent, quotes, start, end, kind, last_speaker, question)
+            self.inherited = None
             if found is not None:
                 last_speaker = found
 
@@ -307,16 +331,35 @@ class Finder:
             lemma = LEMMA_OF_FORM.get(form) or PARTICIPLES.get(form, "")
             verb, stance = form, STANCE_OF_FORM[form]
         prev_word = _last_word(text, sent.start, vs)
+        # "Sanders is touting his wins", "He's suggesting that …": a progressive, not a passive or a participle.
+        progressive = _PROGRESSIVE.search(text, near, vs) if form.endswith("ing") else None
+        left_end = progressive.start() if progressive else vs  # where the subject ends
         next_text = text[ve : min(sent.end, ve + 40)]
+        if kind == "verb" and text.startswith(("As ", "as "), sent.start) and vs - sent.start <= 80:
+            # "As POLITICO revealed, the RNC agreed …", "As reported by Western Journalism, there are …"
+            found = self._as_someone_said(sent, vs, ve, verb, stance)
+            if found is not None:
+                return found
         if kind == "verb":
-            if prev_word in _BE or re.match(r"\s+to\s+(?:be|have)\b", next_text):
+            if (prev_word in _BE and not progressive) or re.match(r"\s+to\s+(?:be|have)\b", next_text):
                 return None  # "is said to be", passive voice: nobody is speaking
-            if form in NOUNISH_FORMS and (
-                prev_word in _NOUN_CONTEXT or re.match(r"\s+(?:of|by|about|from)\b", next_text)
-            ):
+            # "the news reported", not "Fox News reported" (a capitalised word is a name's).
+            noun_context = prev_word in _NOUN_CONTEXT and not re.search(r"[A-Z][\w’']*\s+$", text[near:vs])
+            if form in NOUNISH_FORMS and (noun_context or re.match(r"\s+(?:of|by|about|from)\b", next_text)):
                 return None  # "Russian claims of progress", "the reported attack"
-        if form in PARTICIPLES and not re.search(r",\s*$|\band\s*$", text[near:vs]):
+        # "…, saying", "… and saying", "… by saying", "after telling": a participle continues the subject's clause.
+        # "with Trump reportedly yelling: “…”", "with one of her ads asking, “…”": the phrase after "with" speaks.
+        with_subject = _WITH_SUBJECT.search(text, near, vs) if form in PARTICIPLES and not progressive else None
+        if with_subject is not None:
+            progressive = with_subject  # read the speaker left of the participle, as for "is saying"
+            left_end = with_subject.end(1)
+        if form in PARTICIPLES and not progressive and not _PARTICIPLE_LEAD.search(text, near, vs):
             return None
+        if lemma == "call" and kind == "verb":
+            # "in what Newt Gingrich called “the loudest election”", "what Sroka called a “let it bloom” approach".
+            found = self._what_called(sent, quotes, near, vs, ve, verb, stance)
+            if found is not None:
+                return found
         # 1. Right after a quote: "«…» said X", "“…,” he said", "“…,” X told reporters".
         before_quote = _quote_ending_before(quotes, vs, text)
         if before_quote is not None and kind == "verb" and form not in PARTICIPLES:
@@ -329,12 +372,16 @@ class Finder:
                 # nothing follows the verb (“…” The IAEA board said it would meet: the board said something else).
                 _says_nothing_after(text, quotes, ve, sent)
                 and _starts_sentence(text, para, before_quote)
-                and re.match(r"[\s.!?]*$", text[skip_adverbials(text, ve, sent.end) : sent.end])
+                # Nothing said after the verb: the sentence ends, or a subordinate clause says when ("… said as he …"),
+                # or a participle goes on (", quoting Comey": its own statement, if any, is found apart).
+                and _NOTHING_SAID.match(text, skip_adverbials(text, ve, sent.end, lemma=lemma), sent.end)
             ):
                 # “…” She also said her “…”: that quote ended the sentence before; “…?” X asked. is still X's.
                 left = parse_left(text, before_quote.outer_end, vs)
                 # “…,” former presidential candidate Herman Cain said: a few title words may precede the name.
-                if left is not None and _TITLE_GAP.match(text[before_quote.outer_end : left.start]):
+                title_gap = text[before_quote.outer_end : left.start] if left is not None else ""
+                # Not when a verb of its own had the quote: “…,” said Weaver, who said … (the second is a new claim).
+                if left is not None and _TITLE_GAP.match(title_gap) and not VERB_RE.search(title_gap):
                     speaker = left
             if speaker is not None:
                 found = self._add(speaker, verb, stance, before_quote, None, 0.9, "quote-then-speaker", sent)
@@ -344,15 +391,21 @@ class Finder:
         # 2. The speaker before the verb, or inherited by a participle / second verb ("and boasted").
         speaker: SpeakerPhrase | None = None
         coordinated = re.search(r"\b(?:and|but)\s+(?:also\s+|later\s+|then\s+)?$", text[near:vs])
-        if form in PARTICIPLES or coordinated:
+        if (form in PARTICIPLES and not progressive) or coordinated:
             if sentence_speaker is not None:
                 speaker = sentence_speaker.speaker
+                self.inherited = sentence_speaker
             else:
                 # "Nasser Kanaani called the sanctions illegal and said …", "Bloomberg has attempted to
                 # apologize, saying that …": the sentence's subject speaks.
                 speaker = self._named_subject(text, sent.start, vs)
-            if speaker is None and form in PARTICIPLES:
-                speaker = _opening_subject(text, sent.start, vs)  # "He condemned the deal, saying …"
+            if speaker is None:
+                # "He condemned the deal, saying …", "Clinton praised Garland and said …" (a lone name too: the
+                # verb after it makes it the subject).
+                speaker = _opening_subject(text, sent.start, vs)
+            if speaker is None:
+                # "In a speech on Tuesday, Mr. Trump struck a measured tone, saying …": the subject after an opener.
+                speaker = _subject_after_opener(text, sent, vs)
             if speaker is None and form in PARTICIPLES:
                 return None
         inverted = False
@@ -366,7 +419,7 @@ class Finder:
             ):
                 speaker, inverted = right, True
         if speaker is None:
-            speaker = parse_left(text, sent.start, vs)
+            speaker = parse_left(text, sent.start, left_end)
         if speaker is None and lemma in _GROUP_OPINION:
             speaker = _opening_phrase(text, sent, vs)
         if speaker is None and re.search(r",\s*$", text[near:vs]):
@@ -383,7 +436,8 @@ class Finder:
             if found is not None:
                 self._follow_on_quote(found, quotes, quote_after.outer_end, sent, lemma)
             return found
-        if re.match(r"\s*:\s*$", rest) and sent.end == para.end:
+        # "She said:", "He told his audience, to rowdy applause:" ending the paragraph: the quote follows below.
+        if re.match(r"[^.!?“”\"]{0,60}:\s*$", rest) and sent.end == para.end:
             self.memory.set_intro(self._resolved(speaker, verb, stance, sent), para)
             return None
         asked = _ASKED_WHAT.match(rest) if lemma == "ask" and not question else None
@@ -398,10 +452,16 @@ class Finder:
             return None
         # "Polls show Clinton leading", "The survey found most voters undecided": a finding without "that".
         finding = lemma in {"show", "find"} and bool(FINDING_WORDS & set(speaker.text.lower().split()))
-        parenthetical = re.match(r"\s*,\s+(?!(?:and|but|or|according|citing)\b|\w+ing\b)[a-z]", rest)
+        # After an inverted speaker ("…, said David Wasserman, an analyst.") the aside is the speaker's title.
+        parenthetical = (
+            None if inverted else re.match(r"\s*,\s+(?!(?:and|but|or|according|citing)\b|\w+ing\b)[a-z]", rest)
+        )
         clause_start = None
         pattern, confidence = "", 0.0
-        that = re.match(r"\s*,?\s*that\s+", rest)
+        # "pledged that, if elected, he would …", "said Sunday in Madison, Wisconsin, that …"
+        that = re.match(r"(?:\s*,\s*[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}(?=\s*,))?\s*,?\s*that(?:\s*,)?\s+", rest)
+        if that and lemma in OBJECT_VERBS and _THAT_NOUN.match(rest, that.end()):
+            that = None  # "rejected that idea", "denied that report on Monday": "that" is the object's determiner
         head_start = speaker.start if not inverted else vs
         if not inverted and kind == "verb":
             # "<clause>, political experts said": a modifier or two between the comma and the speaker's head.
@@ -438,7 +498,10 @@ class Finder:
                 return None  # "TASS reported, citing the Defence Ministry": a relay's source, not a statement
             clause_start, pattern, confidence = after, "verb-object", 0.6 if kind == "verb" else 0.8
             end = stop.start() if stop else sent.end
-            return self._clause(speaker, verb, stance, clause_start, end, confidence, pattern, sent, min_words=2)
+            # "praised Putin", "endorsed Sanders": a name alone is an object too; "confirmed Tuesday" is not.
+            named = _NAME_OBJECT.fullmatch(text[clause_start:end].rstrip(" .!?"))
+            words = 1 if named and named.group().lower() not in TIME_WORDS else 2
+            return self._clause(speaker, verb, stance, clause_start, end, confidence, pattern, sent, min_words=words)
         elif (lemma in ZERO_THAT or finding) and not (
             lemma in ZERO_THAT_AFTER_ADVERBIAL and not text[ve:after].strip()
         ):
@@ -497,6 +560,58 @@ class Finder:
             if quote.open_at - pos <= 20:
                 self._add_quote(quote, found, 0.85, "continued-quote", sent)
 
+    def _as_someone_said(self, sent: Span, vs: int, ve: int, verb, stance) -> _Found | None:
+        text = self.text
+        comma = text.find(",", ve, sent.end)
+        if comma == -1:
+            return None
+        passive = re.match(r"\s+by\s+", text[ve:comma])
+        if passive:
+            if not re.fullmatch(r"[Aa]s\s+(?:first\s+|previously\s+)?", text[sent.start : vs]):
+                return None
+            speaker = parse_right(text, ve + passive.end(), comma)
+        else:
+            if text[skip_adverbials(text, ve, comma) : comma].strip():
+                return None  # "As Trump said in March, …" is an aside; "As X said the plan would fail, …" is not
+            speaker = parse_left(text, sent.start + 3, vs)
+            if speaker is None or not re.fullmatch(r"[Aa]s\s+", text[sent.start : speaker.start]):
+                return None
+        if speaker is None:
+            return None
+        quote = _quote_starting_after(self.quotes, comma + 1, text, sent.end)  # "As Milbank puts it, “…”"
+        if quote is not None:
+            return self._add(speaker, verb, stance, quote, None, 0.9, "speaker-then-quote", sent)
+        return self._clause(speaker, verb, stance, comma + 1, sent.end, 0.8, "as-someone-said", sent, min_words=3)
+
+    def _what_called(self, sent: Span, quotes: QuoteIndex, near: int, vs: int, ve: int, verb, stance) -> _Found | None:
+        text = self.text
+        what = _WHAT_SPEAKER.search(text, near, vs)
+        after = _CALLED_QUOTE.match(text, ve, min(sent.end, ve + 40))
+        if what is None or after is None:
+            return None
+        quote = quotes.starting_at(after.end() - 1)
+        speaker = parse_left(text, what.start(1), vs)
+        if quote is None or speaker is None:
+            return None
+        return self._add(speaker, verb, stance, quote, None, 0.8, "what-called", sent)  # 8/9 right on the dev half
+
+    def _headline_says(self, para: Span) -> None:
+        """ "Bellwether County Says Trump Should Win GOP Nomination.": a title-case headline whose verb says it."""
+        text = self.text
+        words = text[para.start : para.end].split()
+        if not 4 <= len(words) <= 20 or sum(w[:1].isupper() or not w[:1].isalpha() for w in words) < 0.8 * len(words):
+            return
+        match = _HEADLINE_SAYS.match(text, para.start, para.end)
+        if match is None:
+            return
+        speaker = parse_left(text, para.start, match.start(2))
+        if speaker is None or speaker.start != para.start or speaker.kind not in {"person", "org"}:
+            return
+        verb = match.group(2).lower()
+        start, end = _strip_span(text, match.start(3), para.end)
+        if len(text[start:end].split()) >= 3:
+            self._add(speaker, verb, STANCE_OF_FORM[verb], None, (start, end), 0.7, "headline", para)
+
     def _named_subject(self, text: str, start: int, end: int) -> SpeakerPhrase | None:
         subject = sentence_subject(text, start, end)
         if subject is None or (" " not in subject.text and subject.text not in self.memory.name_words):
@@ -540,6 +655,8 @@ class Finder:
         if resolved is None:
             return None  # "it", "I", "we" with nobody to point back to
         mention = speaker.text if resolved is not speaker else ""
+        if not mention and self.inherited is not None and resolved is self.inherited.speaker:
+            mention = self.inherited.mention
         if mention:
             confidence *= 0.85
         if resolved.kind == "group":
@@ -552,9 +669,14 @@ class Finder:
         return found
 
     def _add_quote(self, quote: Quote, source: _Found, confidence: float, pattern: str, sent: Span) -> None:
+        if source.pattern == "what-called":
+            return  # a phrase someone called something lends its speaker to no later quote
         start, end = quote.start, _trim_end(self.text, quote.start, quote.end)
         if end > start:
-            found = _Found(source.speaker, "", source.verb, source.stance, start, end, True, confidence, pattern, sent)
+            mention = source.mention if pattern == "intro-colon" else ""  # "She told her audience:" names her "she"
+            found = _Found(
+                source.speaker, mention, source.verb, source.stance, start, end, True, confidence, pattern, sent
+            )
             if pattern in CONTINUATIONS and source.quote:
                 found.parent = source.parent or source
             self.found.append(found)
@@ -563,4 +685,5 @@ class Finder:
         resolved = self.memory.resolve(speaker)
         if resolved is None:
             return None
-        return _Found(resolved, "", verb, stance, 0, 0, True, 0.85, "intro", sent)
+        mention = speaker.text if resolved is not speaker else ""
+        return _Found(resolved, mention, verb, stance, 0, 0, True, 0.85, "intro", sent)

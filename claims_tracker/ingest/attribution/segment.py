@@ -70,7 +70,14 @@ def find_quotes(text: str, para: Span) -> list[Quote]:
         ch = text[i]
         prev = text[i - 1] if i > para.start else " "
         nxt = text[i + 1] if i + 1 < para.end else " "
-        can_close = not prev.isspace() and (nxt in _AFTER_CLOSE or nxt in QUOTE_CHARS or i + 1 >= para.end)
+        # "… harvest its brain,' " said X", "… that advice, ” he said": a space may part the closing mark from an
+        # inner quote's or from the quote's last comma.
+        inner_closed = prev.isspace() and i - 2 >= para.start and text[i - 2] in SINGLE_CLOSE + ",.!?"
+        # "… and paranoia,”Clinton said": a space missing after the closing mark that follows a comma or a stop.
+        glued = prev in ",.!?" and nxt.isalpha() and ch in DOUBLE_CLOSE
+        can_close = (not prev.isspace() or inner_closed) and (
+            nxt in _AFTER_CLOSE or nxt in QUOTE_CHARS or i + 1 >= para.end or glued
+        )
         can_open = (prev in _BEFORE_OPEN or prev in QUOTE_CHARS or i == para.start) and not nxt.isspace()
         if opened is not None:
             closes = ch in (SINGLE_CLOSE if single else DOUBLE_CLOSE)

@@ -28,7 +28,7 @@ _CAPITALISED_FUNCTION = frozenset(
     given others every each such nor except""".split()
 )
 _AUXILIARIES = frozenset(
-    """has have had also later earlier previously repeatedly again would will did does do then has've already
+    """has have had also long later earlier previously repeatedly again would will did does do then has've already
     once first further separately subsequently initially finally quickly immediately publicly privately
     reportedly allegedly apparently himself herself itself themselves had've has also now still never ever even
     often always usually""".split()
@@ -56,9 +56,15 @@ _PP_WORDS = frozenset(
     channel account website blog letter email phone meeting session hearing visit trip appearance
     broadcast podcast newspaper online sunday monday tuesday wednesday thursday friday saturday january
     february march april may june july august september october november december separate joint
-    brief recent written televised video-link""".split()
+    brief recent written televised video-link court files filing filings papers documents records""".split()
 )
-_PREPS_AFTER_VERB = frozenset({"on", "in", "at", "via", "during", "through", "over", "after", "before", "from"})
+_PREPS_AFTER_VERB = frozenset({"on", "in", "at", "via", "during", "through", "over", "after", "before", "from", "to"})
+# "told a Senate panel", "told the House committee": the listeners' noun after a name is still the listener.
+_TITLE_ABBREVIATIONS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "St", "Jr", "Sr", "Prof", "Lt"})
+_TELL_TAILS = frozenset(
+    """panel committee subcommittee hearing audience crowd reporters newspaper station radio magazine network
+    affiliate program show website podcast conference""".split()
+)
 _SINGLE_ADVERBS = frozenset(
     """also again previously repeatedly publicly privately separately later earlier then too recently yesterday
     today tonight now once firmly flatly openly categorically strongly angrily bluntly simply late early
@@ -96,7 +102,10 @@ def tokens(text: str, start: int, end: int, limit: int | None = None) -> list[tu
 
 
 def skip_auxiliaries_left(text: str, floor: int, pos: int) -> int:
-    """Move left over "has", "had also", "finally" between a subject and its verb."""
+    """Move left over "has", "had also", "finally", "at the time", "on Tuesday" between a subject and its verb."""
+    phrase = _ADVERBIAL_LEFT.search(text, max(floor, pos - 40), pos)
+    if phrase is not None:
+        pos = phrase.start()
     toks = tokens(text, floor, pos)
     while toks:
         s, _e, word = toks[-1]
@@ -109,6 +118,16 @@ def skip_auxiliaries_left(text: str, floor: int, pos: int) -> int:
     return pos
 
 
+_ADVERBIAL_LEFT = re.compile(
+    r"\s(?:at\s+the\s+time|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|in\s+(?:a|an|his|her|its|their)"
+    r"\s+(?:statement|interview|speech|letter|tweet|email|post))\s*$"
+)
+_NUMBER_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+_QUANTIFIER = re.compile(
+    r"(?:[;,—]\s*|\b(?:and|but|while|though)\s+)?((?:[Mm]ost|[Ss]ome|[Mm]any|[Bb]oth|[Ss]everal|[Oo]thers|[Nn]early\s+half"
+    r"|(?:[Nn]early\s+|[Aa]bout\s+|[Aa]lmost\s+)?(?:[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine)"
+    r"\s+(?:in|out\s+of)\s+" + _NUMBER_WORD + r")(?:\s+of\s+(?:them|those))?)\s*$"
+)
 _FAMILIAR = re.compile(
     r"(?:\b[\w-]+\s+){0,3}(?:people|persons?|sources?|officials?|diplomats?|insiders?)\s+(?:familiar\s+with|close\s+to"
     r"|briefed\s+on|with\s+(?:direct\s+)?knowledge\s+of|involved\s+in|aware\s+of)\s+(?:the\s+|their\s+|his\s+|her\s+)?"
@@ -128,6 +147,11 @@ def parse_left(text: str, floor: int, pos: int) -> SpeakerPhrase | None:
     party = _PARTY_STATE.search(text, floor, pos)
     if party is not None:  # "Sen. Claire McCaskill (D-Mo.) said": party and state are not the name
         pos = party.start()
+    quantity = _QUANTIFIER.search(text, floor, pos)
+    # "most said", "Some say", "two in three said": a share of people named before. At the clause's start only:
+    # after a separator the regex read, or with nothing before it in the sentence.
+    if quantity is not None and (quantity.start() < quantity.start(1) or not text[floor : quantity.start(1)].strip()):
+        return SpeakerPhrase(quantity.start(1), quantity.end(1), quantity.group(1), "group")
     familiar = _FAMILIAR.search(text, floor, pos)
     if familiar is not None:  # "two people familiar with the matter said"
         start = familiar.start() + len(familiar.group()) - len(familiar.group().lstrip())
@@ -353,10 +377,25 @@ def skip_adverbials(text: str, pos: int, end: int, *, lemma: str = "") -> int:
         while j < len(toks) and j - i < 5:
             if toks[j][2][:1].isupper():
                 named = True
+            elif named and toks[j][2] in _TELL_TAILS:
+                pass
             elif named or toks[j][2].lower() not in _TELL_OBJECTS:
                 break
             j += 1
         i = j
+    if lemma in {"say", "add", "write"} and i < len(toks) and toks[i][2].lower() in {"of", "about"}:
+        # "said of the episode, “…”", "said of the swirl of activities.": what was said follows the comma, or
+        # came before.
+        j = next(
+            (
+                k
+                for k in range(i + 1, min(len(toks), i + 10))
+                if toks[k][2] in {",", ":", ";"} or toks[k][2] == "." and toks[k - 1][2] not in _TITLE_ABBREVIATIONS
+            ),
+            None,
+        )
+        if j is not None:
+            i = j
     while i < len(toks):
         low = toks[i][2].lower()
         if low in _SINGLE_ADVERBS or low in {"this", "last", "earlier"} and i + 1 < len(toks):
