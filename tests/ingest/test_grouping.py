@@ -105,3 +105,34 @@ class TestCandidatesGroup:
         _candidate("Russian forces control the mining town of Soledar", claimant=mod, article=article)
         assert candidates_group(article.pk) == 1
         assert CandidateGroup.objects.get().members.filter(article=article).count() == 1
+
+    def test_many_candidates_of_a_report_are_grouped_in_the_same_few_queries(self, django_assert_num_queries):
+        mod, malyar = ClaimantFactory(), ClaimantFactory()
+        grouped_peer = _candidate(MOD, claimant=mod)
+        candidates_group(_candidate(MOD_AGAIN, claimant=mod).article_id)  # a group of two already
+        grouped_peer.refresh_from_db()
+        lone_peer = _candidate("The battles continued in Soledar through the night", claimant=malyar)
+        named_peer = _candidate("Wagner units took the salt mines", speaker="Yevgeny Prigozhin")
+        article = ArticleFactory()
+        joining = [
+            _candidate("Russian forces control the mining town of Soledar", claimant=mod, article=article),
+            _candidate("The battles continue in Soledar through the night", claimant=malyar, article=article),
+            _candidate("Wagner units have taken the salt mines", speaker="Yevgeny Prigozhin", article=article),
+            _candidate("Wagner units took the salt mines, all of them", speaker="Yevgeny Prigozhin", article=article),
+            _candidate("Exports of grain rose in March", claimant=mod, article=article),  # nobody said it before
+        ]
+        # Read its own and the peers; in a savepoint: lock the peers, read which of their groups have this
+        # report's member, start the two groups, put the peers in them, put the candidates in theirs.
+        with django_assert_num_queries(9):
+            assert candidates_group(article.pk) == 3
+        got = {c.pk: c.group_id for c in Candidate.objects.filter(article=article)}
+        lone_peer.refresh_from_db()
+        named_peer.refresh_from_db()
+        assert got[joining[0].pk] == grouped_peer.group_id
+        assert got[joining[1].pk] == lone_peer.group_id is not None
+        # Two of the report's candidates restate one peer: one report, one member of the group.
+        assert named_peer.group_id is not None
+        assert sorted([got[joining[2].pk], got[joining[3].pk]], key=lambda g: g is None) == [named_peer.group_id, None]
+        assert got[joining[4].pk] is None
+        assert CandidateGroup.objects.count() == 3
+        assert CandidateGroup.objects.get(pk=named_peer.group_id).speaker_key == "yevgeny prigozhin"
