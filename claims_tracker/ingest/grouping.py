@@ -158,16 +158,21 @@ def candidates_group(article_id: int, likely: dict[int, int] | None = None) -> i
 
 @transaction.atomic
 def _join(article_id: int, chosen: list[tuple[int, int]]) -> int:
-    """Put each chosen candidate in its peer's group, starting one for a peer that has none; a group takes one
-    candidate per report. Locks the peers (in id order, so two articles grouped at once never wait on each
-    other in a cycle): two articles grouped at once on one peer end in one group. Returns how many joined."""
-    peers = {
-        p.pk: p
-        for p in Candidate.objects.select_for_update()
-        .filter(pk__in={peer for _c, peer in chosen}, kept_apart=False)
+    """Put each chosen candidate (id) in its peer's (id) group, starting one for a peer that has none; a group
+    takes one candidate per report. Returns how many joined.
+
+    Locks the candidates and their peers in one statement, in id order: two reports grouped at once on one peer
+    end in one group (the second waits, then sees the group the first started), and two reports that restate
+    each other, grouped at once, never wait on each other in a cycle (the second finds its candidate grouped)."""
+    locked = {
+        c.pk: c
+        for c in Candidate.objects.select_for_update()
+        .filter(pk__in={pk for pair in chosen for pk in pair}, kept_apart=False)
         .order_by("pk")
         .only("pk", "statement", "quote", "sentence", "claimant_id", "speaker_text", "group_id")
     }
+    chosen = [(c, p) for c, p in chosen if c in locked and locked[c].group_id is None and p in locked]
+    peers = {p: locked[p] for _c, p in chosen}
     # A group that has this report's member already takes no other (groups started here have none).
     existing = {p.group_id for p in peers.values()} - {None}
     taken = set(
@@ -175,7 +180,7 @@ def _join(article_id: int, chosen: list[tuple[int, int]]) -> int:
         if existing
         else ()
     )
-    joining = [(c, peers[p]) for c, p in chosen if p in peers and peers[p].group_id not in taken]
+    joining = [(c, peers[p]) for c, p in chosen if peers[p].group_id not in taken]
     starting = list({peer.pk: peer for _c, peer in joining if peer.group_id is None}.values())
     if starting:
         groups = CandidateGroup.objects.bulk_create(
@@ -188,19 +193,19 @@ def _join(article_id: int, chosen: list[tuple[int, int]]) -> int:
         )
         for peer, group in zip(starting, groups, strict=True):
             peer.group_id = group.pk
-        _set_groups({p.pk: p.group_id for p in starting}, Candidate.objects.all())
+        _set_groups({p.pk: p.group_id for p in starting})
     wanted = {}
     for candidate_id, peer in joining:
         if peer.group_id not in taken:  # two of this report's candidates chose one group: the first joins it
             taken.add(peer.group_id)
             wanted[candidate_id] = peer.group_id
-    return _set_groups(wanted, Candidate.objects.filter(group__isnull=True, kept_apart=False))
+    return _set_groups(wanted)
 
 
-def _set_groups(groups: dict[int, int], candidates) -> int:
-    """One UPDATE: each candidate (id) among `candidates` into its group (id)."""
+def _set_groups(groups: dict[int, int]) -> int:
+    """One UPDATE: each candidate (id) into its group (id)."""
     if not groups:
         return 0
-    return candidates.filter(pk__in=groups).update(
+    return Candidate.objects.filter(pk__in=groups).update(
         group_id=Case(*(When(pk=pk, then=Value(group)) for pk, group in groups.items()))
     )
