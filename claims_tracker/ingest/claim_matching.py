@@ -6,13 +6,14 @@ text, a small pool from indexes, a UNION of LIMITed reads: the claims of the spe
 organisation, the claims the speaker is already quoted on, and the best-ranked full-text matches (statement
 A, names and quotes B) of the text's rarer words, alone or in pairs (so that few index entries are read, at
 any number of claims); and it scores each pool: trigram similarity (pg_trgm), quote overlap with each
-claim's appearances. The third reads the claims scored with their claimants and unaccented lexemes; Python
-adds the fixed formula below. The second is raw SQL: one statement over a list of texts, each with its own
-pool, is more than the ORM can say (one ORM query per text cost more than PostgreSQL's work).
+claim's appearances, the claim's unaccented lexemes. The third reads the claims scored, with their
+claimants; Python adds the fixed formula below. The second is raw SQL: one statement over a list of texts,
+each with its own pool, is more than the ORM can say (an ORM query per text cost more than PostgreSQL's work).
 
 The score is a fixed weighted sum of parts in 0..1, never normalised per candidate, so a threshold means the
 same thing for every candidate: at or above LIKELY a claim is very probably the one restated. (Words are
-weighed by their rarity in PostgreSQL's statistics, which move only as the claims do.)
+weighed by their rarity in PostgreSQL's statistics, which move only as the claims do.) One module of a little
+over 300 lines: the pools, their SQL and the formula are one matcher, read and changed together.
 """
 
 from __future__ import annotations
@@ -24,10 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from itertools import combinations
 
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import CharField, F, Func
 
 from claims_tracker.claims.models import Claim
 from claims_tracker.claims.selectors import claim_word_statistics
@@ -187,7 +185,8 @@ SELECT pool.n, c.id,
                         CASE WHEN p.long_quote THEN word_similarity(p.quote, a.quote) END) AS o
         FROM claims_appearance a WHERE a.claim_id = c.id AND a.quote <> '' ORDER BY o DESC LIMIT 1
     ), 0.0),
-    EXISTS (SELECT FROM claims_appearance a WHERE a.claim_id = c.id AND a.speaker_id = p.claimant_id)
+    EXISTS (SELECT FROM claims_appearance a WHERE a.claim_id = c.id AND a.speaker_id = p.claimant_id),
+    tsvector_to_array(to_tsvector('english', unaccent(c.text)))
 FROM pool JOIN probe p ON p.n = pool.n JOIN claims_claim c ON c.id = pool.id
 WHERE c.id <> ALL(%s::bigint[])
 """
@@ -209,15 +208,6 @@ def _pool(n: int, people: list[int], words: str | None) -> tuple[str, list] | No
     return f"SELECT {n}, id FROM ({' UNION '.join(parts)}) AS pool{n}", params
 
 
-def _lexemes(expression) -> Func:
-    unaccented = Func(expression, function="unaccent", output_field=CharField())
-    return Func(
-        SearchVector(unaccented, config="english"),
-        function="tsvector_to_array",
-        output_field=ArrayField(CharField()),
-    )
-
-
 def claim_matches(probe: Probe, *, exclude: tuple[int, ...] = (), limit: int = LIMIT) -> list[Match]:
     """Existing claims for `probe`, best first, at most `limit`, each scored 0..1 with its reasons."""
     return claim_matches_many([probe], exclude=exclude, limit=limit)[0]
@@ -226,13 +216,6 @@ def claim_matches(probe: Probe, *, exclude: tuple[int, ...] = (), limit: int = L
 def candidates_matches(candidates: Sequence[Candidate], *, limit: int = LIMIT) -> list[list[Match]]:
     """candidate_matches for each candidate, in as many queries as for one."""
     return claim_matches_many([Probe.of(c) for c in candidates], limit=limit)
-
-
-@dataclass(frozen=True)
-class _Scores:
-    text: float
-    quote: float
-    speaker_quoted: bool
 
 
 def claim_matches_many(
@@ -266,20 +249,14 @@ def claim_matches_many(
     with connection.cursor() as cursor:
         cursor.execute(_SCORES.format(pools=" UNION ALL ".join(pools)), [*probe_columns, *params, list(exclude)])
         rows = cursor.fetchall()
-    claims = (
-        Claim.objects.select_related("claimant")
-        .defer("search_vector", "search_document")
-        .annotate(claim_words=_lexemes(F("text")))
-        .in_bulk({row[1] for row in rows})
-    )
+    claims = Claim.objects.select_related("claimant").defer("search_vector", "search_document")
+    claims = claims.in_bulk({row[1] for row in rows})
     weight = _word_weights()
-    for n, claim_id, text, quote, speaker_quoted in rows:
-        if claim_id not in claims:
-            continue  # deleted in between
-        n -= 1  # WITH ORDINALITY counts from 1
-        match = _score(claims[claim_id], probes[n], set(words[n][1]), weight, _Scores(text, quote, speaker_quoted))
-        if match.score >= MIN_SCORE:
-            found[n].append(match)
+    for n, claim_id, *scores in rows:
+        if claim_id in claims:  # not deleted in between
+            match = _score(claims[claim_id], probes[n - 1], set(words[n - 1][1]), weight, *scores)  # n from 1
+            if match.score >= MIN_SCORE:
+                found[n - 1].append(match)
     for matches in found:
         matches.sort(key=lambda m: (-m.score, -m.claim.pk))
         del matches[limit:]
@@ -294,7 +271,17 @@ def _word_weights() -> Callable[[str], float]:
     return lambda word: math.log(1 / share[word]) if share.get(word) else rare
 
 
-def _score(claim: Claim, probe: Probe, probe_words: set[str], weight: Callable[[str], float], scores: _Scores) -> Match:
+def _score(
+    claim: Claim,
+    probe: Probe,
+    probe_words: set[str],
+    weight: Callable[[str], float],
+    text_score: float,
+    quote_score: float,
+    speaker_quoted: bool,
+    claim_words: list[str],
+) -> Match:
+    """The fixed formula, from the statement's parts (see _SCORES)."""
     parts: dict[str, float] = {}
     reasons: list[Reason] = []
     claimant = claim.claimant
@@ -304,14 +291,14 @@ def _score(claim: Claim, probe: Probe, probe_words: set[str], weight: Callable[[
     elif {probe.claimant_id, probe.affiliation_id} & {claimant.pk, claimant.affiliation_id} - {None}:
         parts["claimant"] = SAME_ORGANISATION
         reasons.append(Reason("organisation", f"same organisation: {claimant.name}"))
-    elif scores.speaker_quoted:
+    elif speaker_quoted:
         parts["claimant"] = SPEAKER_QUOTED
         reasons.append(Reason("speaker", "speaker already quoted on this claim"))
-    if scores.quote >= QUOTE_FLOOR:
-        parts["quote"] = scores.quote
-        reasons.append(Reason("quote", f"quote overlap {scores.quote:.0%}"))
-    parts["text"] = scores.text
-    claim_words = set(claim.claim_words)
+    if quote_score >= QUOTE_FLOOR:
+        parts["quote"] = quote_score
+        reasons.append(Reason("quote", f"quote overlap {quote_score:.0%}"))
+    parts["text"] = text_score
+    claim_words = set(claim_words)
     common = sorted(claim_words & probe_words)
     if common:
         # Dice over both texts' words, each weighed by its rarity (inverse document frequency).
