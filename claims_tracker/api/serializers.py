@@ -22,10 +22,6 @@ from claims_tracker.ingest.models import CandidateState
 # Output ----------------------------------------------------------------------------------
 
 
-class UserRefOutput(serializers.Serializer):
-    username = serializers.CharField()
-
-
 class ClaimantRefOutput(serializers.Serializer):
     id = serializers.IntegerField()
     slug = serializers.CharField()

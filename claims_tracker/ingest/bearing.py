@@ -5,7 +5,7 @@ below ("withdrawn" concedes "control"; "the battles continued" disputes "control
 confirms outright and comes from someone else than the claim's claimant.
 
 `article_relate` runs after an article's candidates are stored (tasks.relate_candidates): the candidates'
-matches are read once and serve both this and grouping (ingest.grouping).
+matches are read once, all of them in the same few queries, and serve both this and grouping (ingest.grouping).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from claims_tracker.claims.models import EvidenceStance, Stance
 
 from . import grouping
-from .claim_matching import Match, candidate_matches, names_in
+from .claim_matching import Match, candidates_matches, names_in
 from .models import BearingSuggestion, Candidate, CandidateState
 
 # What a statement says about a place, by its words.
@@ -118,8 +118,7 @@ def article_relate(article_id: int) -> tuple[int, int]:
     )
     likely: dict[int, int] = {}
     suggestions: list[BearingSuggestion] = []
-    for candidate in candidates:
-        matches = candidate_matches(candidate)
+    for candidate, matches in zip(candidates, candidates_matches(candidates), strict=True):
         if matches and matches[0].score >= grouping.SAME_CLAIM:
             likely[candidate.pk] = matches[0].claim.pk
         suggestions += candidate_bearings(candidate, matches)

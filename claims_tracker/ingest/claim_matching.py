@@ -1,39 +1,33 @@
 """Matching a candidate to the existing claims it may restate, ranked, each with its reasons.
 
-Two queries whatever the number of claims. The first asks PostgreSQL for the text's lexemes. The second
-gathers a small pool from indexes, a UNION of LIMITed reads: the claims of the speaker and of its
+Three queries whatever the number of claims, and whatever the number of candidates matched at once (an
+article's, the API's list). The first asks PostgreSQL for the texts' lexemes. The second gathers, for each
+text, a small pool from indexes, a UNION of LIMITed reads: the claims of the speaker and of its
 organisation, the claims the speaker is already quoted on, and the best-ranked full-text matches (statement
 A, names and quotes B) of the text's rarer words, alone or in pairs (so that few index entries are read, at
-any number of claims); then it scores the pool: trigram similarity (pg_trgm), quote overlap with
-each claim's appearances, unaccented lexemes in common. Python adds the fixed formula below.
+any number of claims); and it scores each pool: trigram similarity (pg_trgm), quote overlap with each
+claim's appearances, the claim's unaccented lexemes. The third reads the claims scored, with their
+claimants; Python adds the fixed formula below. The second is raw SQL: one statement over a list of texts,
+each with its own pool, is more than the ORM can say (an ORM query per text cost more than PostgreSQL's work).
 
 The score is a fixed weighted sum of parts in 0..1, never normalised per candidate, so a threshold means the
 same thing for every candidate: at or above LIKELY a claim is very probably the one restated. (Words are
-weighed by their rarity in PostgreSQL's statistics, which move only as the claims do.)
+weighed by their rarity in PostgreSQL's statistics, which move only as the claims do.) One module of a little
+over 300 lines: the pools, their SQL and the formula are one matcher, read and changed together.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from itertools import combinations
 
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    TrigramSimilarity,
-    TrigramWordSimilarity,
-)
 from django.db import connection
-from django.db.models import CharField, Exists, F, FloatField, Func, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest
 
-from claims_tracker.claims.models import Appearance, Claim
+from claims_tracker.claims.models import Claim
 from claims_tracker.claims.selectors import claim_word_statistics
 
 from .models import Candidate
@@ -124,20 +118,21 @@ def names_in(text: str) -> set[str]:
     return found
 
 
-def _probe_words(text: str) -> tuple[list[str], list[str]]:
-    """The text's lexemes as the search index has them (english), and unaccented (for words in common)."""
+def _probe_words(texts: list[str]) -> list[tuple[list[str], list[str]]]:
+    """Each text's lexemes as the search index has them (english), and unaccented (for words in common)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT tsvector_to_array(to_tsvector('english', %s)), "
-            "tsvector_to_array(to_tsvector('english', unaccent(%s)))",
-            [text, text],
+            "SELECT tsvector_to_array(to_tsvector('english', t)),"
+            " tsvector_to_array(to_tsvector('english', unaccent(t)))"
+            " FROM unnest(%s::text[]) WITH ORDINALITY AS probe(t, n) ORDER BY n",
+            [texts],
         )
-        plain, unaccented = cursor.fetchone()
-    return list(plain), list(unaccented)
+        return [(list(plain), list(unaccented)) for plain, unaccented in cursor.fetchall()]
 
 
-def _words_query(words: list[str]) -> SearchQuery | None:
-    """A tsquery for claims holding the text's rarer words: alone when rare enough, else in pairs.
+def _words_query(words: list[str]) -> str | None:
+    """A tsquery (to_tsquery's syntax) for claims holding the text's rarer words: alone when rare enough, else
+    in pairs.
 
     Rarity is PostgreSQL's own statistics (a word they do not list is rare). A word they expect in more
     than WORDS_MAX_ROWS claims is looked up only paired with another such word, and a pair expected in
@@ -157,79 +152,115 @@ def _words_query(words: list[str]) -> SearchQuery | None:
         for a, b in combinations(rare, 2)
         if rows[a] > WORDS_MAX_ROWS and rows[b] > WORDS_MAX_ROWS and share[a] * share[b] * claims <= PAIR_MAX_ROWS
     ]
-    return SearchQuery(" | ".join(terms), config="english", search_type="raw") if terms else None
+    return " | ".join(terms) if terms else None
 
 
-def _pool(probe: Probe, people: list[int], words: list[str]):
-    """Ids of the claims worth scoring, from indexes only: a UNION of small LIMITed reads."""
-    open_claims = Claim.objects.filter(merged_into__isnull=True)
-    parts = []
+# The pool of one probe: ids of the claims worth scoring, from indexes only, a UNION of small LIMITed reads.
+# The claims of the speaker and of its organisation, the claims they are quoted on, and the best-ranked
+# full-text matches among the first RANK_MAX the index gives (words that go together more often than the
+# statistics assume, "Russian" and "forces", cannot make one probe read thousands of rows).
+_BY_PEOPLE = (
+    "(SELECT id FROM claims_claim WHERE merged_into_id IS NULL AND claimant_id = ANY(%s::bigint[])"
+    " ORDER BY claimed_at DESC LIMIT %s)",
+    "(SELECT a.claim_id FROM claims_appearance a JOIN claims_claim c ON c.id = a.claim_id"
+    " WHERE c.merged_into_id IS NULL AND a.speaker_id = ANY(%s::bigint[]) ORDER BY a.id DESC LIMIT %s)",
+)
+_BY_WORDS = (
+    "(SELECT id FROM claims_claim WHERE id IN (SELECT id FROM claims_claim WHERE merged_into_id IS NULL"
+    " AND search_vector @@ to_tsquery('english', %s) ORDER BY claimed_at DESC, id DESC LIMIT %s)"
+    " ORDER BY ts_rank(search_vector, to_tsquery('english', %s)) DESC LIMIT %s)"
+)
+# Every probe's pool scored in one statement: trigram similarity of the texts (pg_trgm), the best overlap of
+# the probe's quote with the claim's appearances, whether the speaker is quoted on the claim. A short quote
+# (under 4 words) is not looked for inside the appearances' quotes: a short phrase is found in any long one.
+_SCORES = """
+WITH probe AS (
+    SELECT * FROM unnest(%s::text[], %s::text[], %s::bool[], %s::bigint[]) WITH ORDINALITY
+        AS p(text, quote, long_quote, claimant_id, n)
+), pool (n, id) AS ({pools})
+SELECT pool.n, c.id,
+    GREATEST(similarity(c.text, p.text), word_similarity(c.text, p.text)),
+    COALESCE((
+        SELECT GREATEST(similarity(a.quote, p.quote), word_similarity(a.quote, p.quote),
+                        CASE WHEN p.long_quote THEN word_similarity(p.quote, a.quote) END) AS o
+        FROM claims_appearance a WHERE a.claim_id = c.id AND a.quote <> '' ORDER BY o DESC LIMIT 1
+    ), 0.0),
+    EXISTS (SELECT FROM claims_appearance a WHERE a.claim_id = c.id AND a.speaker_id = p.claimant_id),
+    tsvector_to_array(to_tsvector('english', unaccent(c.text)))
+FROM pool JOIN probe p ON p.n = pool.n JOIN claims_claim c ON c.id = pool.id
+WHERE c.id <> ALL(%s::bigint[])
+"""
+
+
+def _pool(n: int, people: list[int], words: str | None) -> tuple[str, list] | None:
+    """The SQL and parameters of the n-th probe's pool (counted from 1), or None when nothing can find it a
+    claim (no speaker known, no word rare enough)."""
+    parts, params = [], []
     if people:
-        parts.append(open_claims.filter(claimant_id__in=people).order_by("-claimed_at").values_list("pk")[:POOL])
-        quoted = Appearance.objects.filter(speaker_id__in=people, claim__merged_into__isnull=True)
-        parts.append(quoted.order_by("-id").values_list("claim_id")[:POOL])
-    query = _words_query(words)
-    if query is not None:
-        # Ranked among the first RANK_MAX matches the index gives: words that go together more often than
-        # the statistics assume ("Russian" and "forces") cannot make one candidate read thousands of rows.
-        found = open_claims.filter(search_vector=query).values("pk")[:RANK_MAX]
-        ranked = Claim.objects.filter(pk__in=found).annotate(r=SearchRank(F("search_vector"), query))
-        parts.append(ranked.order_by("-r").values_list("pk")[:POOL])
+        for sql in _BY_PEOPLE:
+            parts.append(sql)
+            params += [people, POOL]
+    if words is not None:
+        parts.append(_BY_WORDS)
+        params += [words, RANK_MAX, words, POOL]
     if not parts:
         return None
-    first, *rest = parts
-    return first.union(*rest) if rest else first
-
-
-def _lexemes(expression) -> Func:
-    unaccented = Func(expression, function="unaccent", output_field=CharField())
-    return Func(
-        SearchVector(unaccented, config="english"),
-        function="tsvector_to_array",
-        output_field=ArrayField(CharField()),
-    )
+    return f"SELECT {n}, id FROM ({' UNION '.join(parts)}) AS pool{n}", params
 
 
 def claim_matches(probe: Probe, *, exclude: tuple[int, ...] = (), limit: int = LIMIT) -> list[Match]:
-    """Existing claims for `probe`, best first, at most `limit`, each scored 0..1 with its reasons. 2 queries
-    (and PostgreSQL's word statistics, read at most every ten minutes per process)."""
-    probe = replace(probe, text=probe.text[:MAX_CHARS], quote=probe.quote[:MAX_CHARS])
-    if not probe.text.strip():
-        return []
-    people = [pk for pk in (probe.claimant_id, probe.affiliation_id) if pk]
-    plain_words, probe_words = _probe_words(f"{probe.text} {probe.quote}")
-    pool = _pool(probe, people, plain_words)
-    if pool is None:
-        return []
-    quote = probe.quote or probe.text
-    quotes = Appearance.objects.filter(claim=OuterRef("pk")).exclude(quote="")
-    parts = [TrigramSimilarity("quote", quote), TrigramWordSimilarity(F("quote"), Value(quote))]
-    if len(quote.split()) >= 4:  # a short phrase is found inside any long quote
-        parts.append(TrigramWordSimilarity(Value(quote), F("quote")))
-    overlap = quotes.annotate(o=Greatest(*parts, output_field=FloatField())).order_by("-o").values("o")[:1]
-    claims = (
-        Claim.objects.filter(pk__in=pool)
-        .exclude(pk__in=exclude)
-        .select_related("claimant")
-        .defer("search_vector", "search_document")
-        .annotate(
-            text_score=Greatest(
-                TrigramSimilarity("text", probe.text),
-                TrigramWordSimilarity(F("text"), Value(probe.text)),
-                output_field=FloatField(),
-            ),
-            quote_score=Coalesce(Subquery(overlap, output_field=FloatField()), 0.0),
-            speaker_quoted=Exists(Appearance.objects.filter(claim=OuterRef("pk"), speaker_id=probe.claimant_id))
-            if probe.claimant_id
-            else Value(False),
-            claim_words=_lexemes(F("text")),
-        )
-    )
+    """Existing claims for `probe`, best first, at most `limit`, each scored 0..1 with its reasons."""
+    return claim_matches_many([probe], exclude=exclude, limit=limit)[0]
+
+
+def candidates_matches(candidates: Sequence[Candidate], *, limit: int = LIMIT) -> list[list[Match]]:
+    """candidate_matches for each candidate, in as many queries as for one."""
+    return claim_matches_many([Probe.of(c) for c in candidates], limit=limit)
+
+
+def claim_matches_many(
+    probes: Sequence[Probe], *, exclude: tuple[int, ...] = (), limit: int = LIMIT
+) -> list[list[Match]]:
+    """claim_matches for each probe, in three queries at most whatever their number: the texts' lexemes,
+    every pool with its scores, the claims scored (and PostgreSQL's word statistics, read at most every ten
+    minutes per process). Each probe's matches are the same as alone: the pools and scores are per probe."""
+    probes = [replace(p, text=p.text[:MAX_CHARS], quote=p.quote[:MAX_CHARS]) for p in probes]
+    found: list[list[Match]] = [[] for _ in probes]
+    live = [n for n, p in enumerate(probes) if p.text.strip()]
+    if not live:
+        return found
+    words = dict(zip(live, _probe_words([f"{probes[n].text} {probes[n].quote}" for n in live]), strict=True))
+    pools, params = [], []
+    for n in live:
+        probe = probes[n]
+        pool = _pool(n + 1, [pk for pk in (probe.claimant_id, probe.affiliation_id) if pk], _words_query(words[n][0]))
+        if pool is not None:
+            pools.append(pool[0])
+            params += pool[1]
+    if not pools:
+        return found
+    quotes = [p.quote or p.text for p in probes]
+    probe_columns = [
+        [p.text for p in probes],
+        quotes,
+        [len(q.split()) >= 4 for q in quotes],
+        [p.claimant_id for p in probes],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_SCORES.format(pools=" UNION ALL ".join(pools)), [*probe_columns, *params, list(exclude)])
+        rows = cursor.fetchall()
+    claims = Claim.objects.select_related("claimant").defer("search_vector", "search_document")
+    claims = claims.in_bulk({row[1] for row in rows})
     weight = _word_weights()
-    matches = [_score(claim, probe, set(probe_words), weight) for claim in claims]
-    matches = [m for m in matches if m.score >= MIN_SCORE]
-    matches.sort(key=lambda m: (-m.score, -m.claim.pk))
-    return matches[:limit]
+    for n, claim_id, *scores in rows:
+        if claim_id in claims:  # not deleted in between
+            match = _score(claims[claim_id], probes[n - 1], set(words[n - 1][1]), weight, *scores)  # n from 1
+            if match.score >= MIN_SCORE:
+                found[n - 1].append(match)
+    for matches in found:
+        matches.sort(key=lambda m: (-m.score, -m.claim.pk))
+        del matches[limit:]
+    return found
 
 
 def _word_weights() -> Callable[[str], float]:
@@ -240,7 +271,17 @@ def _word_weights() -> Callable[[str], float]:
     return lambda word: math.log(1 / share[word]) if share.get(word) else rare
 
 
-def _score(claim: Claim, probe: Probe, probe_words: set[str], weight: Callable[[str], float]) -> Match:
+def _score(
+    claim: Claim,
+    probe: Probe,
+    probe_words: set[str],
+    weight: Callable[[str], float],
+    text_score: float,
+    quote_score: float,
+    speaker_quoted: bool,
+    claim_words: list[str],
+) -> Match:
+    """The fixed formula, from the statement's parts (see _SCORES)."""
     parts: dict[str, float] = {}
     reasons: list[Reason] = []
     claimant = claim.claimant
@@ -250,14 +291,14 @@ def _score(claim: Claim, probe: Probe, probe_words: set[str], weight: Callable[[
     elif {probe.claimant_id, probe.affiliation_id} & {claimant.pk, claimant.affiliation_id} - {None}:
         parts["claimant"] = SAME_ORGANISATION
         reasons.append(Reason("organisation", f"same organisation: {claimant.name}"))
-    elif claim.speaker_quoted:
+    elif speaker_quoted:
         parts["claimant"] = SPEAKER_QUOTED
         reasons.append(Reason("speaker", "speaker already quoted on this claim"))
-    if claim.quote_score >= QUOTE_FLOOR:
-        parts["quote"] = claim.quote_score
-        reasons.append(Reason("quote", f"quote overlap {claim.quote_score:.0%}"))
-    parts["text"] = claim.text_score
-    claim_words = set(claim.claim_words)
+    if quote_score >= QUOTE_FLOOR:
+        parts["quote"] = quote_score
+        reasons.append(Reason("quote", f"quote overlap {quote_score:.0%}"))
+    parts["text"] = text_score
+    claim_words = set(claim_words)
     common = sorted(claim_words & probe_words)
     if common:
         # Dice over both texts' words, each weighed by its rarity (inverse document frequency).

@@ -13,7 +13,7 @@ of 0.95 or more there (`bench/eval_matching.py --sweep` prints the grid).
 
 Run after an article's candidates are stored, in a task of its own (tasks.relate_candidates, ids in), so the
 pipeline's per-article query budget is untouched: one read of the article's new candidates, one read of the
-same speakers' recent candidates elsewhere, then a write per candidate grouped.
+same speakers' recent candidates elsewhere, then a few writes for all of the article's candidates grouped.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from claims_tracker.lib.text import normalize_name
@@ -124,9 +124,9 @@ def candidates_group(article_id: int, likely: dict[int, int] | None = None) -> i
     for candidate in own:
         candidate.likely_claim_id = likely.get(candidate.pk)
     if likely:
-        for claim_id in set(likely.values()):
-            ids = [pk for pk, c in likely.items() if c == claim_id]
-            Candidate.objects.filter(pk__in=ids, likely_claim__isnull=True).update(likely_claim_id=claim_id)
+        Candidate.objects.filter(pk__in=likely, likely_claim__isnull=True).update(
+            likely_claim_id=Case(*(When(pk=pk, then=Value(claim)) for pk, claim in likely.items()))
+        )
     keyed = [(c, speaker_key(c)) for c in own]
     keyed = [(c, key) for c, key in keyed if key is not None]
     if not keyed:
@@ -154,7 +154,7 @@ def candidates_group(article_id: int, likely: dict[int, int] | None = None) -> i
             "likely_claim_id",
         )[:PEERS_MAX]
     )
-    grouped = 0
+    chosen = []
     for candidate, key in keyed:
         text = candidate_text(candidate)
         scored = [
@@ -164,32 +164,62 @@ def candidates_group(article_id: int, likely: dict[int, int] | None = None) -> i
             and same_speaker(key, peer_key, candidate.likely_claim_id, p.likely_claim_id)
             and same_statement(text, candidate.likely_claim_id, candidate_text(p), p.likely_claim_id)
         ]
-        if not scored:
-            continue
-        _score, best = max(scored, key=lambda sp: (sp[0], sp[1].group_id is not None, -sp[1].pk))
-        if _join(candidate, best):
-            grouped += 1
-    return grouped
+        if scored:
+            _score, best = max(scored, key=lambda sp: (sp[0], sp[1].group_id is not None, -sp[1].pk))
+            chosen.append((candidate.pk, best.pk))
+    return _join(article_id, chosen) if chosen else 0
 
 
 @transaction.atomic
-def _join(candidate: Candidate, peer: Candidate) -> bool:
-    """Put `candidate` in `peer`'s group, starting one if `peer` has none. Locks the peer: two articles grouped
-    at once on one peer end in one group."""
-    peer = Candidate.objects.select_for_update().filter(pk=peer.pk, kept_apart=False).first()
-    if peer is None:
-        return False
-    group_id = peer.group_id
-    if group_id is None:
-        group = CandidateGroup.objects.create(
-            claimant_id=peer.claimant_id,
-            speaker_key="" if peer.claimant_id else normalize_name(peer.speaker_text or ""),
-            statement=candidate_text(peer),
+def _join(article_id: int, chosen: list[tuple[int, int]]) -> int:
+    """Put each chosen candidate (id) in its peer's (id) group, starting one for a peer that has none; a group
+    takes one candidate per report. Returns how many joined.
+
+    Locks the candidates and their peers in one statement, in id order: two reports grouped at once on one peer
+    end in one group (the second waits, then sees the group the first started), and two reports that restate
+    each other, grouped at once, never wait on each other in a cycle (the second finds its candidate grouped)."""
+    locked = {
+        c.pk: c
+        for c in Candidate.objects.select_for_update()
+        .filter(pk__in={pk for pair in chosen for pk in pair}, kept_apart=False)
+        .order_by("pk")
+        .only("pk", "statement", "quote", "sentence", "claimant_id", "speaker_text", "group_id")
+    }
+    chosen = [(c, p) for c, p in chosen if c in locked and locked[c].group_id is None and p in locked]
+    peers = {p: locked[p] for _c, p in chosen}
+    # A group that has this report's member already takes no other (groups started here have none).
+    existing = {p.group_id for p in peers.values()} - {None}
+    taken = set(
+        Candidate.objects.filter(group_id__in=existing, article_id=article_id).values_list("group_id", flat=True)
+        if existing
+        else ()
+    )
+    joining = [(c, peers[p]) for c, p in chosen if peers[p].group_id not in taken]
+    starting = list({peer.pk: peer for _c, peer in joining if peer.group_id is None}.values())
+    if starting:
+        groups = CandidateGroup.objects.bulk_create(
+            CandidateGroup(
+                claimant_id=p.claimant_id,
+                speaker_key="" if p.claimant_id else normalize_name(p.speaker_text or ""),
+                statement=candidate_text(p),
+            )
+            for p in starting
         )
-        Candidate.objects.filter(pk=peer.pk).update(group=group)
-        group_id = group.pk
-    elif Candidate.objects.filter(group_id=group_id, article_id=candidate.article_id).exists():
-        return False  # one statement per report in a group: the article already has its member
-    return bool(
-        Candidate.objects.filter(pk=candidate.pk, group__isnull=True, kept_apart=False).update(group_id=group_id)
+        for peer, group in zip(starting, groups, strict=True):
+            peer.group_id = group.pk
+        _set_groups({p.pk: p.group_id for p in starting})
+    wanted = {}
+    for candidate_id, peer in joining:
+        if peer.group_id not in taken:  # two of this report's candidates chose one group: the first joins it
+            taken.add(peer.group_id)
+            wanted[candidate_id] = peer.group_id
+    return _set_groups(wanted)
+
+
+def _set_groups(groups: dict[int, int]) -> int:
+    """One UPDATE: each candidate (id) into its group (id)."""
+    if not groups:
+        return 0
+    return Candidate.objects.filter(pk__in=groups).update(
+        group_id=Case(*(When(pk=pk, then=Value(group)) for pk, group in groups.items()))
     )

@@ -72,10 +72,6 @@ class Feed(models.Model):
         return self.title or self.url
 
     @property
-    def is_failing(self) -> bool:
-        return self.consecutive_failures > 0
-
-    @property
     def not_modified_share(self) -> int:
         """Per cent of polls answered 304 Not Modified."""
         return round(100 * self.not_modified_count / self.poll_count) if self.poll_count else 0

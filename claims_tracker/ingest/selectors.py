@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from claims_tracker.claims.models import IngestState
-
 from .models import Feed, FeedEntry, FeedStatus
 
 
@@ -38,7 +36,3 @@ def feed_health(feed: Feed) -> tuple[str, str]:
     if not feed.last_status:
         return "new", "Not polled yet"
     return "done", "Healthy"
-
-
-def article_state_label(state: str) -> str:
-    return IngestState(state).label if state in IngestState.values else state

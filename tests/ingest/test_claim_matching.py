@@ -1,4 +1,5 @@
-"""Matching a candidate to existing claims: a fixed 0..1 score with reasons, one query, hostile text refused nothing."""
+"""Matching a candidate to existing claims: a fixed 0..1 score with reasons, three queries for any number of
+candidates, hostile text refused nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ import pytest
 from django.utils import timezone
 
 from claims_tracker.claims import services as claim_services
-from claims_tracker.ingest.claim_matching import LIKELY, MIN_SCORE, Probe, claim_matches, names_in
+from claims_tracker.ingest.claim_matching import (
+    LIKELY,
+    MIN_SCORE,
+    Probe,
+    claim_matches,
+    claim_matches_many,
+    names_in,
+)
 from tests.factories import ArticleFactory, ClaimantFactory, ClaimFactory
 
 
@@ -47,12 +55,54 @@ class TestClaimMatches:
         assert any(label.startswith("words in common: ") and "control" in label for label in labels)
         assert all(m.claim.text != distractors[0].text for m in matches)  # nothing shared: not shown
 
-    def test_it_reads_in_two_queries(self, ministry, control, distractors, django_assert_num_queries):
+    def test_it_reads_in_three_queries(self, ministry, control, distractors, django_assert_num_queries):
         probe = Probe(text="Russia now controls the mining town of Soledar", claimant_id=ministry.pk)
         claim_matches(probe)  # PostgreSQL's word statistics, read once per process every ten minutes
-        with django_assert_num_queries(2):  # the text's lexemes; the pool and its scores
+        with django_assert_num_queries(3):  # the text's lexemes; the pool and its scores; the claims scored
             matches = claim_matches(probe)
         assert [m.claim.claimant.name for m in matches][:1] == ["Russian Defence Ministry"]  # joined, no query
+
+    def test_many_probes_read_in_the_same_three_queries_with_the_same_matches(
+        self, ministry, spokesman, control, distractors, django_assert_num_queries
+    ):
+        article = ArticleFactory()
+        claim_services.appearance_add(
+            claim=control, article=article, speaker=spokesman, stance="asserts", quote="the battles continued"
+        )
+        probes = [
+            Probe(text="Russia now controls the mining town of Soledar", claimant_id=ministry.pk),
+            Probe(text="", quote="nothing to match"),  # no text: no matches, no work
+            Probe(text="Moscow says the salt-mining Soledar area is under its control now"),
+            Probe(
+                text="the liberation of the city of Soledar was completed",
+                quote="the battles continued in Soledar",
+                claimant_id=spokesman.pk,
+                affiliation_id=spokesman.affiliation_id,
+                when=control.claimed_at,
+            ),
+            Probe(text="Wheat exports from Odesa rose", quote="exports rose", when=timezone.now()),
+            Probe(text="zzz qqq"),  # words no claim has: nothing pooled
+            Probe(text="Only about 500 residents remain in Soledar.", claimant_id=spokesman.pk),
+            Probe(text="Russia now controls the mining town of Soledar", claimant_id=ministry.pk),  # twice
+        ]
+        alone = [claim_matches(p, limit=10) for p in probes]
+        with django_assert_num_queries(3):
+            together = claim_matches_many(probes, limit=10)
+
+        def shown(matches):
+            return [(m.claim.pk, m.score, m.reasons) for m in matches]
+
+        assert [shown(m) for m in together] == [shown(m) for m in alone]
+        assert together[1] == [] and together[5] == []
+        assert together[0][0].claim == control and together[3][0].claim == control
+        # Each probe is scored on its own: the quote and the speaker count only where they were given.
+        assert {r.code for r in together[3][0].reasons} >= {"organisation", "quote", "date"}
+        assert "quote" not in {r.code for r in together[0][0].reasons}
+        assert together[4][0].claim == distractors[0]
+
+    def test_probes_with_nothing_to_match_cost_no_query(self, control, django_assert_num_queries):
+        with django_assert_num_queries(0):
+            assert claim_matches_many([Probe(text=""), Probe(text="  ", quote="a quote")]) == [[], []]
 
     def test_it_finds_a_claim_by_two_rare_words_without_the_claimant(self, control, distractors):
         first = claim_matches(Probe(text="Moscow says the salt-mining Soledar area is under its control now"))[0]

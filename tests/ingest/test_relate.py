@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from claims_tracker.claims.models import EvidenceStance
+from claims_tracker.claims.selectors import claim_word_statistics
 from claims_tracker.ingest import tasks
 from claims_tracker.ingest.bearing import article_relate
+from claims_tracker.ingest.claim_matching import candidate_matches, candidates_matches
 from claims_tracker.ingest.models import BearingSuggestion, Candidate, CandidateGroup
 from tests.ingest.relate_fixtures import demo_claim, member, reports  # noqa: F401 - fixture
 
@@ -98,3 +100,44 @@ class TestSpeakersNamedAnotherWay:
         malyar.refresh_from_db()
         mod.refresh_from_db()
         assert malyar.group_id is None or malyar.group_id != mod.group_id
+
+
+class TestArticleRelateCostTests:
+    def test_the_candidates_matched_at_once_match_as_each_alone(self, reports):  # noqa: F811
+        candidates = list(
+            Candidate.objects.filter(article__in=reports.values()).select_related("claimant", "article").order_by("pk")
+        )
+        together = candidates_matches(candidates)
+        alone = [candidate_matches(c) for c in candidates]
+
+        def shown(matches):
+            return [(m.claim.pk, m.score, m.reasons) for m in matches]
+
+        assert [shown(m) for m in together] == [shown(m) for m in alone]
+        # Not a comparison of empty lists: most candidates have matches, for many reasons.
+        assert sum(1 for m in alone if m) >= len(candidates) // 2
+        assert {r.code for m in alone for match in m for r in match.reasons} >= {
+            "claimant",
+            "organisation",
+            "words",
+            "places",
+        }
+
+    def test_it_reads_in_a_few_queries_whatever_the_number_of_candidates(
+        self,
+        reports,  # noqa: F811
+        django_assert_max_num_queries,
+    ):
+        assert Candidate.objects.filter(article=reports["nbc"]).count() >= 8
+        assert Candidate.objects.filter(article=reports["later"]).count() == 1
+        claim_word_statistics()  # PostgreSQL's word statistics, read once per process every ten minutes
+        # The candidates; their lexemes, pools and scores, claims; the suggestions known, the new ones; for
+        # grouping its candidates, their likely claims, the peers; then (in a savepoint) lock, read, write.
+        # (The other outlet's candidates are stored already: the first report's restatements are grouped now.)
+        with django_assert_max_num_queries(15) as many:
+            made, grouped = article_relate(reports["nbc"].pk)
+        assert made > 0 and grouped > 0
+        with django_assert_max_num_queries(len(many.captured_queries)) as one:
+            made, grouped = article_relate(reports["later"].pk)
+        assert made > 0 and grouped == 0
+        assert len(one.captured_queries) >= 8  # the same statements as for many, less grouping's writes

@@ -330,9 +330,10 @@ class TestInAWorker:
         spans = list(Candidate.objects.filter(article=article).values_list("start_offset", "end_offset"))
         assert len(spans) >= 8 and len(spans) == len(set(spans))
         # Then relate_candidates, a task of its own that a worker runs apart (here in-process, as tasks are eager
-        # in tests): the new candidates, two matching queries for each, then grouping's two reads (its own
-        # candidates, the same speakers' elsewhere). No claims, so no bearing suggestion to store.
-        assert len(queries) == 8 + 6 + (1 + 2 * len(spans) + 2), [q["sql"][:80] for q in queries.captured_queries]
+        # in tests): the new candidates, then two matching queries for all of them (their lexemes; their pools
+        # and scores), then grouping's two reads (its own candidates, the same speakers' elsewhere). No claims:
+        # none scored to read, no bearing suggestion to store.
+        assert len(queries) == 8 + 6 + (1 + 2 + 2), [q["sql"][:80] for q in queries.captured_queries]
 
     def test_a_redelivered_task_of_a_done_article_is_one_statement_and_no_fetch(
         self, server, allow_private, django_assert_num_queries

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from claims_tracker.claims.models import Claim, Claimant, Story
 from claims_tracker.desk import group_services, services
-from claims_tracker.ingest.claim_matching import candidate_matches
+from claims_tracker.ingest.claim_matching import candidates_matches
 from claims_tracker.ingest.models import Candidate, CandidateGroup, CandidateState
 
 from .. import inputs, serializers, shapes
@@ -42,9 +42,12 @@ def _candidates():
     return Candidate.objects.select_related("claimant", "article").defer("article__text", "article__minhash")
 
 
-def _shape(view: ApiView, candidate: Candidate) -> dict:
-    matches = candidate_matches(candidate) if candidate.state == CandidateState.NEW else []
-    return shapes.candidate(candidate, matches, view.links)
+def _shapes(view: ApiView, candidates) -> list[dict]:
+    """Each candidate with its ranked matches (a triaged one has none), all matched in the same few queries."""
+    candidates = list(candidates)
+    new = [c for c in candidates if c.state == CandidateState.NEW]
+    matches = dict(zip((c.pk for c in new), candidates_matches(new), strict=True))
+    return [shapes.candidate(c, matches.get(c.pk, []), view.links) for c in candidates]
 
 
 class _CandidateApi(ApiView):
@@ -55,7 +58,7 @@ class _CandidateApi(ApiView):
         return get_object_or_404(_candidates(), pk=pk)
 
     def answer(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
-        return Response(_shape(self, self.get_candidate(pk)), status=code)
+        return Response(_shapes(self, [self.get_candidate(pk)])[0], status=code)
 
 
 @extend_schema(
@@ -87,7 +90,7 @@ class CandidateListApi(_CandidateApi):
             rows = qs.order_by("article_id", "start_offset", "id")[:MAX_CANDIDATES]
         else:
             rows = qs.order_by("-created_at", "-id")[:NEWEST]
-        return Response({"results": [_shape(self, c) for c in rows]})
+        return Response({"results": _shapes(self, rows)})
 
 
 @extend_schema(
@@ -155,7 +158,7 @@ class _GroupApi(ApiView):
 
     def answer(self, pk: int) -> Response:
         rows = _candidates().filter(group_id=pk).order_by("article_id", "start_offset", "id")[:MAX_CANDIDATES]
-        return Response({"results": [_shape(self, c) for c in rows]}, status=status.HTTP_201_CREATED)
+        return Response({"results": _shapes(self, rows)}, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(

@@ -139,11 +139,6 @@ def stance_glyph(stance: str) -> str:
     return STANCE_GLYPHS.get(stance, "•")
 
 
-@register.filter
-def status_text(status: str) -> str:
-    return Status(status).label if status in Status.values else (status or "—")
-
-
 @register.simple_tag
 def claim_row(claim) -> str:
     """`{% claim_row claim %}`: one row of a claims list (the list, an outlet's page).

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .lexicon import SPEAKER_WORDS
+from .lexicon import PERSON_PRONOUNS, SPEAKER_WORDS
 from .speakers import ORG_HEADS, SpeakerPhrase
 
-_PERSON_PRONOUNS = frozenset({"he", "she", "i"})
 _GROUP_PRONOUNS = frozenset({"they", "we"})
 MAX_PARAGRAPHS_BACK = 2
 # Singular role nouns that name one person ("the former mayor", "the spokeswoman").
@@ -85,7 +84,7 @@ class Memory:
         """The named speaker a phrase stands for; the phrase itself when it names someone."""
         if phrase.kind == "pronoun":
             word = phrase.text.lower()
-            if word in _PERSON_PRONOUNS:
+            if word in PERSON_PRONOUNS:
                 return self._recent("person", self.last_person)
             if word == "it":
                 return self._recent("org", self.last_org)

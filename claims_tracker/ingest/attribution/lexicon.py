@@ -338,13 +338,3 @@ GENERIC_HEADS = frozenset(
     {"analysts", "experts", "officials", "sources", "residents", "witnesses", "critics", "people", "observers"}
     | {"report", "study", "survey", "poll", "statement", "letter", "researchers", "scientists", "authorities"}
 )
-# Adverbials that sit between a verb and what was said ("said on Friday that", "wrote on Telegram").
-ADVERBIAL_RE = re.compile(
-    r"(?:\s*,?\s*(?:"
-    r"(?:on|in|at|during|via|through|over|to|by|after|before|late|early|earlier|later|last|this|on\s+the)"
-    r"(?:\s+(?!that\b)[\w’'.-]+){1,6}?(?=\s*(?:,|that\b|:|$|[\"“«„‘]))"
-    r"|also|again|previously|repeatedly|publicly|privately|separately|later|earlier|then|too|recently|yesterday"
-    r"|today|tonight|now|once|firmly|flatly|openly|categorically|strongly|angrily|bluntly|simply|in\s+a\s+statement"
-    r"))*",
-    re.I,
-)
