@@ -6,6 +6,8 @@ as a later edit does); the follow-up report is written for this test and shares 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -14,6 +16,7 @@ from claims_tracker.ingest import services
 from claims_tracker.ingest.models import ArticleRedirect, Candidate
 from claims_tracker.ingest.pipeline import copies
 from claims_tracker.lib import neardup
+from claims_tracker.lib.text import normalize_for_hash
 from tests.ingest.pages import article_page, seed_text
 from tests.ingest.server import LocalServer
 
@@ -80,6 +83,27 @@ class TestSignatures:
         assert neardup.similarity(seed, neardup.signature(edited(seed_text()))) >= neardup.NEAR
         follow_up = "\n".join([*paragraphs(seed_text())[:2], *FOLLOW_UP])
         assert neardup.similarity(seed, neardup.signature(follow_up)) < 0.5
+
+    def test_signatures_and_similarity_are_datasketch_s_own(self):
+        """The shared permutations and the counted similarity give what fresh MinHash sketches give: stored
+        signatures keep their meaning."""
+        from datasketch import MinHash
+
+        texts = [seed_text(), edited(seed_text()), "\n".join([*paragraphs(seed_text())[:2], *FOLLOW_UP])]
+        for text in texts:
+            words = re.findall(r"\w+", normalize_for_hash(text))
+            shingles = {" ".join(words[i : i + neardup.SHINGLE]).encode() for i in range(len(words) - 4)}
+            fresh = MinHash(num_perm=neardup.NUM_PERM, scheme=neardup.SCHEME)
+            fresh.update_batch(list(shingles))
+            assert neardup.signature(text) == [int(v) for v in fresh.hashvalues]
+        signatures = [neardup.signature(text) for text in texts]
+        for a in signatures:
+            for b in signatures:
+                sketches = [MinHash(hashvalues=v, scheme=neardup.SCHEME) for v in (a, b)]
+                assert neardup.similarity(a, b) == sketches[0].jaccard(sketches[1])
+        assert 0 < neardup.similarity(signatures[0], signatures[2]) < neardup.similarity(signatures[0], signatures[1])
+        with pytest.raises(ValueError):
+            neardup.similarity(signatures[0], signatures[0][:64])
 
     @pytest.mark.parametrize("text", ["", "   ", "Soledar.", "word " * 40, "«»—…" * 500])
     def test_short_or_wordless_text_has_no_signature(self, text):
