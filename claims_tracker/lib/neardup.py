@@ -50,9 +50,9 @@ def bands(values: list[int]) -> list[int]:
 
 
 def similarity(a: list[int], b: list[int]) -> float:
-    """The estimated Jaccard similarity of the two texts' shingles: the share of positions where the signatures
-    agree, as MinHash.jaccard counts it, without building two sketches (and drawing their permutations) per pair
-    compared; the copies lookup compares up to 50 pairs per article."""
-    if len(a) != len(b) or not a:
-        raise ValueError(f"signatures of {len(a)} and {len(b)} values cannot be compared")
-    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
+    """The estimated Jaccard similarity of the two texts' shingles (datasketch's own, with the permutations drawn
+    once: a sketch made without them draws all 2 x 128 again)."""
+    first, second = (
+        MinHash(num_perm=NUM_PERM, hashvalues=v, scheme=SCHEME, permutations=_PERMUTATIONS) for v in (a, b)
+    )
+    return first.jaccard(second)

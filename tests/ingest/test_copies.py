@@ -85,7 +85,7 @@ class TestSignatures:
         assert neardup.similarity(seed, neardup.signature(follow_up)) < 0.5
 
     def test_signatures_and_similarity_are_datasketch_s_own(self):
-        """The shared permutations and the counted similarity give what fresh MinHash sketches give: stored
+        """The shared permutations give what fresh MinHash sketches give, and the similarity is theirs: stored
         signatures keep their meaning."""
         from datasketch import MinHash
 
