@@ -29,7 +29,7 @@ What it keeps and serves, and nothing else:
 
 Headers are replayed as Django sent them (the Content-Security-Policy too, with the body it was
 sent with, as the page cache does), with `X-Reader-Cache: front` and an `Age`. The copies sit in a
-bounded LRU (READER_FRONT_CACHE_ENTRIES URLs, a few variants each) under a lock, since gunicorn's
+bounded LRU (READER_FRONT_CACHE_ENTRIES URLs, a few variants each, MAX_BYTES of bodies) under a lock, since gunicorn's
 gthread workers serve several requests at once; expiry reads a monotonic clock (injectable, so the
 tests can advance it).
 """
@@ -54,6 +54,8 @@ MARK = "X-Reader-Cache"
 MAX_BODY_BYTES = 4 * 1024 * 1024
 # Copies of one URL kept for different values of the headers its Vary names.
 MAX_VARIANTS = 4
+# The bodies one process keeps, at most: the least recently used URLs go first beyond it.
+MAX_BYTES = 64 * 1024 * 1024
 # Headers that describe the body: a 304 leaves them out (Django's own 304 has no Content-Type, and
 # Content-Length 0 is what CommonMiddleware gives it).
 _BODY_HEADERS = {"content-type", "content-length", "content-encoding", "content-language", "content-disposition"}
@@ -110,11 +112,13 @@ class _Headless:
 class FrontCache:
     """WSGI middleware: `FrontCache(get_wsgi_application())`. `clock` is the monotonic clock."""
 
-    def __init__(self, app: Callable, *, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, app: Callable, *, clock: Callable[[], float] = time.monotonic, max_bytes: int = MAX_BYTES):
         self.app = app
         self.clock = clock
+        self.max_bytes = max_bytes
         self._lock = threading.Lock()
         self._slots: OrderedDict[tuple, _Slot] = OrderedDict()
+        self._bytes = 0  # of the bodies kept
 
     # -- the request -----------------------------------------------------------------------------
 
@@ -177,7 +181,7 @@ class FrontCache:
             if copy is None:
                 return None, slot.vary
             if now - copy.stored_at >= min(window, copy.lifetime) or now < copy.stored_at:
-                del slot.variants[variant]
+                self._bytes -= len(slot.variants.pop(variant).body)
                 if not slot.variants:
                     del self._slots[base]
                 return None, slot.vary
@@ -188,23 +192,39 @@ class FrontCache:
         limit = max(1, settings.READER_FRONT_CACHE_ENTRIES)
         with self._lock:
             slot = self._slots.get(base)
-            if slot is None or slot.vary != vary:
+            if slot is not None and slot.vary != vary:
+                self._drop(base)
+                slot = None
+            if slot is None:
                 slot = self._slots[base] = _Slot(vary, OrderedDict())
+            replaced = slot.variants.pop(variant, None)
+            if replaced is not None:
+                self._bytes -= len(replaced.body)
             slot.variants[variant] = copy
-            slot.variants.move_to_end(variant)
+            self._bytes += len(copy.body)
             while len(slot.variants) > MAX_VARIANTS:
-                slot.variants.popitem(last=False)
+                self._bytes -= len(slot.variants.popitem(last=False)[1].body)
             self._slots.move_to_end(base)
-            while len(self._slots) > limit:
-                self._slots.popitem(last=False)
+            while len(self._slots) > 1 and (len(self._slots) > limit or self._bytes > self.max_bytes):
+                self._drop(next(iter(self._slots)))  # the least recently used URL
+
+    def _drop(self, base: tuple) -> None:
+        slot = self._slots.pop(base)
+        self._bytes -= sum(len(copy.body) for copy in slot.variants.values())
 
     def __len__(self) -> int:
         with self._lock:
             return len(self._slots)
 
+    @property
+    def size_in_bytes(self) -> int:
+        with self._lock:
+            return self._bytes
+
     def clear(self) -> None:
         with self._lock:
             self._slots.clear()
+            self._bytes = 0
 
     # -- serving a copy --------------------------------------------------------------------------
 

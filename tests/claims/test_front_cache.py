@@ -379,9 +379,23 @@ class TestFrontCache:
         assert call(front, claim_url).front  # the claim page is now the more recent
         call(front, q_url)  # a third: the list goes
         assert len(front) == 2
+        assert front.size_in_bytes == len(call(front, claim_url).body) + len(call(front, q_url).body)
         assert call(front, claim_url).front
         assert call(front, q_url).front
         assert not call(front, list_url).front
+
+    def test_the_bodies_kept_are_bounded_in_bytes(self, wsgi_requests, clock, mod_claim):
+        pages = ["/", "/?q=Soledar", mod_claim.get_absolute_url()]
+        sizes = {url: len(call(FrontCache(get_wsgi_application(), clock=clock), url).body) for url in pages}
+        a, b, c = (sizes[url] for url in pages)
+        front = FrontCache(get_wsgi_application(), clock=clock, max_bytes=max(a + b, b + c))  # two fit, not three
+        for url in pages:
+            call(front, url)
+        assert len(front) == 2 and front.size_in_bytes == b + c
+        assert not call(front, pages[0]).front  # the least recently used went
+        assert front.size_in_bytes <= front.max_bytes
+        front.clear()
+        assert (len(front), front.size_in_bytes) == (0, 0)
 
     def test_setting_0_turns_it_off(self, front, mod_claim, settings):
         settings.READER_FRONT_CACHE_SECONDS = 0
