@@ -4,17 +4,24 @@
         .venv/bin/python bench/bench_reader_cache.py [100000 1000000]
 
 For each size: fills the database with synthetic claims (bench/synthetic.py) unless they are there,
-starts two gunicorn servers on 127.0.0.1, one with the page cache (READER_PAGE_CACHE_SECONDS) on and
-one with it off, and times, for a claim page (the "viral" one: the newest claim) and the claims list:
-  - uncached: rendered afresh (the server without the page cache);
-  - cached: the stored page (the server with the page cache, warm);
-  - 304: If-None-Match with the page's ETag.
+starts three gunicorn servers on 127.0.0.1: one with both caches on as deployed (the front cache,
+claims/front_cache.py, READER_FRONT_CACHE_SECONDS at its default, in front of the page cache,
+READER_PAGE_CACHE_SECONDS), one with the page cache alone (front cache off), and one with both off;
+and times, for a claim page (the "viral" one: the newest claim) and the claims list:
+  - uncached: rendered afresh (the server with both caches off);
+  - cached: the server as deployed, warm: the front cache serves it, and Django's page cache the
+    request that finds the front copy expired (once a READER_FRONT_CACHE_SECONDS);
+  - 304: If-None-Match with the page's ETag, on that server;
+  - page cached / page 304: the same on the server with the page cache alone, inside Django;
   - fortunes: the fortunes-style reference for the same rows (bench/fortunes.py: one plain query,
-    a tiny escaped template), served by the uncached server beside the app's pages.
-Goals (issue #19): cached and 304 each >= 10x the uncached rate; uncached >= 0.33x the fortunes
-rate. Requests are sequential over one keep-alive connection per server (kept 300 s: one waits
-while the other server is timed), opened afresh each round; the variants run interleaved in rounds
-of 25 so a slow spell on a shared machine falls on all of them alike. Set REDIS_URL to measure with Redis as deployed.
+    a tiny escaped template), served by the uncached server beside the app's pages (so never
+    through the front cache either).
+Each line says which layer answered (the X-Reader-Cache header: "front", "hit" for the page cache,
+"-" for Django rendering it). Goals (issue #19): cached and 304 each >= 10x the uncached rate;
+uncached >= 0.33x the fortunes rate. Requests are sequential over one keep-alive connection per
+server (kept 300 s: one waits while another server is timed), opened afresh each round; the variants
+run interleaved in rounds of 25 so a slow spell on a shared machine falls on all of them alike. Set
+REDIS_URL to measure with Redis as deployed.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +47,7 @@ from bench.bench_api import _load, free_port, p, timed  # noqa: E402
 from claims_tracker.claims.models import Claim  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "300"))
-VARIANTS = ("fortunes", "uncached", "cached", "304")
+VARIANTS = ("fortunes", "uncached", "cached", "304", "page cached", "page 304")
 
 
 SERVER_ENV = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -47,9 +55,12 @@ SERVER_ENV = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "127.0.
               "AXES_ENABLED": "0", "GUNICORN_KEEPALIVE": "300"}  # fmt: skip
 
 
-def start_server(page_cache_seconds: int) -> tuple[subprocess.Popen, int]:
+def start_server(page_cache_seconds: int, front_cache: bool) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {**SERVER_ENV, "READER_PAGE_CACHE_SECONDS": str(page_cache_seconds)}
+    env.pop("READER_FRONT_CACHE_SECONDS", None)  # on: its default, as deployed
+    if not front_cache:
+        env["READER_FRONT_CACHE_SECONDS"] = "0"
     if not page_cache_seconds:  # the uncached server also serves the fortunes-style reference
         env["DJANGO_SETTINGS_MODULE"] = "bench.fortunes_settings"
     server = subprocess.Popen(
@@ -83,6 +94,21 @@ def etag_of(conn: http.client.HTTPConnection, url: str) -> str:
     return response.getheader("ETag")
 
 
+def timed_layers(conn: http.client.HTTPConnection, url: str, n: int, layers: Counter, headers: dict | None = None,
+                 expect: int = 200) -> list[float]:  # fmt: skip
+    """bench_api.timed, counting which layer answered each request (its X-Reader-Cache header)."""
+    timings = []
+    for _ in range(n):
+        started = time.perf_counter()
+        conn.request("GET", url, headers=headers or {})
+        response = conn.getresponse()
+        response.read()
+        timings.append(time.perf_counter() - started)
+        assert response.status == expect, (url, response.status)
+        layers[response.getheader("X-Reader-Cache") or "-"] += 1
+    return timings
+
+
 def run_size(n: int) -> None:
     from bench.synthetic import ensure_synthetic_claims
 
@@ -91,44 +117,66 @@ def run_size(n: int) -> None:
     viral = Claim.objects.filter(merged_into__isnull=True).order_by("-claimed_at", "-id").first()
     pages = {"claim page": viral.get_absolute_url(), "claims list": "/"}
     references = {"claim page": f"/bench-fortunes/claims/{viral.pk}/", "claims list": "/bench-fortunes/"}
-    (cached_server, cached_port), (fresh_server, fresh_port) = start_server(3600), start_server(0)
+    servers = {
+        "deployed": start_server(3600, front_cache=True),
+        "page only": start_server(3600, front_cache=False),
+        "uncached": start_server(0, front_cache=False),
+    }
+    # variant -> (server, conditional)
+    plan = {
+        "fortunes": ("uncached", False),
+        "uncached": ("uncached", False),
+        "cached": ("deployed", False),
+        "304": ("deployed", True),
+        "page cached": ("page only", False),
+        "page 304": ("page only", True),
+    }
     try:
-        cached = http.client.HTTPConnection("127.0.0.1", cached_port, timeout=60)
-        fresh = http.client.HTTPConnection("127.0.0.1", fresh_port, timeout=60)
+        conns = {name: http.client.HTTPConnection("127.0.0.1", port, timeout=60) for name, (_, port) in servers.items()}
         times: dict[tuple[str, str], list[float]] = {}
+        layers: dict[tuple[str, str], Counter] = {}
         etags = {}
         for name, url in pages.items():
-            timed(fresh, url, 10)  # warm-up (and the cached server stores the page)
-            timed(fresh, references[name], 10)
-            timed(cached, url, 10)
-            etags[name] = etag_of(cached, url)
+            timed(conns["uncached"], url, 10)  # warm-up (and the cached servers store the page)
+            timed(conns["uncached"], references[name], 10)
+            timed(conns["deployed"], url, 10)
+            timed(conns["page only"], url, 10)
+            etags[name] = etag_of(conns["deployed"], url)
+            assert etag_of(conns["page only"], url) == etags[name], "the two cached servers disagree on the ETag"
             for variant in VARIANTS:
                 times[(name, variant)] = []
+                layers[(name, variant)] = Counter()
         rounds = max(1, REQUESTS // 25)
         load_before = os.getloadavg()
         for i in range(rounds):
             n_round = REQUESTS // rounds + (1 if i < REQUESTS % rounds else 0)
-            for conn in (fresh, cached):
+            for conn in conns.values():
                 conn.close()  # reopened by the next request
             for name, url in pages.items():
-                times[(name, "fortunes")] += timed(fresh, references[name], n_round)
-                times[(name, "uncached")] += timed(fresh, url, n_round)
-                times[(name, "cached")] += timed(cached, url, n_round)
-                times[(name, "304")] += timed(cached, url, n_round, {"If-None-Match": etags[name]}, expect=304)
+                for variant in VARIANTS:
+                    server, conditional = plan[variant]
+                    target = references[name] if variant == "fortunes" else url
+                    headers, expect = ({"If-None-Match": etags[name]}, 304) if conditional else (None, 200)
+                    times[(name, variant)] += timed_layers(
+                        conns[server], target, n_round, layers[(name, variant)], headers, expect
+                    )
         load_after = os.getloadavg()
     finally:
-        stop(cached_server)
-        stop(fresh_server)
+        for server, _ in servers.values():
+            stop(server)
     rps = lambda t: len(t) / sum(t)  # noqa: E731
     print(f"\n== {n:,} synthetic claims ({total:,} listed), {REQUESTS} requests each, gunicorn -w 1 ==")
     print(f"load average (1/5/15 min): before {_load(load_before)}, after {_load(load_after)}")
     for name in pages:
         for variant in VARIANTS:
             t = times[(name, variant)]
-            print(f"{name + ', ' + variant:<24}: {rps(t):7.1f} req/s  p50 {p(t, 50):6.1f} ms  p95 {p(t, 95):6.1f} ms")
+            served = ", ".join(f"{layer} {count}" for layer, count in layers[(name, variant)].most_common())
+            print(f"{name + ', ' + variant:<26}: {rps(t):7.1f} req/s  p50 {p(t, 50):6.2f} ms  p95 {p(t, 95):6.2f} ms"
+                  f"  served by: {served}")  # fmt: skip
         base = rps(times[(name, "uncached")])
-        print(f"-> {name}: cached / uncached {rps(times[(name, 'cached')]) / base:.1f}x, "
-              f"304 / uncached {rps(times[(name, '304')]) / base:.1f}x (goals >= 10x); "
+        ratio = {variant: rps(times[(name, variant)]) / base for variant in VARIANTS}
+        print(f"-> {name}: cached / uncached {ratio['cached']:.1f}x, 304 / uncached {ratio['304']:.1f}x "
+              f"(goals >= 10x; page cache alone {ratio['page cached']:.1f}x, {ratio['page 304']:.1f}x); "
               f"uncached / fortunes {base / rps(times[(name, 'fortunes')]):.2f}x (goal >= 0.33x)")  # fmt: skip
 
 

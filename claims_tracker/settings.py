@@ -525,3 +525,10 @@ READER_CACHE_S_MAXAGE = env_int("READER_CACHE_S_MAXAGE", 60)
 READER_CACHE_STALE_WHILE_REVALIDATE = env_int("READER_CACHE_STALE_WHILE_REVALIDATE", 300)
 READER_PAGE_CACHE_SECONDS = env_int("READER_PAGE_CACHE_SECONDS", 3600)
 READER_CACHE_VERSION = env("READER_CACHE_VERSION", "")  # change it to drop every kept page and ETag
+# The front cache (claims/front_cache.py, in front of Django in wsgi.py): a public reader page is
+# served from the web process's memory for this many seconds after Django produced it (0: off), so
+# a write shows to anonymous readers up to this late. At most READER_FRONT_CACHE_ENTRIES URLs kept.
+READER_FRONT_CACHE_SECONDS = env_int("READER_FRONT_CACHE_SECONDS", 1)
+READER_FRONT_CACHE_ENTRIES = env_int("READER_FRONT_CACHE_ENTRIES", 512)
+if READER_FRONT_CACHE_SECONDS < 0 or READER_FRONT_CACHE_ENTRIES < 1:
+    raise ImproperlyConfigured("READER_FRONT_CACHE_SECONDS must be >= 0 and READER_FRONT_CACHE_ENTRIES >= 1")
