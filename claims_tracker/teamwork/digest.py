@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import EmailDigest, Notification
+from .selectors import NOTIFICATION_JOINS
 
 DIGEST_LIMIT = 100  # lines in one email; the rest wait for the next one
 
@@ -47,14 +48,7 @@ def digest_send(*, user_id: int) -> int:
     rows = list(
         Notification.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(user_id=user_id, read_at__isnull=True, emailed_at__isnull=True)
-        .select_related(
-            "activity",
-            "activity__actor",
-            "activity__claim",
-            "activity__subject",
-            "activity__group",
-            "activity__candidate",
-        )
+        .select_related(*NOTIFICATION_JOINS)
         .order_by("created_at", "id")[:DIGEST_LIMIT]
     )
     if not rows:

@@ -164,17 +164,21 @@ def activity_page(actor: AbstractBaseUser, *, cursor: str | None = None, size: i
     return _page(qs, ACTIVITY_KEYSET, cursor, size)
 
 
+# What a notification is shown with, on its page and in the digest email.
+NOTIFICATION_JOINS = (
+    "activity",
+    "activity__actor",
+    "activity__claim",
+    "activity__subject",
+    "activity__group",
+    "activity__candidate",
+)
+
+
 def notifications_page(user: AbstractBaseUser, *, cursor: str | None = None, size: int = PAGE_SIZE) -> Page:
     qs = (
         Notification.objects.filter(user=user)
-        .select_related(
-            "activity",
-            "activity__actor",
-            "activity__claim",
-            "activity__subject",
-            "activity__group",
-            "activity__candidate",
-        )
+        .select_related(*NOTIFICATION_JOINS)
         .defer("activity__claim__search_vector", "activity__claim__search_document")
     )
     return _page(qs, NOTIFICATION_KEYSET, cursor, size)
